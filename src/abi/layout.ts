@@ -1,0 +1,18 @@
+/** Sizes and field offsets of preview1 structs (docs.md; checked against wasi-libc's api.h). */
+export const IOVEC_SIZE = 8;
+export const DIRENT_SIZE = 24;
+export const FDSTAT_SIZE = 24;
+export const FILESTAT_SIZE = 64;
+export const PRESTAT_SIZE = 8;
+export const SUBSCRIPTION_SIZE = 48;
+export const EVENT_SIZE = 32;
+
+export const enum DirentOff { NEXT = 0, INO = 8, NAMLEN = 16, TYPE = 20 }
+export const enum FdstatOff { FILETYPE = 0, FLAGS = 2, RIGHTS_BASE = 8, RIGHTS_INHERITING = 16 }
+export const enum FilestatOff { DEV = 0, INO = 8, FILETYPE = 16, NLINK = 24, SIZE = 32, ATIM = 40, MTIM = 48, CTIM = 56 }
+export const enum SubscriptionOff {
+  USERDATA = 0, TAG = 8,
+  CLOCK_ID = 16, CLOCK_TIMEOUT = 24, CLOCK_PRECISION = 32, CLOCK_FLAGS = 40,
+  FD = 16,
+}
+export const enum EventOff { USERDATA = 0, ERROR = 8, TYPE = 10, NBYTES = 16, FLAGS = 24 }

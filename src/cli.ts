@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { ERRNO_NAMES } from './abi/errno.js';
+import { WASI } from './index.js';
+import { MemFS } from './vfs/memfs.js';
+import type { TraceEntry, WASIOptions } from './wasi.js';
+import type { Vfs } from './vfs/types.js';
+
+const HELP = `Usage: wasi-host run [OPTIONS] <WASM> [ARGS]...
+
+Runs a WASI preview1 command. Options come before the module; everything
+after it is passed to the program (its argv[0] is <WASM> as given).
+
+Options (as in \`wasmtime run\`):
+  --dir HOST[::GUEST]    Preopen host directory HOST, seen by the guest as GUEST
+                         (default: the same path as given on the command line).
+  --mapdir GUEST::HOST   Preopen HOST as GUEST (older spelling of --dir HOST::GUEST).
+  --memdir GUEST         Preopen an empty in-memory directory as GUEST.
+  --env NAME=VALUE       Set an environment variable for the guest.
+  --env NAME             Pass the host's value of NAME through.
+  --trace                Print every WASI call, its arguments and errno to stderr.
+  --                     End of options (the next word is <WASM>).
+  -h, --help             Show this help.
+
+The guest's exit code becomes this process's exit code. Stdin, stdout and
+stderr are this process's own.`;
+
+export interface CliArgs {
+  wasm: string;
+  args: string[];
+  env: Record<string, string>;
+  preopens: [string, string | 'memory'][];
+  trace: boolean;
+}
+
+class UsageError extends Error {}
+
+/** Parses `run` arguments; throws UsageError with a message naming the bad flag. */
+export function parseRunArgs(argv: readonly string[], hostEnv: Record<string, string | undefined>): CliArgs {
+  const out: CliArgs = { wasm: '', args: [], env: {}, preopens: [], trace: false };
+  let i = 0;
+  const value = (flag: string): string => {
+    const v = argv[++i];
+    if (v === undefined) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  for (; i < argv.length; i++) {
+    const a = argv[i];
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    const flag = eq > 0 ? a.slice(0, eq) : a;
+    const inline = eq > 0 ? a.slice(eq + 1) : undefined;
+    const take = (): string => inline ?? value(flag);
+    if (a === '--') { i++; break; }
+    if (flag === '--dir') {
+      const v = take();
+      const sep = v.indexOf('::');
+      out.preopens.push(sep >= 0 ? [v.slice(sep + 2), v.slice(0, sep)] : [v, v]);
+    } else if (flag === '--mapdir') {
+      const v = take();
+      const sep = v.indexOf('::');
+      if (sep < 0) throw new UsageError('--mapdir expects GUEST::HOST');
+      out.preopens.push([v.slice(0, sep), v.slice(sep + 2)]);
+    } else if (flag === '--memdir') {
+      out.preopens.push([take(), 'memory']);
+    } else if (flag === '--env') {
+      const v = take();
+      const sep = v.indexOf('=');
+      if (sep > 0) out.env[v.slice(0, sep)] = v.slice(sep + 1);
+      else if (hostEnv[v] !== undefined) out.env[v] = hostEnv[v] as string;
+    } else if (flag === '--trace') {
+      out.trace = true;
+    } else if (a.startsWith('-') && a !== '-') {
+      throw new UsageError(`unknown option ${flag}`);
+    } else {
+      break;
+    }
+  }
+  if (i >= argv.length) throw new UsageError('missing <WASM>: the module to run');
+  out.wasm = argv[i];
+  out.args = argv.slice(i + 1);
+  return out;
+}
+
+function formatTrace(e: TraceEntry): string {
+  const args = e.args.map((a) => (typeof a === 'bigint' ? `${a}n` : String(a))).join(', ');
+  return `[wasi] ${e.name}(${args}) -> ${e.errno === undefined ? 'exit' : `${e.errno} ${ERRNO_NAMES[e.errno] ?? ''}`}\n`;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || rest.includes('-h') && rest.indexOf('-h') < 1 || rest[0] === '--help') {
+    process.stdout.write(HELP + '\n');
+    return command === undefined ? 2 : 0;
+  }
+  if (command !== 'run') {
+    process.stderr.write(`wasi-host: unknown command '${command}'\n\n${HELP}\n`);
+    return 2;
+  }
+  let cli: CliArgs;
+  try {
+    cli = parseRunArgs(rest, process.env);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`wasi-host: ${err.message}\n\n${HELP}\n`);
+    return 2;
+  }
+  const preopens: Record<string, string | Vfs> = {};
+  for (const [guest, host] of cli.preopens) preopens[guest] = host === 'memory' ? new MemFS() : host;
+  const options: WASIOptions = {
+    version: 'preview1',
+    args: [cli.wasm, ...cli.args],
+    env: cli.env,
+    preopens,
+    returnOnExit: true,
+  };
+  if (cli.trace) options.trace = (e) => process.stderr.write(formatTrace(e));
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(cli.wasm);
+  } catch (err) {
+    process.stderr.write(`wasi-host: cannot read ${cli.wasm}: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const wasi = new WASI(options);
+  const module = await WebAssembly.compile(bytes);
+  const instance = await WebAssembly.instantiate(module, wasi.getImportObject() as unknown as WebAssembly.Imports);
+  return wasi.start(instance);
+}

@@ -1,0 +1,193 @@
+import { Errno, WasiError } from './abi/errno.js';
+import { FileType } from './abi/constants.js';
+import type { Vfs, VfsFile } from './vfs/types.js';
+
+/** A mounted backend: `vfs` rooted at backend path `root`, visible to the guest at `guestPath`. */
+export interface Mount {
+  readonly vfs: Vfs;
+  readonly root: string;
+  readonly guestPath: string;
+}
+
+/** A directory in the guest's namespace: which mount, where in the backend, and its guest path. */
+export interface Location {
+  readonly mount: Mount;
+  readonly path: string;
+  readonly guestPath: string;
+}
+
+/** stdin/stdout/stderr or any other byte stream the embedder supplies. */
+export interface HostStream {
+  readonly filetype: FileType;
+  /** Reads into `into`; 0 means end of input. Absent on write-only streams. */
+  read?(into: Uint8Array): number;
+  /** Writes all of `data` (or throws); absent on read-only streams. */
+  write?(data: Uint8Array): number;
+}
+
+abstract class DescriptorBase {
+  constructor(
+    public rightsBase: number,
+    public rightsInheriting: number,
+    public fdflags: number,
+  ) {}
+  abstract readonly filetype: FileType;
+}
+
+export class StreamDescriptor extends DescriptorBase {
+  readonly kind = 'stream' as const;
+  constructor(readonly stream: HostStream, rightsBase: number, fdflags = 0) {
+    super(rightsBase, 0, fdflags);
+  }
+  get filetype(): FileType {
+    return this.stream.filetype;
+  }
+}
+
+export class FileDescriptor extends DescriptorBase {
+  readonly kind = 'file' as const;
+  /** The fd offset lives here, not in the backend: backends take explicit positions. */
+  position = 0;
+  constructor(
+    readonly file: VfsFile,
+    readonly mount: Mount,
+    readonly path: string,
+    rightsBase: number,
+    rightsInheriting: number,
+    fdflags: number,
+  ) {
+    super(rightsBase, rightsInheriting, fdflags);
+  }
+  get filetype(): FileType {
+    return FileType.REGULAR_FILE;
+  }
+}
+
+/** One entry of a directory snapshot, with its name already encoded for dirents. */
+export interface ListingEntry {
+  readonly name: Uint8Array;
+  readonly filetype: FileType;
+  /** Filled in from lstat when the backend's listing did not carry it. */
+  ino: bigint | undefined;
+  readonly location: Location;
+}
+
+export class DirDescriptor extends DescriptorBase {
+  readonly kind = 'dir' as const;
+  /**
+   * The listing fd_readdir serves cookies from. Taken at cookie 0 and kept
+   * while the guest resumes with later cookies, so a listing is stable
+   * across calls (abi-cheatsheet rule 2).
+   */
+  listing: ListingEntry[] | undefined;
+  constructor(
+    readonly location: Location,
+    /** The guest path reported by fd_prestat_dir_name, for preopens only. */
+    readonly preopenName: string | undefined,
+    rightsBase: number,
+    rightsInheriting: number,
+  ) {
+    super(rightsBase, rightsInheriting, 0);
+  }
+  get filetype(): FileType {
+    return FileType.DIRECTORY;
+  }
+}
+
+export type Descriptor = StreamDescriptor | FileDescriptor | DirDescriptor;
+
+/**
+ * The guest's descriptors. Lookups check rights (ENOTCAPABLE) in the same
+ * step as the number (EBADF), so no syscall can forget to. New descriptors
+ * take the lowest free number, as POSIX and uvwasi do.
+ */
+export class FdTable {
+  private slots: (Descriptor | undefined)[] = [];
+  private lowestFree = 0;
+  private open = 0;
+
+  constructor(readonly maxOpen: number) {}
+
+  get size(): number {
+    return this.open;
+  }
+
+  get(fd: number, rights: number): Descriptor {
+    const d = this.slots[fd >>> 0];
+    if (d === undefined) throw new WasiError(Errno.BADF);
+    if ((d.rightsBase & rights) !== rights) throw new WasiError(Errno.NOTCAPABLE);
+    return d;
+  }
+
+  /** Like get() for byte-stream operations; a directory is EBADF for them, as in wasmtime. */
+  getFile(fd: number, rights: number): FileDescriptor | StreamDescriptor {
+    const d = this.slots[fd >>> 0];
+    if (d === undefined || d.kind === 'dir') throw new WasiError(Errno.BADF);
+    if ((d.rightsBase & rights) !== rights) throw new WasiError(Errno.NOTCAPABLE);
+    return d;
+  }
+
+  getDir(fd: number, rights: number): DirDescriptor {
+    const d = this.slots[fd >>> 0];
+    if (d === undefined) throw new WasiError(Errno.BADF);
+    if (d.kind !== 'dir') throw new WasiError(Errno.NOTDIR);
+    if ((d.rightsBase & rights) !== rights) throw new WasiError(Errno.NOTCAPABLE);
+    return d;
+  }
+
+  /** The descriptor or undefined, without any check: for prestat and fdstat. */
+  peek(fd: number): Descriptor | undefined {
+    return this.slots[fd >>> 0];
+  }
+
+  insert(d: Descriptor): number {
+    if (this.open >= this.maxOpen) throw new WasiError(Errno.MFILE);
+    let fd = this.lowestFree;
+    while (this.slots[fd] !== undefined) fd++;
+    this.slots[fd] = d;
+    this.lowestFree = fd + 1;
+    this.open++;
+    return fd;
+  }
+
+  /** Places `d` at number `fd` (used for stdio and preopens at setup). */
+  set(fd: number, d: Descriptor): void {
+    if (this.slots[fd] === undefined) this.open++;
+    this.slots[fd] = d;
+  }
+
+  /** Removes the descriptor and returns it; the caller releases what it holds. */
+  remove(fd: number): Descriptor {
+    const i = fd >>> 0;
+    const d = this.slots[i];
+    if (d === undefined) throw new WasiError(Errno.BADF);
+    this.slots[i] = undefined;
+    this.open--;
+    if (i < this.lowestFree) this.lowestFree = i;
+    while (this.slots.length > 0 && this.slots[this.slots.length - 1] === undefined) this.slots.pop();
+    return d;
+  }
+
+  /** Moves `from` onto `to`; both must be open (wasi-testsuite renumber.rs). Returns the replaced one. */
+  renumber(from: number, to: number): Descriptor | undefined {
+    const f = from >>> 0;
+    const t = to >>> 0;
+    const d = this.slots[f];
+    if (d === undefined || this.slots[t] === undefined) throw new WasiError(Errno.BADF);
+    if (f === t) return undefined;
+    const replaced = this.slots[t];
+    this.slots[t] = d;
+    this.slots[f] = undefined;
+    this.open--;
+    if (f < this.lowestFree) this.lowestFree = f;
+    return replaced;
+  }
+
+  /** Every open descriptor, for closing all of them at the end of a run. */
+  *entries(): IterableIterator<[number, Descriptor]> {
+    for (let i = 0; i < this.slots.length; i++) {
+      const d = this.slots[i];
+      if (d !== undefined) yield [i, d];
+    }
+  }
+}

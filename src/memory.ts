@@ -1,0 +1,174 @@
+import { Errno, WasiError } from './abi/errno.js';
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+const utf8Encoder = new TextEncoder();
+const EMPTY = new ArrayBuffer(0);
+
+/**
+ * Bounds-checked access to the guest's linear memory.
+ *
+ * Views are re-derived whenever `memory.buffer` has changed: a grow detaches
+ * a non-shared buffer (its views drop to length 0) and lengthens a shared one.
+ * So every access checks against the current length and, when it would fail,
+ * refreshes once before reporting EFAULT. No view is held across a call that
+ * can run guest or embedder code; callers fetch `u8`/`view` after such calls.
+ */
+export class GuestMemory {
+  private memory: WebAssembly.Memory | undefined;
+  private buffer: ArrayBufferLike = EMPTY;
+  private _u8 = new Uint8Array(EMPTY);
+  private _view = new DataView(EMPTY);
+  private _shared = false;
+
+  attach(memory: WebAssembly.Memory): void {
+    this.memory = memory;
+    this.refresh();
+  }
+
+  get attached(): boolean {
+    return this.memory !== undefined;
+  }
+
+  get shared(): boolean {
+    return this._shared;
+  }
+
+  /** Re-derives the views if the memory was grown (or first attached). */
+  refresh(): void {
+    const memory = this.memory;
+    if (memory === undefined) return;
+    const buffer = memory.buffer;
+    if (buffer !== this.buffer || buffer.byteLength !== this._u8.byteLength) {
+      this.buffer = buffer;
+      this._u8 = new Uint8Array(buffer);
+      this._view = new DataView(buffer);
+      this._shared = typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
+    }
+  }
+
+  /** A byte view of all memory, current as of this call. */
+  get u8(): Uint8Array {
+    if (this._u8.byteLength === 0) this.refresh();
+    return this._u8;
+  }
+
+  get view(): DataView {
+    if (this._u8.byteLength === 0) this.refresh();
+    return this._view;
+  }
+
+  /**
+   * Throws EFAULT unless [ptr, ptr+len) lies inside memory. `ptr` and `len`
+   * are raw i32 values; they are read as unsigned so lengths near 2^32 do not wrap.
+   */
+  check(ptr: number, len: number): void {
+    const end = (ptr >>> 0) + (len >>> 0);
+    if (end > this._u8.byteLength) {
+      this.refresh();
+      if (end > this._u8.byteLength) throw new WasiError(Errno.FAULT);
+    }
+  }
+
+  u8At(ptr: number): number {
+    this.check(ptr, 1);
+    return this._u8[ptr >>> 0];
+  }
+  u16(ptr: number): number {
+    this.check(ptr, 2);
+    return this._view.getUint16(ptr >>> 0, true);
+  }
+  u32(ptr: number): number {
+    this.check(ptr, 4);
+    return this._view.getUint32(ptr >>> 0, true);
+  }
+  u64(ptr: number): bigint {
+    this.check(ptr, 8);
+    return this._view.getBigUint64(ptr >>> 0, true);
+  }
+  setU8(ptr: number, v: number): void {
+    this.check(ptr, 1);
+    this._u8[ptr >>> 0] = v;
+  }
+  setU16(ptr: number, v: number): void {
+    this.check(ptr, 2);
+    this._view.setUint16(ptr >>> 0, v, true);
+  }
+  setU32(ptr: number, v: number): void {
+    this.check(ptr, 4);
+    this._view.setUint32(ptr >>> 0, v, true);
+  }
+  setU64(ptr: number, v: bigint): void {
+    this.check(ptr, 8);
+    this._view.setBigUint64(ptr >>> 0, v, true);
+  }
+
+  /** Writes a u64 given as a non-negative integral double, sparing hot paths a BigInt. */
+  setU64Number(ptr: number, v: number): void {
+    this.check(ptr, 8);
+    const lo = v % 4294967296;
+    this._view.setUint32(ptr >>> 0, lo, true);
+    this._view.setUint32((ptr >>> 0) + 4, (v - lo) / 4294967296, true);
+  }
+
+  /** A live view of guest bytes [ptr, ptr+len); valid until guest or embedder code runs. */
+  bytes(ptr: number, len: number): Uint8Array {
+    this.check(ptr, len);
+    const p = ptr >>> 0;
+    return this._u8.subarray(p, p + (len >>> 0));
+  }
+
+  /** Copies `src` into guest memory at ptr (EFAULT if it does not fit). */
+  write(ptr: number, src: Uint8Array): void {
+    this.check(ptr, src.byteLength);
+    this._u8.set(src, ptr >>> 0);
+  }
+
+  /** Zeroes [ptr, ptr+len): struct padding is written as zeros, as the reference hosts do. */
+  zero(ptr: number, len: number): void {
+    this.check(ptr, len);
+    const p = ptr >>> 0;
+    this._u8.fill(0, p, p + len);
+  }
+
+  /**
+   * Decodes a (ptr, len) UTF-8 string. Invalid UTF-8 is EILSEQ. TextDecoder
+   * refuses views on a SharedArrayBuffer, so shared memories are copied first.
+   */
+  string(ptr: number, len: number): string {
+    const bytes = this.bytes(ptr, len);
+    try {
+      return utf8Decoder.decode(this._shared ? bytes.slice() : bytes);
+    } catch {
+      throw new WasiError(Errno.ILSEQ);
+    }
+  }
+}
+
+export function encodeUtf8(s: string): Uint8Array {
+  return utf8Encoder.encode(s);
+}
+
+/** The bytes and count of a list of strings laid out NUL-terminated, as args_get/environ_get write them. */
+export class StringList {
+  readonly encoded: Uint8Array[];
+  readonly bufSize: number;
+  constructor(items: readonly string[]) {
+    this.encoded = items.map((s) => utf8Encoder.encode(s + '\0'));
+    this.bufSize = this.encoded.reduce((n, b) => n + b.byteLength, 0);
+  }
+  get count(): number {
+    return this.encoded.length;
+  }
+  /** Writes count pointers at `ptrs` and the strings at `buf`; all-or-EFAULT. */
+  writeTo(mem: GuestMemory, ptrs: number, buf: number): void {
+    mem.check(ptrs, this.count * 4);
+    mem.check(buf, this.bufSize);
+    let at = buf >>> 0;
+    for (let i = 0; i < this.encoded.length; i++) {
+      const s = this.encoded[i];
+      mem.setU32(ptrs + i * 4, at);
+      mem.write(at, s);
+      at += s.byteLength;
+    }
+  }
+}

@@ -1,0 +1,143 @@
+import { Errno, WasiError } from './abi/errno.js';
+import type { Location, Mount } from './fd-table.js';
+import type { VfsStat } from './vfs/types.js';
+
+/** POSIX's SYMLOOP_MAX is at least 8; Linux allows 40 hops, and so do we. */
+const MAX_SYMLINK_HOPS = 40;
+/** Linux PATH_MAX; longer guest paths get ENAMETOOLONG before any lookup. */
+const MAX_PATH_BYTES = 4096;
+
+/** What a guest path named, relative to a directory descriptor. */
+export interface Resolved {
+  /** The directory that holds the final component. */
+  readonly parent: Location;
+  /** The final component, or '' when the path named the start directory itself ("." or "a/.."). */
+  readonly name: string;
+  /** Where the final component lives (equal to `parent` when `name` is ''). */
+  readonly location: Location;
+  /** lstat of the final component (after following it, if followed); undefined if it does not exist. */
+  readonly stat: VfsStat | undefined;
+  /** The path ended in '/': POSIX then requires a directory (or something that becomes one). */
+  readonly trailingSlash: boolean;
+}
+
+export function joinPath(dir: string, name: string): string {
+  return dir === '/' ? '/' + name : dir + '/' + name;
+}
+
+function lstatOrUndefined(loc: Location): VfsStat | undefined {
+  try {
+    return loc.mount.vfs.lstat(loc.path);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * The only place that turns (directory, guest path) into a backend location.
+ *
+ * Walks component by component with lstat, so no symlink is ever handed to a
+ * backend to follow by itself. `..` pops a stack of visited directories and
+ * can never pop the starting directory, so neither paths nor symlink targets
+ * (relative ones; absolute ones are refused) can leave it. Nested mounts are
+ * crossed when a component names another mount's guest path.
+ */
+export class Resolver {
+  constructor(private readonly mounts: ReadonlyMap<string, Mount>) {}
+
+  /** The location of `name` inside `dir`, crossing into a nested mount when one sits there. */
+  child(dir: Location, name: string): Location {
+    const guestPath = joinPath(dir.guestPath, name);
+    if (this.mounts.size > 1) {
+      const m = this.mounts.get(guestPath);
+      if (m !== undefined) return { mount: m, path: m.root, guestPath };
+    }
+    return { mount: dir.mount, path: joinPath(dir.path, name), guestPath };
+  }
+
+  /** Mounts whose guest path sits directly inside `dir`, for listing them in fd_readdir. */
+  mountsIn(dir: Location): Mount[] {
+    if (this.mounts.size < 2) return [];
+    const out: Mount[] = [];
+    const prefix = dir.guestPath === '/' ? '/' : dir.guestPath + '/';
+    for (const [gp, m] of this.mounts) {
+      if (gp.length > prefix.length && gp.startsWith(prefix) && !gp.slice(prefix.length).includes('/')) out.push(m);
+    }
+    return out;
+  }
+
+  /**
+   * Resolves `path` from `start`. `followFinal` is lookupflags.symlink_follow,
+   * which only ever concerns the last component; a trailing slash also forces it.
+   */
+  resolve(start: Location, path: string, followFinal: boolean): Resolved {
+    if (path.length === 0) throw new WasiError(Errno.NOENT);
+    if (path.length > MAX_PATH_BYTES) throw new WasiError(Errno.NAMETOOLONG);
+    if (path.includes('\0')) throw new WasiError(Errno.INVAL);
+    if (path.charCodeAt(0) === 47 /* '/' */) throw new WasiError(Errno.NOTCAPABLE);
+
+    // Components still to walk, last first, so a symlink's target can be pushed on top.
+    const pending = path.split('/').reverse();
+    const stack: Location[] = [start];
+    let hops = 0;
+
+    for (;;) {
+      const name = nextComponent(pending);
+      if (name === undefined) break;
+      const top = stack[stack.length - 1];
+      if (name === '..') {
+        if (stack.length === 1) throw new WasiError(Errno.NOTCAPABLE);
+        stack.pop();
+        continue;
+      }
+      const isLast = !hasMore(pending);
+      // "a/" and "a/." name a directory: the final component must be one, reached through symlinks.
+      const trailingSlash = isLast && pending.length > 0;
+      const loc = this.child(top, name);
+      const stat = lstatOrUndefined(loc);
+      if (stat === undefined) {
+        if (isLast) return { parent: top, name, location: loc, stat, trailingSlash };
+        throw new WasiError(Errno.NOENT);
+      }
+      if (stat.kind === 'symlink' && (!isLast || followFinal || trailingSlash)) {
+        if (++hops > MAX_SYMLINK_HOPS) throw new WasiError(Errno.LOOP);
+        const target = loc.mount.vfs.readlink(loc.path);
+        if (target.length === 0) throw new WasiError(Errno.NOENT);
+        if (target.charCodeAt(0) === 47) throw new WasiError(Errno.NOTCAPABLE);
+        const parts = target.split('/');
+        for (let i = parts.length - 1; i >= 0; i--) pending.push(parts[i]);
+        continue;
+      }
+      if (isLast) {
+        if (trailingSlash && stat.kind !== 'directory') throw new WasiError(Errno.NOTDIR);
+        return { parent: top, name, location: loc, stat, trailingSlash };
+      }
+      if (stat.kind !== 'directory') throw new WasiError(Errno.NOTDIR);
+      stack.push(loc);
+    }
+
+    // The path named a directory already on the stack ("." or "a/..").
+    const here = stack[stack.length - 1];
+    const parent = stack.length > 1 ? stack[stack.length - 2] : here;
+    return { parent, name: '', location: here, stat: here.mount.vfs.lstat(here.path), trailingSlash: true };
+  }
+}
+
+/** Pops the next meaningful component; empty and "." components name the current directory. */
+function nextComponent(pending: string[]): string | undefined {
+  while (pending.length > 0) {
+    const c = pending.pop() as string;
+    if (c !== '' && c !== '.') return c;
+  }
+  return undefined;
+}
+
+/** Whether a component other than '' or '.' is still pending. */
+function hasMore(pending: string[]): boolean {
+  for (let i = pending.length - 1; i >= 0; i--) {
+    const c = pending[i];
+    if (c !== '' && c !== '.') return true;
+  }
+  return false;
+}

@@ -1,0 +1,29 @@
+import type { Vfs } from './vfs/types.js';
+import type { HostStream } from './fd-table.js';
+
+/**
+ * What differs between Node and browsers. The core never imports `node:*`;
+ * the Node entry (src/index.ts) and the browser entry (src/browser.ts) each
+ * hand the WASI class one of these.
+ */
+export interface Platform {
+  readonly name: 'node' | 'browser';
+  /** Monotonic nanoseconds as a double (exact below 2^53 ns, about 104 days of uptime). */
+  monotonicNs(): number;
+  /** Wall-clock nanoseconds since 1970 as a bigint. */
+  realtimeNs(): bigint;
+  /** CPU time used by this process, ns; browsers fall back to time since start. */
+  cputimeNs(): bigint;
+  /** Finest resolution of the clocks above, ns. */
+  readonly clockResolutionNs: bigint;
+  /** Fills `into` with cryptographically strong bytes (into is never shared memory). */
+  randomFill(into: Uint8Array): void;
+  /** Blocks the calling thread for `ns` without spinning where the platform allows. */
+  sleep(ns: number): void;
+  /** A stream over a host file descriptor (Node only; browsers throw a TypeError). */
+  fdStream(fd: number, mode: 'read' | 'write'): HostStream;
+  /** Ends the embedding process (returnOnExit: false); browsers throw the exit instead. */
+  exit(code: number): never;
+  /** A backend over a host directory (Node only; browsers throw a TypeError). */
+  hostDirectory(path: string): Vfs;
+}

@@ -1,0 +1,71 @@
+import * as fs from 'node:fs';
+import { isatty } from 'node:tty';
+import { FileType } from '../abi/constants.js';
+import type { HostStream } from '../fd-table.js';
+import type { Platform } from '../platform.js';
+import { NodeFS } from '../vfs/node.js';
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+const originUs = BigInt(Math.round(performance.timeOrigin * 1000));
+
+function pause(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
+}
+
+/**
+ * A host fd used as a stream. It is never closed by the guest. Node may have
+ * made a pipe or TTY non-blocking (process.stdout does), so EAGAIN waits a
+ * moment and retries rather than losing output.
+ */
+class FdStream implements HostStream {
+  readonly filetype: FileType;
+  constructor(private readonly fd: number) {
+    // A terminal is a character device without seek rights, so libc's isatty() is true (abi-cheatsheet rule 7).
+    this.filetype = isatty(fd) ? FileType.CHARACTER_DEVICE : FileType.UNKNOWN;
+  }
+  read(into: Uint8Array): number {
+    for (;;) {
+      try {
+        return fs.readSync(this.fd, into, 0, into.byteLength, null);
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code === 'EAGAIN') pause(1);
+        else if (code === 'EOF') return 0;
+        else throw err;
+      }
+    }
+  }
+  write(data: Uint8Array): number {
+    let done = 0;
+    while (done < data.byteLength) {
+      try {
+        done += fs.writeSync(this.fd, data, done, data.byteLength - done);
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'EAGAIN') throw err;
+        pause(1);
+      }
+    }
+    return done;
+  }
+}
+
+export const nodePlatform: Platform = {
+  name: 'node',
+  monotonicNs: () => Math.floor(performance.now() * 1e6),
+  realtimeNs: () => originUs * 1000n + BigInt(Math.floor(performance.now() * 1e6)),
+  cputimeNs: () => {
+    const u = process.cpuUsage();
+    return BigInt(u.user + u.system) * 1000n;
+  },
+  clockResolutionNs: 1000n,
+  randomFill: (into) => {
+    crypto.getRandomValues(into);
+  },
+  sleep: (ns) => {
+    // Atomics.wait blocks the thread without spinning; Node allows it on the main thread.
+    pause(ns / 1e6);
+  },
+  fdStream: (fd) => new FdStream(fd),
+  hostDirectory: (path) => new NodeFS(path),
+  exit: (code) => process.exit(code),
+};

@@ -1,0 +1,39 @@
+import { Errno } from '../abi/errno.js';
+import { ClockId } from '../abi/constants.js';
+import type { HostContext } from './context.js';
+
+export function clock_res_get(ctx: HostContext, id: number, resolutionOut: number): Errno {
+  if (id >>> 0 > ClockId.THREAD_CPUTIME_ID) return Errno.INVAL;
+  ctx.mem.setU64(resolutionOut, ctx.platform.clockResolutionNs);
+  return Errno.SUCCESS;
+}
+
+/** `precision` is a hint a host may ignore (abi-cheatsheet rule 21). */
+export function clock_time_get(ctx: HostContext, id: number, _precision: bigint, timeOut: number): Errno {
+  switch (id) {
+    case ClockId.MONOTONIC:
+      ctx.mem.setU64Number(timeOut, ctx.platform.monotonicNs());
+      return Errno.SUCCESS;
+    case ClockId.REALTIME:
+      ctx.mem.setU64(timeOut, ctx.platform.realtimeNs());
+      return Errno.SUCCESS;
+    case ClockId.PROCESS_CPUTIME_ID:
+    case ClockId.THREAD_CPUTIME_ID:
+      // One guest runs on one JS thread, so its thread time is the process's.
+      ctx.mem.setU64(timeOut, ctx.platform.cputimeNs());
+      return Errno.SUCCESS;
+    default:
+      return Errno.INVAL;
+  }
+}
+
+/** Reads a clock as a bigint, for poll_oneoff deadlines; undefined for an unknown id. */
+export function readClock(ctx: HostContext, id: number): bigint | undefined {
+  switch (id) {
+    case ClockId.MONOTONIC: return BigInt(Math.floor(ctx.platform.monotonicNs()));
+    case ClockId.REALTIME: return ctx.platform.realtimeNs();
+    case ClockId.PROCESS_CPUTIME_ID:
+    case ClockId.THREAD_CPUTIME_ID: return ctx.platform.cputimeNs();
+    default: return undefined;
+  }
+}

@@ -1,0 +1,24 @@
+import type { GuestMemory, StringList } from '../memory.js';
+import type { FdTable } from '../fd-table.js';
+import type { Resolver } from '../path.js';
+import type { Platform } from '../platform.js';
+
+/** Everything a syscall function may touch: guest memory, descriptors, the resolver, the platform. */
+export interface HostContext {
+  readonly mem: GuestMemory;
+  readonly fds: FdTable;
+  readonly resolver: Resolver;
+  readonly platform: Platform;
+  readonly args: StringList;
+  readonly env: StringList;
+  /** A reusable buffer for copying between guest memory and hosts that cannot take a shared view. */
+  scratch(size: number): Uint8Array;
+}
+
+/** Thrown by proc_exit to unwind out of the guest; the one exception allowed to leave an import. */
+export class WASIExit extends Error {
+  constructor(readonly code: number) {
+    super(`WASI program exited with code ${code}`);
+    this.name = 'WASIExit';
+  }
+}

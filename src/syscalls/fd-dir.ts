@@ -1,0 +1,121 @@
+import { Errno } from '../abi/errno.js';
+import { FileType, PreopenType, Rights } from '../abi/constants.js';
+import { filetypeOf } from '../abi/encode.js';
+import { DIRENT_SIZE, DirentOff, PRESTAT_SIZE } from '../abi/layout.js';
+import { encodeUtf8 } from '../memory.js';
+import type { DirDescriptor, ListingEntry, Location } from '../fd-table.js';
+import type { HostContext } from './context.js';
+
+const DOT = encodeUtf8('.');
+const DOTDOT = encodeUtf8('..');
+
+/** The directory above `loc` inside its mount, or `loc` itself at a mount root. */
+function parentOf(loc: Location): Location {
+  if (loc.path === loc.mount.root) return loc;
+  const cut = loc.path.lastIndexOf('/');
+  const gcut = loc.guestPath.lastIndexOf('/');
+  return {
+    mount: loc.mount,
+    path: cut <= 0 ? '/' : loc.path.slice(0, cut),
+    guestPath: gcut <= 0 ? '/' : loc.guestPath.slice(0, gcut),
+  };
+}
+
+/**
+ * A snapshot of the directory: ".", "..", then the backend's entries, with
+ * nested mounts shown as the directories they are. Cookies index into it.
+ */
+function snapshot(ctx: HostContext, d: DirDescriptor): ListingEntry[] {
+  const here = d.location;
+  const { vfs } = here.mount;
+  const list: ListingEntry[] = [
+    { name: DOT, filetype: FileType.DIRECTORY, ino: undefined, location: here },
+    { name: DOTDOT, filetype: FileType.DIRECTORY, ino: undefined, location: parentOf(here) },
+  ];
+  const mounted = ctx.resolver.mountsIn(here);
+  const hidden = new Set(mounted.map((m) => m.guestPath.slice(m.guestPath.lastIndexOf('/') + 1)));
+  for (const e of vfs.readdir(here.path)) {
+    if (hidden.has(e.name)) continue;
+    list.push({ name: encodeUtf8(e.name), filetype: filetypeOf(e.kind), ino: e.ino, location: ctx.resolver.child(here, e.name) });
+  }
+  for (const m of mounted) {
+    const name = m.guestPath.slice(m.guestPath.lastIndexOf('/') + 1);
+    list.push({ name: encodeUtf8(name), filetype: FileType.DIRECTORY, ino: undefined, location: ctx.resolver.child(here, name) });
+  }
+  return list;
+}
+
+function inoOf(e: ListingEntry): bigint {
+  if (e.ino === undefined) {
+    try {
+      e.ino = e.location.mount.vfs.lstat(e.location.path).ino;
+    } catch {
+      // Removed since the snapshot: the entry keeps a placeholder rather than failing the listing.
+      e.ino = 0n;
+    }
+  }
+  return e.ino;
+}
+
+/**
+ * Fills the buffer with dirents from `cookie` on. When an entry does not fit,
+ * as many of its bytes as fit are written, so bufused == buf_len means "more
+ * to come" and anything shorter means the end (abi-cheatsheet rule 1).
+ */
+export function fd_readdir(
+  ctx: HostContext, fd: number, buf: number, bufLen: number, cookie: bigint, bufusedOut: number,
+): Errno {
+  const d = ctx.fds.getDir(fd, Rights.FD_READDIR);
+  const len = bufLen >>> 0;
+  const mem = ctx.mem;
+  mem.check(buf, len);
+  mem.check(bufusedOut, 4);
+  const start = BigInt.asUintN(64, cookie);
+  if (start === 0n || d.listing === undefined) d.listing = snapshot(ctx, d);
+  const list = d.listing;
+  let used = 0;
+  const base = buf >>> 0;
+  for (let i = start > BigInt(list.length) ? list.length : Number(start); i < list.length && used < len; i++) {
+    const e = list[i];
+    const size = DIRENT_SIZE + e.name.byteLength;
+    const room = len - used;
+    // A whole entry is written in place; a partial one goes through scratch and is cut to fit.
+    const out = size <= room ? mem.bytes(base + used, size) : ctx.scratch(size).subarray(0, size);
+    const v = new DataView(out.buffer, out.byteOffset, DIRENT_SIZE);
+    v.setBigUint64(DirentOff.NEXT, BigInt(i + 1), true);
+    v.setBigUint64(DirentOff.INO, inoOf(e), true);
+    v.setUint32(DirentOff.NAMLEN, e.name.byteLength, true);
+    v.setUint32(DirentOff.TYPE, e.filetype, true);
+    out.set(e.name, DIRENT_SIZE);
+    if (size > room) mem.write(base + used, out.subarray(0, room));
+    used += Math.min(size, room);
+  }
+  mem.setU32(bufusedOut, used);
+  return Errno.SUCCESS;
+}
+
+function preopenOf(ctx: HostContext, fd: number): DirDescriptor | Errno {
+  const d = ctx.fds.peek(fd);
+  // libc scans fds from 3 and stops at exactly EBADF (abi-cheatsheet rule 5).
+  if (d === undefined || d.kind !== 'dir' || d.preopenName === undefined) return Errno.BADF;
+  return d;
+}
+
+export function fd_prestat_get(ctx: HostContext, fd: number, out: number): Errno {
+  const d = preopenOf(ctx, fd);
+  if (typeof d === 'number') return d;
+  ctx.mem.check(out, PRESTAT_SIZE);
+  ctx.mem.setU32(out, PreopenType.DIR);
+  ctx.mem.setU32(out + 4, encodeUtf8(d.preopenName as string).byteLength);
+  return Errno.SUCCESS;
+}
+
+/** Writes the name without a NUL; a buffer too small is ENAMETOOLONG, as wasmtime. */
+export function fd_prestat_dir_name(ctx: HostContext, fd: number, path: number, pathLen: number): Errno {
+  const d = preopenOf(ctx, fd);
+  if (typeof d === 'number') return d;
+  const name = encodeUtf8(d.preopenName as string);
+  if (pathLen >>> 0 < name.byteLength) return Errno.NAMETOOLONG;
+  ctx.mem.write(path, name);
+  return Errno.SUCCESS;
+}

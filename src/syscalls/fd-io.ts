@@ -1,0 +1,133 @@
+import { Errno, WasiError } from '../abi/errno.js';
+import { FdFlags, Rights, Whence } from '../abi/constants.js';
+import { IOVEC_SIZE } from '../abi/layout.js';
+import type { FileDescriptor, StreamDescriptor } from '../fd-table.js';
+import type { HostContext } from './context.js';
+
+/** Largest file offset we accept: positions are doubles, exact up to 2^53. */
+const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
+
+/** A u64 filesize parameter as a safe number, or EINVAL. */
+export function offsetArg(v: bigint): number {
+  const u = BigInt.asUintN(64, v);
+  if (u > BigInt(MAX_OFFSET)) throw new WasiError(Errno.INVAL);
+  return Number(u);
+}
+
+/**
+ * Moves bytes between a descriptor and the guest's iovecs. Each iovec is
+ * re-read from memory as it is reached, because a stream callback may have
+ * grown memory meanwhile. Stops at the first short transfer, as readv/writev do.
+ */
+function transfer(
+  ctx: HostContext, d: FileDescriptor | StreamDescriptor, iovs: number, iovsLen: number,
+  position: number, writing: boolean,
+): number {
+  const n = iovsLen >>> 0;
+  const mem = ctx.mem;
+  mem.check(iovs, n * IOVEC_SIZE);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const at = (iovs >>> 0) + i * IOVEC_SIZE;
+    const len = mem.u32(at + 4);
+    if (len === 0) continue;
+    const buf = mem.bytes(mem.u32(at), len);
+    let done: number;
+    if (d.kind === 'file') {
+      done = writing ? d.file.write(buf, position + total) : d.file.read(buf, position + total);
+    } else {
+      const s = d.stream;
+      if (writing) {
+        if (s.write === undefined) throw new WasiError(Errno.BADF);
+        done = s.write(buf);
+      } else {
+        if (s.read === undefined) throw new WasiError(Errno.BADF);
+        done = s.read(buf);
+      }
+    }
+    total += done;
+    if (done < len) break;
+  }
+  return total;
+}
+
+export function fd_write(ctx: HostContext, fd: number, iovs: number, iovsLen: number, nwrittenOut: number): Errno {
+  const d = ctx.fds.getFile(fd, Rights.FD_WRITE);
+  ctx.mem.check(nwrittenOut, 4);
+  let written: number;
+  if (d.kind === 'file') {
+    // O_APPEND: every write lands at the current end, whatever the offset says.
+    const start = d.fdflags & FdFlags.APPEND ? Number(d.file.stat().size) : d.position;
+    written = transfer(ctx, d, iovs, iovsLen, start, true);
+    d.position = start + written;
+  } else {
+    written = transfer(ctx, d, iovs, iovsLen, 0, true);
+  }
+  ctx.mem.setU32(nwrittenOut, written);
+  return Errno.SUCCESS;
+}
+
+export function fd_read(ctx: HostContext, fd: number, iovs: number, iovsLen: number, nreadOut: number): Errno {
+  const d = ctx.fds.getFile(fd, Rights.FD_READ);
+  ctx.mem.check(nreadOut, 4);
+  const read = transfer(ctx, d, iovs, iovsLen, d.kind === 'file' ? d.position : 0, false);
+  if (d.kind === 'file') d.position += read;
+  ctx.mem.setU32(nreadOut, read);
+  return Errno.SUCCESS;
+}
+
+function positioned(ctx: HostContext, fd: number, rights: number): FileDescriptor {
+  const d = ctx.fds.getFile(fd, rights);
+  if (d.kind !== 'file') throw new WasiError(Errno.SPIPE);
+  return d;
+}
+
+/** Writes at `offset` without moving the fd position, O_APPEND or not (POSIX pwrite; design.md). */
+export function fd_pwrite(
+  ctx: HostContext, fd: number, iovs: number, iovsLen: number, offset: bigint, nwrittenOut: number,
+): Errno {
+  const d = positioned(ctx, fd, Rights.FD_WRITE | Rights.FD_SEEK);
+  const at = offsetArg(offset);
+  ctx.mem.check(nwrittenOut, 4);
+  ctx.mem.setU32(nwrittenOut, transfer(ctx, d, iovs, iovsLen, at, true));
+  return Errno.SUCCESS;
+}
+
+export function fd_pread(
+  ctx: HostContext, fd: number, iovs: number, iovsLen: number, offset: bigint, nreadOut: number,
+): Errno {
+  const d = positioned(ctx, fd, Rights.FD_READ | Rights.FD_SEEK);
+  const at = offsetArg(offset);
+  ctx.mem.check(nreadOut, 4);
+  ctx.mem.setU32(nreadOut, transfer(ctx, d, iovs, iovsLen, at, false));
+  return Errno.SUCCESS;
+}
+
+/** `offset` is the one signed i64 (filedelta). A tell-only seek needs only FD_TELL, as in wasmtime. */
+export function fd_seek(ctx: HostContext, fd: number, offset: bigint, whence: number, newOffsetOut: number): Errno {
+  const peeked = ctx.fds.peek(fd);
+  if (peeked !== undefined && peeked.kind === 'stream') return Errno.SPIPE;
+  const tellOnly = offset === 0n && whence === Whence.CUR;
+  const d = positioned(ctx, fd, tellOnly ? Rights.FD_TELL : Rights.FD_SEEK);
+  let base: number;
+  switch (whence) {
+    case Whence.SET: base = 0; break;
+    case Whence.CUR: base = d.position; break;
+    case Whence.END: base = Number(d.file.stat().size); break;
+    default: return Errno.INVAL;
+  }
+  const target = BigInt(base) + BigInt.asIntN(64, offset);
+  if (target < 0n || target > BigInt(MAX_OFFSET)) return Errno.INVAL;
+  ctx.mem.check(newOffsetOut, 8);
+  d.position = Number(target);
+  ctx.mem.setU64Number(newOffsetOut, d.position);
+  return Errno.SUCCESS;
+}
+
+export function fd_tell(ctx: HostContext, fd: number, offsetOut: number): Errno {
+  const peeked = ctx.fds.peek(fd);
+  if (peeked !== undefined && peeked.kind === 'stream') return Errno.SPIPE;
+  const d = positioned(ctx, fd, Rights.FD_TELL);
+  ctx.mem.setU64Number(offsetOut, d.position);
+  return Errno.SUCCESS;
+}

@@ -1,0 +1,206 @@
+import { Errno } from '../abi/errno.js';
+import {
+  FDFLAGS_ALL, LookupFlags, OFlags, OFLAGS_ALL, Rights, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING,
+  RIGHTS_FILE_BASE, rightsFromAbi,
+} from '../abi/constants.js';
+import { writeFilestat } from '../abi/encode.js';
+import { DirDescriptor, FileDescriptor, type Location } from '../fd-table.js';
+import { encodeUtf8 } from '../memory.js';
+import type { Resolved } from '../path.js';
+import type { HostContext } from './context.js';
+import { timesArg } from './fd-meta.js';
+
+/** Looks up the directory fd (with `rights`), decodes the guest path and resolves it. */
+function resolveAt(
+  ctx: HostContext, fd: number, rights: number, path: number, pathLen: number, follow: boolean,
+): Resolved {
+  const dir = ctx.fds.getDir(fd, rights);
+  return ctx.resolver.resolve(dir.location, ctx.mem.string(path, pathLen), follow);
+}
+
+function isMountRoot(loc: Location): boolean {
+  return loc.path === loc.mount.root;
+}
+
+function isEmptyDir(loc: Location): boolean {
+  return loc.mount.vfs.readdir(loc.path).length === 0;
+}
+
+export function path_open(
+  ctx: HostContext, fd: number, dirflags: number, path: number, pathLen: number, oflags: number,
+  rightsBase: bigint, rightsInheriting: bigint, fdflags: number, fdOut: number,
+): Errno {
+  if ((oflags & ~OFLAGS_ALL) !== 0 || (fdflags & ~FDFLAGS_ALL) !== 0) return Errno.INVAL;
+  const create = (oflags & OFlags.CREAT) !== 0;
+  const truncate = (oflags & OFlags.TRUNC) !== 0;
+  let needed = Rights.PATH_OPEN;
+  if (create) needed |= Rights.PATH_CREATE_FILE;
+  if (truncate) needed |= Rights.PATH_FILESTAT_SET_SIZE;
+  const dir = ctx.fds.getDir(fd, needed);
+  ctx.mem.check(fdOut, 4);
+  // A new descriptor never holds more than its directory may hand down.
+  const base = rightsFromAbi(rightsBase) & dir.rightsInheriting;
+  const inheriting = rightsFromAbi(rightsInheriting) & dir.rightsInheriting;
+  const r = ctx.resolver.resolve(dir.location, ctx.mem.string(path, pathLen), (dirflags & LookupFlags.SYMLINK_FOLLOW) !== 0);
+  const wantsDir = (oflags & OFlags.DIRECTORY) !== 0;
+  const writes = (base & (Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE)) !== 0 || truncate;
+
+  const st = r.stat;
+  if (st === undefined) {
+    if (!create) return Errno.NOENT;
+    if (wantsDir) return Errno.INVAL;
+    if (r.trailingSlash) return Errno.ISDIR;
+  } else {
+    if (create && (oflags & OFlags.EXCL)) return Errno.EXIST;
+    if (st.kind === 'symlink') return wantsDir ? Errno.NOTDIR : Errno.LOOP;
+    if (st.kind === 'directory') {
+      if (writes) return Errno.ISDIR;
+      const d = new DirDescriptor(r.location, undefined, base & RIGHTS_DIR_BASE, inheriting & RIGHTS_DIR_INHERITING);
+      ctx.mem.setU32(fdOut, ctx.fds.insert(d));
+      return Errno.SUCCESS;
+    }
+    if (wantsDir) return Errno.NOTDIR;
+    if (st.kind !== 'file') return Errno.NOTSUP;
+  }
+
+  const loc = r.location;
+  const file = loc.mount.vfs.open(loc.path, {
+    read: (base & Rights.FD_READ) !== 0 || !writes,
+    write: writes,
+    create,
+    exclusive: create && (oflags & OFlags.EXCL) !== 0,
+    truncate,
+    noFollow: true,
+  });
+  const d = new FileDescriptor(file, loc.mount, loc.path, base & RIGHTS_FILE_BASE, inheriting & RIGHTS_FILE_BASE, fdflags);
+  try {
+    ctx.mem.setU32(fdOut, ctx.fds.insert(d));
+  } catch (err) {
+    file.close();
+    throw err;
+  }
+  return Errno.SUCCESS;
+}
+
+export function path_create_directory(ctx: HostContext, fd: number, path: number, pathLen: number): Errno {
+  const r = resolveAt(ctx, fd, Rights.PATH_CREATE_DIRECTORY, path, pathLen, false);
+  if (r.stat !== undefined) return Errno.EXIST;
+  r.location.mount.vfs.mkdir(r.location.path);
+  return Errno.SUCCESS;
+}
+
+export function path_remove_directory(ctx: HostContext, fd: number, path: number, pathLen: number): Errno {
+  const r = resolveAt(ctx, fd, Rights.PATH_REMOVE_DIRECTORY, path, pathLen, false);
+  // rmdir(".") is EINVAL in POSIX; a mount root is in use by its preopen.
+  if (r.name === '') return Errno.INVAL;
+  if (r.stat === undefined) return Errno.NOENT;
+  if (r.stat.kind !== 'directory') return Errno.NOTDIR;
+  if (isMountRoot(r.location)) return Errno.BUSY;
+  if (!isEmptyDir(r.location)) return Errno.NOTEMPTY;
+  r.location.mount.vfs.rmdir(r.location.path);
+  return Errno.SUCCESS;
+}
+
+export function path_unlink_file(ctx: HostContext, fd: number, path: number, pathLen: number): Errno {
+  const r = resolveAt(ctx, fd, Rights.PATH_UNLINK_FILE, path, pathLen, false);
+  if (r.name === '') return Errno.ISDIR;
+  if (r.stat === undefined) return Errno.NOENT;
+  if (r.stat.kind === 'directory') return Errno.ISDIR;
+  r.location.mount.vfs.unlink(r.location.path);
+  return Errno.SUCCESS;
+}
+
+/** Whether `inner` is `outer` or lies below it in the same mount (a directory cannot move into itself). */
+function isWithin(inner: Location, outer: Location): boolean {
+  return inner.mount === outer.mount && (inner.path === outer.path || inner.path.startsWith(outer.path + '/'));
+}
+
+export function path_rename(
+  ctx: HostContext, fd: number, oldPath: number, oldPathLen: number, newFd: number, newPath: number, newPathLen: number,
+): Errno {
+  const from = resolveAt(ctx, fd, Rights.PATH_RENAME_SOURCE, oldPath, oldPathLen, false);
+  const to = resolveAt(ctx, newFd, Rights.PATH_RENAME_TARGET, newPath, newPathLen, false);
+  if (from.stat === undefined) return Errno.NOENT;
+  if (from.name === '' || to.name === '' || isMountRoot(from.location) || isMountRoot(to.location)) return Errno.BUSY;
+  if (from.location.mount !== to.location.mount) return Errno.XDEV;
+  const src = from.stat;
+  const dst = to.stat;
+  if (src.kind === 'directory') {
+    if (isWithin(to.location, from.location) && to.location.path !== from.location.path) return Errno.INVAL;
+    if (dst !== undefined && dst.kind !== 'directory') return Errno.NOTDIR;
+    if (dst !== undefined && to.location.path !== from.location.path && !isEmptyDir(to.location)) return Errno.NOTEMPTY;
+  } else {
+    if (to.trailingSlash || from.trailingSlash) return Errno.NOTDIR;
+    if (dst !== undefined && dst.kind === 'directory') return Errno.ISDIR;
+  }
+  // Renaming a name onto itself, or onto another link of the same file, does nothing (POSIX rename).
+  if (dst !== undefined && dst.dev === src.dev && dst.ino === src.ino) return Errno.SUCCESS;
+  from.location.mount.vfs.rename(from.location.path, to.location.path);
+  return Errno.SUCCESS;
+}
+
+export function path_filestat_get(
+  ctx: HostContext, fd: number, flags: number, path: number, pathLen: number, out: number,
+): Errno {
+  const r = resolveAt(ctx, fd, Rights.PATH_FILESTAT_GET, path, pathLen, (flags & LookupFlags.SYMLINK_FOLLOW) !== 0);
+  if (r.stat === undefined) return Errno.NOENT;
+  writeFilestat(ctx.mem, out, r.stat);
+  return Errno.SUCCESS;
+}
+
+export function path_filestat_set_times(
+  ctx: HostContext, fd: number, flags: number, path: number, pathLen: number, atim: bigint, mtim: bigint,
+  fstFlags: number,
+): Errno {
+  const [a, m] = timesArg(atim, mtim, fstFlags);
+  const r = resolveAt(ctx, fd, Rights.PATH_FILESTAT_SET_TIMES, path, pathLen, (flags & LookupFlags.SYMLINK_FOLLOW) !== 0);
+  if (r.stat === undefined) return Errno.NOENT;
+  // The resolver already followed the final symlink if asked; what is left is set in place.
+  r.location.mount.vfs.setTimes(r.location.path, a, m, false);
+  return Errno.SUCCESS;
+}
+
+export function path_link(
+  ctx: HostContext, oldFd: number, oldFlags: number, oldPath: number, oldPathLen: number, newFd: number,
+  newPath: number, newPathLen: number,
+): Errno {
+  const from = resolveAt(ctx, oldFd, Rights.PATH_LINK_SOURCE, oldPath, oldPathLen, (oldFlags & LookupFlags.SYMLINK_FOLLOW) !== 0);
+  const to = resolveAt(ctx, newFd, Rights.PATH_LINK_TARGET, newPath, newPathLen, false);
+  if (from.stat === undefined) return Errno.NOENT;
+  if (from.stat.kind === 'directory') return Errno.PERM;
+  if (to.stat !== undefined || to.name === '') return Errno.EXIST;
+  if (to.trailingSlash || from.trailingSlash) return Errno.NOENT;
+  if (from.location.mount !== to.location.mount) return Errno.XDEV;
+  to.location.mount.vfs.link(from.location.path, to.location.path);
+  return Errno.SUCCESS;
+}
+
+/** Target string first, then the directory (abi-cheatsheet rule 24). */
+export function path_symlink(
+  ctx: HostContext, oldPath: number, oldPathLen: number, fd: number, newPath: number, newPathLen: number,
+): Errno {
+  const target = ctx.mem.string(oldPath, oldPathLen);
+  const to = resolveAt(ctx, fd, Rights.PATH_SYMLINK, newPath, newPathLen, false);
+  if (target.includes('\0')) return Errno.INVAL;
+  if (to.stat !== undefined || to.name === '') return Errno.EXIST;
+  if (target.length === 0 || to.trailingSlash) return Errno.NOENT;
+  to.location.mount.vfs.symlink(target, to.location.path);
+  return Errno.SUCCESS;
+}
+
+/** A buffer shorter than the target gets the first bytes, as readlink(2) does (abi-cheatsheet rule 24). */
+export function path_readlink(
+  ctx: HostContext, fd: number, path: number, pathLen: number, buf: number, bufLen: number, bufusedOut: number,
+): Errno {
+  const r = resolveAt(ctx, fd, Rights.PATH_READLINK, path, pathLen, false);
+  ctx.mem.check(buf, bufLen);
+  ctx.mem.check(bufusedOut, 4);
+  if (r.stat === undefined) return Errno.NOENT;
+  if (r.stat.kind !== 'symlink') return Errno.INVAL;
+  const target = encodeUtf8(r.location.mount.vfs.readlink(r.location.path));
+  const n = Math.min(target.byteLength, bufLen >>> 0);
+  ctx.mem.write(buf, target.subarray(0, n));
+  ctx.mem.setU32(bufusedOut, n);
+  return Errno.SUCCESS;
+}
+

@@ -1,0 +1,19 @@
+import { Errno } from '../abi/errno.js';
+import { WASIExit, type HostContext } from './context.js';
+
+/** Never returns: unwinds the guest with WASIExit, which start() turns into an exit code. */
+export function proc_exit(_ctx: HostContext, rval: number): never {
+  throw new WASIExit(rval >>> 0);
+}
+
+/**
+ * Signals have no meaning for a sandboxed guest and current wasi-libc no
+ * longer imports this; NOSYS tells a caller so, as uvwasi does for unknown signals.
+ */
+export function proc_raise(_ctx: HostContext, sig: number): Errno {
+  return sig >>> 0 > 30 ? Errno.INVAL : Errno.NOSYS;
+}
+
+export function sched_yield(_ctx: HostContext): Errno {
+  return Errno.SUCCESS;
+}

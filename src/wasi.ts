@@ -1,0 +1,270 @@
+import { Errno, ERRNO_NAMES } from './abi/errno.js';
+import { RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, RIGHTS_TTY_BASE } from './abi/constants.js';
+import { errnoOf } from './errors.js';
+import { DirDescriptor, FdTable, StreamDescriptor, type HostStream, type Mount } from './fd-table.js';
+import { GuestMemory, StringList } from './memory.js';
+import { Resolver } from './path.js';
+import type { Platform } from './platform.js';
+import { Collector, inputStream, outputStream, type StdinOption, type StdoutOption } from './stdio.js';
+import { WASIExit, type HostContext } from './syscalls/context.js';
+import { release } from './syscalls/fd-meta.js';
+import { SYSCALLS, type SyscallDef } from './syscalls/table.js';
+import type { Vfs } from './vfs/types.js';
+
+/** One traced call: what the guest asked and what it got. */
+export interface TraceEntry {
+  readonly name: string;
+  readonly args: readonly (number | bigint)[];
+  /** The errno returned, or undefined for proc_exit. */
+  readonly errno: number | undefined;
+  readonly errnoName: string | undefined;
+}
+
+export interface WASIOptions {
+  /** Only 'preview1' (the `wasi_snapshot_preview1` module) is supported. */
+  version?: 'preview1';
+  /** argv, including argv[0]. */
+  args?: readonly string[];
+  env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Guest path → what to mount there: a host directory path (Node only) or a
+   * backend such as `new MemFS(...)`. Preopens get fds 3, 4, ... in this order;
+   * a preopen nested in another ('/' and '/usr') is also reached by walking into it.
+   */
+  preopens?: Readonly<Record<string, string | Vfs>>;
+  /** A host fd (Node), a string or bytes, or a pull source. Default: fd 0 in Node, empty in browsers. */
+  stdin?: StdinOption;
+  /** A host fd (Node), 'collect' (read back with getStdout()), 'ignore', a callback or a writable. */
+  stdout?: StdoutOption;
+  stderr?: StdoutOption;
+  /** When false, proc_exit ends the Node process (node:wasi's option); default true. */
+  returnOnExit?: boolean;
+  /** For modules that import their memory instead of exporting it. */
+  memory?: WebAssembly.Memory;
+  /** Most descriptors the guest may hold open at once (EMFILE past it). Default 1024. */
+  maxOpenFiles?: number;
+  /** Called after every import with its arguments and errno. */
+  trace?: (entry: TraceEntry) => void;
+}
+
+/** The functions of `wasi_snapshot_preview1`, as handed to WebAssembly.instantiate. */
+export type WASIImport = Record<string, (...args: never[]) => number | void>;
+
+type AnyFn = (ctx: HostContext, ...args: (number | bigint)[]) => number;
+
+function checkOptions(options: WASIOptions): void {
+  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  if (options.version !== undefined && options.version !== 'preview1') {
+    throw new TypeError(`version: only 'preview1' is supported, got ${String(options.version)}`);
+  }
+  if (options.args !== undefined && (!Array.isArray(options.args) || options.args.some((a) => typeof a !== 'string'))) {
+    throw new TypeError('args must be an array of strings');
+  }
+  if (options.env !== undefined && (typeof options.env !== 'object' || options.env === null)) {
+    throw new TypeError('env must be an object of strings');
+  }
+  if (options.preopens !== undefined && (typeof options.preopens !== 'object' || options.preopens === null)) {
+    throw new TypeError('preopens must be an object mapping guest paths to host paths or backends');
+  }
+  if (options.returnOnExit !== undefined && typeof options.returnOnExit !== 'boolean') {
+    throw new TypeError('returnOnExit must be a boolean');
+  }
+  if (options.memory !== undefined && !(options.memory instanceof WebAssembly.Memory)) {
+    throw new TypeError('memory must be a WebAssembly.Memory');
+  }
+  const max = options.maxOpenFiles;
+  if (max !== undefined && (!Number.isInteger(max) || max < 4)) {
+    throw new RangeError('maxOpenFiles must be an integer of at least 4 (stdio and one preopen)');
+  }
+  if (options.trace !== undefined && typeof options.trace !== 'function') throw new TypeError('trace must be a function');
+}
+
+function isVfs(v: unknown): v is Vfs {
+  return typeof v === 'object' && v !== null && typeof (v as Vfs).lstat === 'function' && typeof (v as Vfs).open === 'function';
+}
+
+/** "/a/b/" → "/a/b"; the guest sees preopen names exactly as given otherwise. */
+function normaliseGuestPath(p: string): string {
+  if (p.length === 0) throw new TypeError('preopens: a guest path must not be empty');
+  let s = p;
+  while (s.length > 1 && s.endsWith('/')) s = s.slice(0, -1);
+  return s;
+}
+
+/**
+ * A WASI preview1 host with node:wasi's surface: pass `getImportObject()` to
+ * WebAssembly.instantiate, then call `start(instance)` (commands) or
+ * `initialize(instance)` (reactors).
+ */
+export class WASIHost {
+  readonly wasiImport: WASIImport;
+  private readonly ctx: HostContext;
+  private readonly options: WASIOptions;
+  private readonly stdio: HostStream[];
+  private started = false;
+
+  constructor(options: WASIOptions, private readonly platform: Platform) {
+    checkOptions(options);
+    this.options = options;
+    const env = Object.entries(options.env ?? {})
+      .filter((e): e is [string, string] => typeof e[1] === 'string')
+      .map(([k, v]) => `${k}=${v}`);
+    const fds = new FdTable(options.maxOpenFiles ?? 1024);
+    this.stdio = [
+      inputStream(options.stdin ?? (platform.name === 'node' ? 0 : new Uint8Array(0)), platform),
+      outputStream(options.stdout ?? (platform.name === 'node' ? 1 : 'collect'), 'stdout', platform),
+      outputStream(options.stderr ?? (platform.name === 'node' ? 2 : 'collect'), 'stderr', platform),
+    ];
+    this.stdio.forEach((s, i) => fds.set(i, new StreamDescriptor(s, RIGHTS_TTY_BASE)));
+
+    const mounts = new Map<string, Mount>();
+    let fd = 3;
+    for (const [guest, target] of Object.entries(options.preopens ?? {})) {
+      const guestPath = normaliseGuestPath(guest);
+      let vfs: Vfs;
+      if (typeof target === 'string') vfs = platform.hostDirectory(target);
+      else if (isVfs(target)) vfs = target;
+      else throw new TypeError(`preopens['${guest}'] must be a host directory path or a backend (e.g. new MemFS())`);
+      const mount: Mount = { vfs, root: '/', guestPath };
+      mounts.set(guestPath, mount);
+      const dir = new DirDescriptor({ mount, path: '/', guestPath }, guestPath, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING);
+      fds.set(fd++, dir);
+    }
+
+    const mem = new GuestMemory();
+    let scratch = new Uint8Array(4096);
+    this.ctx = {
+      mem,
+      fds,
+      resolver: new Resolver(mounts),
+      platform,
+      args: new StringList(options.args ?? []),
+      env: new StringList(env),
+      scratch(size: number): Uint8Array {
+        if (scratch.byteLength < size) scratch = new Uint8Array(Math.max(size, scratch.byteLength * 2));
+        return scratch;
+      },
+    };
+    this.wasiImport = this.buildImports();
+  }
+
+  getImportObject(): { wasi_snapshot_preview1: WASIImport } {
+    return { wasi_snapshot_preview1: this.wasiImport };
+  }
+
+  /**
+   * Runs a command's `_start` and returns its exit status: 0 if `_start`
+   * returns, the proc_exit code otherwise. Anything else the guest throws (a
+   * trap) propagates. Descriptors the guest left open are closed afterwards.
+   */
+  start(instance: WebAssembly.Instance): number {
+    const exports = this.begin(instance);
+    const entry = exports._start;
+    if (typeof entry !== 'function') throw new TypeError('instance.exports._start is not a function: not a WASI command');
+    if (exports._initialize !== undefined) throw new TypeError('instance.exports._initialize must not be exported by a command that has _start');
+    try {
+      (entry as () => void)();
+      return 0;
+    } catch (err) {
+      if (!(err instanceof WASIExit)) throw err;
+      if (this.options.returnOnExit === false) this.platform.exit(err.code);
+      return err.code;
+    } finally {
+      this.closeAll();
+    }
+  }
+
+  /** Prepares a reactor: calls `_initialize` if exported. Descriptors stay open for later calls. */
+  initialize(instance: WebAssembly.Instance): void {
+    const exports = this.begin(instance);
+    if (exports._start !== undefined) throw new TypeError('instance.exports._start must not be exported by a reactor');
+    const init = exports._initialize;
+    if (init !== undefined && typeof init !== 'function') throw new TypeError('instance.exports._initialize is not a function');
+    if (typeof init === 'function') (init as () => void)();
+  }
+
+  /** Bytes a 'collect' stdout received. */
+  getStdout(): Uint8Array {
+    return this.collected(1, 'stdout');
+  }
+
+  getStderr(): Uint8Array {
+    return this.collected(2, 'stderr');
+  }
+
+  private collected(i: number, name: string): Uint8Array {
+    const s = this.stdio[i];
+    if (!(s instanceof Collector)) throw new TypeError(`${name} was not created with '${name}: "collect"'`);
+    return s.bytes();
+  }
+
+  private begin(instance: WebAssembly.Instance): WebAssembly.Exports {
+    if (typeof instance !== 'object' || instance === null || typeof instance.exports !== 'object') {
+      throw new TypeError('instance must be a WebAssembly.Instance');
+    }
+    if (this.started) throw new Error('this WASI instance has already been started');
+    const exports = instance.exports;
+    const memory = this.options.memory ?? exports.memory;
+    if (!(memory instanceof WebAssembly.Memory)) {
+      throw new TypeError('instance.exports.memory is not a WebAssembly.Memory (pass options.memory for modules that import it)');
+    }
+    this.started = true;
+    this.ctx.mem.attach(memory);
+    return exports;
+  }
+
+  private closeAll(): void {
+    for (const [fd, d] of [...this.ctx.fds.entries()]) {
+      if (d.kind === 'file') release(this.ctx.fds.remove(fd));
+    }
+  }
+
+  private buildImports(): WASIImport {
+    const out: WASIImport = {};
+    for (const def of SYSCALLS) out[def.name] = this.options.trace ? this.traced(def, this.options.trace) : this.bind(def);
+    return out;
+  }
+
+  /** A fixed-arity wrapper per import: no rest arguments or closures allocated per call. */
+  private bind(def: SyscallDef): (...args: never[]) => number | void {
+    const ctx = this.ctx;
+    const f = def.fn as unknown as AnyFn;
+    type V = number & bigint;
+    switch (def.params.length) {
+      case 0: return () => { try { return f(ctx); } catch (e) { return failure(e); } };
+      case 1: return (a: V) => { try { return f(ctx, a); } catch (e) { return failure(e); } };
+      case 2: return (a: V, b: V) => { try { return f(ctx, a, b); } catch (e) { return failure(e); } };
+      case 3: return (a: V, b: V, c: V) => { try { return f(ctx, a, b, c); } catch (e) { return failure(e); } };
+      case 4: return (a: V, b: V, c: V, d: V) => { try { return f(ctx, a, b, c, d); } catch (e) { return failure(e); } };
+      case 5: return (a: V, b: V, c: V, d: V, e1: V) => { try { return f(ctx, a, b, c, d, e1); } catch (e) { return failure(e); } };
+      case 6: return (a: V, b: V, c: V, d: V, e1: V, f1: V) => { try { return f(ctx, a, b, c, d, e1, f1); } catch (e) { return failure(e); } };
+      case 7: return (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V) => { try { return f(ctx, a, b, c, d, e1, f1, g); } catch (e) { return failure(e); } };
+      default: return (...args: V[]) => { try { return f(ctx, ...args); } catch (e) { return failure(e); } };
+    }
+  }
+
+  private traced(def: SyscallDef, trace: (entry: TraceEntry) => void): (...args: never[]) => number | void {
+    const ctx = this.ctx;
+    const f = def.fn as unknown as AnyFn;
+    return (...args: (number | bigint)[]) => {
+      let errno: number | undefined;
+      try {
+        errno = f(ctx, ...args);
+      } catch (e) {
+        if (e instanceof WASIExit) {
+          trace({ name: def.name, args, errno: undefined, errnoName: undefined });
+          throw e;
+        }
+        errno = errnoOf(e);
+      }
+      trace({ name: def.name, args, errno, errnoName: ERRNO_NAMES[errno] });
+      return errno;
+    };
+  }
+}
+
+/** The errno for whatever a syscall threw; only proc_exit's unwinding passes through. */
+function failure(e: unknown): Errno {
+  if (e instanceof WASIExit) throw e;
+  return errnoOf(e);
+}
