@@ -1,5 +1,5 @@
-// Builds dist/: the Node entry, the CLI, the browser ESM entry and a single-file
-// browser global (IIFE) with memfs bundled. Prints the browser bundle sizes.
+// Builds dist/: the Node entry, the CLI and the browser ESM entry (memfs kept
+// external). Prints the browser bundle size.
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
 import { readFileSync, rmSync } from 'node:fs';
@@ -10,11 +10,9 @@ const common = { bundle: true, sourcemap: true, target: 'es2022', logLevel: 'war
 
 await build({ ...common, entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts' }, outdir: 'dist', format: 'esm', platform: 'node', packages: 'external', splitting: true });
 await build({ ...common, entryPoints: { browser: 'src/browser.ts' }, outdir: 'dist', format: 'esm', platform: 'browser', external: ['memfs'] });
-await build({ ...common, entryPoints: { 'wasi-host.global': 'src/browser.ts' }, outdir: 'dist', format: 'iife', globalName: 'WasiHost', platform: 'browser', minify: true });
 await build({ ...common, entryPoints: { 'browser.min': 'src/browser.ts' }, outdir: 'dist', format: 'esm', platform: 'browser', external: ['memfs'], minify: true, sourcemap: false });
 
 if (!quiet) {
   const gz = (f) => gzipSync(readFileSync(f)).byteLength;
   console.log(`browser core (minified+gzip, memfs external): ${gz('dist/browser.min.js')} bytes`);
-  console.log(`browser global (minified+gzip, memfs bundled): ${gz('dist/wasi-host.global.js')} bytes`);
 }

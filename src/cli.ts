@@ -121,7 +121,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const wasi = new WASI(options);
-  const module = await WebAssembly.compile(bytes);
+  const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
   const instance = await WebAssembly.instantiate(module, wasi.getImportObject() as unknown as WebAssembly.Imports);
   return wasi.start(instance);
 }

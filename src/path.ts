@@ -6,6 +6,16 @@ import type { VfsStat } from './vfs/types.js';
 const MAX_SYMLINK_HOPS = 40;
 /** Linux PATH_MAX; longer guest paths get ENAMETOOLONG before any lookup. */
 const MAX_PATH_BYTES = 4096;
+/** NAME_MAX, in UTF-8 bytes; enforced here so every backend agrees with a POSIX host. */
+const MAX_NAME_BYTES = 255;
+const utf8 = new TextEncoder();
+
+function checkNameLength(name: string): void {
+  // A UTF-16 unit is at most 3 UTF-8 bytes, so only long names need encoding.
+  if (name.length * 3 > MAX_NAME_BYTES && utf8.encode(name).byteLength > MAX_NAME_BYTES) {
+    throw new WasiError(Errno.NAMETOOLONG);
+  }
+}
 
 /** What a guest path named, relative to a directory descriptor. */
 export interface Resolved {
@@ -91,6 +101,7 @@ export class Resolver {
         stack.pop();
         continue;
       }
+      checkNameLength(name);
       const isLast = !hasMore(pending);
       // "a/" and "a/." name a directory: the final component must be one, reached through symlinks.
       const trailingSlash = isLast && pending.length > 0;
