@@ -1,0 +1,71 @@
+// The CLI as a user runs it: `wasi-host run ...` in a child process, on the built dist/.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseRunArgs } from '../src/cli.js';
+
+const BIN = new URL('../bin/wasi-host.mjs', import.meta.url).pathname;
+const FIX = new URL('../wasi-fixtures/', import.meta.url).pathname;
+
+function cli(args: string[], input = ''): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('wasi-host run', () => {
+  it('prints a fixture\'s output and passes argv', () => {
+    const r = cli(['run', join(FIX, 'argv.wasm'), 'héllo', '--not-a-flag']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('argv[1] = [héllo]');
+    expect(r.stdout).toContain('argv[2] = [--not-a-flag]');
+  });
+
+  it('turns the guest exit code into the process exit code', () => {
+    expect(cli(['run', join(FIX, 'exit_code.wasm')]).status).toBe(42);
+  });
+
+  it('maps a host directory with --dir HOST::GUEST and sets --env', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wasi-host-cli-'));
+    try {
+      writeFileSync(join(dir, 'in.txt'), 'cli content\n');
+      const r = cli(['run', '--dir', `${dir}::/sandbox`, join(FIX, 'cp.wasm'), '/sandbox/in.txt', '/sandbox/out.txt']);
+      expect(r.status).toBe(0);
+      expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('cli content\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('feeds stdin through', () => {
+    expect(cli(['run', join(FIX, 'stdin.wasm')], 'abc').stdout).toContain('ABC');
+  });
+
+  it('explains itself and rejects unknown flags', () => {
+    const help = cli(['--help']);
+    expect(help.status).toBe(0);
+    for (const flag of ['--dir', '--mapdir', '--env', '--memdir', '--trace']) expect(help.stdout).toContain(flag);
+    const bad = cli(['run', '--bogus', 'x.wasm']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('unknown option --bogus');
+  });
+
+  it('traces calls to stderr', () => {
+    const r = cli(['run', '--trace', join(FIX, 'hello.wasm')]);
+    expect(r.stderr).toMatch(/\[wasi\] fd_write\(1, .*\) -> 0 success/);
+  });
+});
+
+describe('parseRunArgs', () => {
+  it('follows wasmtime conventions', () => {
+    expect(parseRunArgs(['--dir', '.', '--dir=/a::/b', '--mapdir', '/g::/h', '--env', 'A=1', '--env', 'HOME', 'p.wasm', '-x'], { HOME: '/root' })).toEqual({
+      wasm: 'p.wasm',
+      args: ['-x'],
+      env: { A: '1', HOME: '/root' },
+      preopens: [['.', '.'], ['/b', '/a'], ['/g', '/h']],
+      trace: false,
+    });
+    expect(parseRunArgs(['--', '--odd.wasm'], {}).wasm).toBe('--odd.wasm');
+  });
+});

@@ -1,0 +1,2 @@
+;; A command that exports no memory.
+(module (func (export "_start")))
