@@ -1,0 +1,183 @@
+#!/usr/bin/env node
+// Builds every wasi-fixtures/NAME.c into wasi-fixtures/NAME.wasm with clang
+// and wasi-libc. No dependencies beyond Node.
+//
+//   node scripts/build-fixtures.mjs              build all fixtures
+//   node scripts/build-fixtures.mjs hello argv   build only these
+//   node scripts/build-fixtures.mjs --check      build into a temp dir and
+//                                                compare with the committed
+//                                                .wasm files (exit 1 on any
+//                                                difference)
+//
+// Environment:
+//   CLANG          compiler to use (default: clang-19)
+//   WASI_SYSROOT   sysroot holding wasi-libc (default: /usr, where Debian's
+//                  wasi-libc package puts include/wasm32-wasi and
+//                  lib/wasm32-wasi)
+//
+// Output is byte-for-byte deterministic for a given clang + wasi-libc: the
+// only build-dependent bytes are the module name in the "name" section, which
+// is the output file's base name, so --check builds to the same base name in
+// a temp directory. -Wl,--strip-debug drops the DWARF that libc.a carries
+// (about 90% of the size) but keeps the "name" section so traps show function
+// names.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const fixturesDir = path.join(root, 'wasi-fixtures');
+const clang = process.env.CLANG || 'clang-19';
+const sysroot = process.env.WASI_SYSROOT || '/usr';
+const flags = [
+  '--target=wasm32-wasi',
+  `--sysroot=${sysroot}`,
+  '-O2',
+  '-Wall',
+  '-Wextra',
+  '-Wno-unused-parameter',
+  '-Wl,--strip-debug',
+];
+
+const argv = process.argv.slice(2);
+const check = argv.includes('--check');
+const unknown = argv.filter((a) => a.startsWith('-') && a !== '--check');
+if (unknown.length > 0 || argv.includes('--help')) {
+  console.error('usage: node scripts/build-fixtures.mjs [--check] [NAME...]');
+  process.exit(unknown.length > 0 ? 2 : 0);
+}
+const wanted = argv.filter((a) => !a.startsWith('-')).map((a) => a.replace(/\.(c|wasm|json)$/, ''));
+
+const allSources = fs
+  .readdirSync(fixturesDir)
+  .filter((f) => f.endsWith('.c'))
+  .map((f) => f.slice(0, -2))
+  .sort();
+for (const w of wanted) {
+  if (!allSources.includes(w)) {
+    console.error(`build-fixtures: no such fixture: wasi-fixtures/${w}.c`);
+    process.exit(2);
+  }
+}
+const names = wanted.length > 0 ? wanted : allSources;
+
+function run(cmd, args) {
+  return new Promise((resolve) => {
+    let out = '';
+    let child;
+    try {
+      child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      resolve({ code: -1, out: String(e) });
+      return;
+    }
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('error', (e) => resolve({ code: -1, out: String(e), spawnError: e }));
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+// Fail early, with a clear message, when the compiler is missing.
+{
+  const probe = await run(clang, ['--version']);
+  if (probe.code !== 0) {
+    console.error(`build-fixtures: cannot run ${clang} (${probe.out.trim()})`);
+    console.error(
+      'build-fixtures: install it with: apt-get install -y clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32',
+    );
+    console.error('build-fixtures: or point CLANG at another clang with wasm32-wasi support');
+    process.exit(2);
+  }
+}
+
+const outDir = check ? fs.mkdtempSync(path.join(os.tmpdir(), 'wasi-fixtures-')) : fixturesDir;
+
+async function build(name) {
+  const src = path.join(fixturesDir, `${name}.c`);
+  const out = path.join(outDir, `${name}.wasm`);
+  // Compile in a private temp dir, then copy into place, so a failed build
+  // never leaves a half-written .wasm behind. The temp file keeps the final
+  // base name because it is embedded in the "name" section.
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `fixture-${name}-`));
+  const tmpOut = path.join(work, `${name}.wasm`);
+  try {
+    const r = await run(clang, [...flags, '-o', tmpOut, src]);
+    if (r.code !== 0) return { name, ok: false, log: r.out };
+    fs.copyFileSync(tmpOut, out);
+    return { name, ok: true, log: r.out, size: fs.statSync(out).size };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+// Build with as many parallel compiles as there are cores.
+const results = [];
+const queue = [...names];
+const workers = Array.from({ length: Math.max(1, Math.min(os.availableParallelism?.() ?? 2, queue.length)) }, async () => {
+  while (queue.length > 0) results.push(await build(queue.shift()));
+});
+await Promise.all(workers);
+results.sort((a, b) => a.name.localeCompare(b.name));
+
+let failed = 0;
+for (const r of results) {
+  if (!r.ok) {
+    failed++;
+    console.error(`FAILED  ${r.name}.c`);
+    console.error(r.log.trimEnd());
+    continue;
+  }
+  if (r.log.trim()) console.error(r.log.trimEnd());
+  if (!check) console.log(`built   wasi-fixtures/${r.name}.wasm (${r.size} bytes)`);
+}
+for (const name of names) {
+  if (!fs.existsSync(path.join(fixturesDir, `${name}.json`))) {
+    console.error(`warning: wasi-fixtures/${name}.json is missing (every fixture needs one)`);
+  }
+}
+
+let differ = 0;
+if (check) {
+  for (const r of results) {
+    if (!r.ok) continue;
+    const built = fs.readFileSync(path.join(outDir, `${r.name}.wasm`));
+    const committedPath = path.join(fixturesDir, `${r.name}.wasm`);
+    if (!fs.existsSync(committedPath)) {
+      differ++;
+      console.log(`MISSING wasi-fixtures/${r.name}.wasm (not committed; run: npm run fixtures)`);
+      continue;
+    }
+    const committed = fs.readFileSync(committedPath);
+    if (Buffer.compare(built, committed) === 0) {
+      console.log(`same    wasi-fixtures/${r.name}.wasm (${built.length} bytes)`);
+      continue;
+    }
+    differ++;
+    let at = 0;
+    while (at < built.length && at < committed.length && built[at] === committed[at]) at++;
+    console.log(
+      `DIFFERS wasi-fixtures/${r.name}.wasm: committed ${committed.length} bytes, built ${built.length} bytes, first difference at byte ${at}`,
+    );
+  }
+  if (wanted.length === 0) {
+    for (const f of fs.readdirSync(fixturesDir).filter((f) => f.endsWith('.wasm'))) {
+      if (!allSources.includes(f.slice(0, -5))) {
+        differ++;
+        console.log(`STALE   wasi-fixtures/${f} has no ${f.slice(0, -5)}.c`);
+      }
+    }
+  }
+  fs.rmSync(outDir, { recursive: true, force: true });
+  if (differ > 0) {
+    const ver = (await run(clang, ['--version'])).out.split('\n')[0];
+    console.log(`${differ} fixture(s) differ from the committed bytes (compiler: ${ver})`);
+    console.log('a different clang or wasi-libc version also changes the bytes; rebuild with: npm run fixtures');
+  }
+}
+
+if (failed > 0) console.error(`${failed} fixture(s) failed to compile`);
+process.exit(failed > 0 || differ > 0 ? 1 : 0);

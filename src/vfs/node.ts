@@ -1,0 +1,264 @@
+import * as fs from 'node:fs';
+import { codeError } from '../errors.js';
+import type { Vfs, VfsDirEntry, VfsFile, VfsKind, VfsOpenFlags, VfsStat, VfsTime } from './types.js';
+
+/**
+ * A backend on the host's filesystem through `node:fs`, confined to one
+ * directory. It does no sandboxing (the resolver above does); it only never
+ * builds a host path other than root + an already normalised backend path.
+ *
+ * Node's fs takes views on a SharedArrayBuffer or a shared WebAssembly memory
+ * as they are (checked on Node 20), so reads and writes go straight to the
+ * caller's view.
+ */
+
+const C = fs.constants;
+// Windows has no O_NOFOLLOW; the resolver's own symlink check is all there is there.
+const O_NOFOLLOW = C.O_NOFOLLOW ?? 0;
+const WIN32 = process.platform === 'win32';
+
+function kindOfMode(mode: number): VfsKind {
+  switch (mode & 0o170000) {
+    case 0o100000: return 'file';
+    case 0o040000: return 'directory';
+    case 0o120000: return 'symlink';
+    case 0o020000: return 'char';
+    case 0o060000: return 'block';
+    case 0o010000: return 'fifo';
+    case 0o140000: return 'socket';
+    default: return 'unknown';
+  }
+}
+
+function kindOfDirent(d: fs.Dirent): VfsKind {
+  if (d.isFile()) return 'file';
+  if (d.isDirectory()) return 'directory';
+  if (d.isSymbolicLink()) return 'symlink';
+  if (d.isCharacterDevice()) return 'char';
+  if (d.isBlockDevice()) return 'block';
+  if (d.isFIFO()) return 'fifo';
+  if (d.isSocket()) return 'socket';
+  return 'unknown';
+}
+
+/**
+ * Times Node cannot set exactly: utimes takes seconds as a double and libuv
+ * keeps microseconds. Per node (dev:ino) and field, the requested ns and what
+ * the host held right after the set; the requested value is reported while
+ * the host still holds that. Module-wide so that two NodeFS on overlapping
+ * roots agree.
+ */
+interface Requested {
+  aHost: bigint;
+  aWant: bigint;
+  mHost: bigint;
+  mWant: bigint;
+}
+
+const requested = new Map<bigint, Requested>();
+
+function keyOf(st: fs.BigIntStats): bigint {
+  return (st.dev << 64n) | st.ino;
+}
+
+function toVfsStat(st: fs.BigIntStats): VfsStat {
+  let atim = st.atimeNs;
+  let mtim = st.mtimeNs;
+  if (requested.size !== 0) {
+    const key = keyOf(st);
+    const r = requested.get(key);
+    if (r !== undefined) {
+      const aLive = r.aHost === atim;
+      const mLive = r.mHost === mtim;
+      if (aLive) atim = r.aWant;
+      if (mLive) mtim = r.mWant;
+      // Both fields moved on (or the ino was reused): the entry is dead weight.
+      if (!aLive && !mLive) requested.delete(key);
+    }
+  }
+  return {
+    dev: st.dev,
+    ino: st.ino,
+    kind: kindOfMode(Number(st.mode)),
+    nlink: st.nlink,
+    size: st.size,
+    atimNs: atim,
+    mtimNs: mtim,
+    ctimNs: st.ctimeNs,
+  };
+}
+
+/** Seconds as a double, the only form Node's utimes family takes with sub-ms digits. */
+function toSeconds(ns: bigint): number {
+  return Number(ns / 1_000_000_000n) + Number(ns % 1_000_000_000n) / 1e9;
+}
+
+function wanted(t: VfsTime, current: bigint, now: bigint): bigint {
+  return t === undefined ? current : t === 'now' ? now : t;
+}
+
+/**
+ * Sets times through `apply` (utimes, lutimes or futimes) on the node
+ * `statNow` stats, and remembers what the host could not store.
+ */
+function setTimesWith(
+  statNow: () => fs.BigIntStats,
+  apply: (a: number, m: number) => void,
+  atim: VfsTime,
+  mtim: VfsTime,
+): void {
+  const before = toVfsStat(statNow());
+  // Node has no UTIME_OMIT: a field left alone is set to its current value,
+  // which the host may round, so it is recorded like a requested one.
+  const now = atim === 'now' || mtim === 'now' ? BigInt(Date.now()) * 1_000_000n : 0n;
+  const a = wanted(atim, before.atimNs, now);
+  const m = wanted(mtim, before.mtimNs, now);
+  apply(toSeconds(a), toSeconds(m));
+  const after = statNow();
+  const key = keyOf(after);
+  if (after.atimeNs === a && after.mtimeNs === m) requested.delete(key);
+  else requested.set(key, { aHost: after.atimeNs, aWant: a, mHost: after.mtimeNs, mWant: m });
+}
+
+class NodeFile implements VfsFile {
+  readonly #fd: number;
+
+  constructor(fd: number) {
+    this.#fd = fd;
+  }
+
+  read(into: Uint8Array, position: number): number {
+    return fs.readSync(this.#fd, into, 0, into.byteLength, position);
+  }
+
+  write(from: Uint8Array, position: number): number {
+    return fs.writeSync(this.#fd, from, 0, from.byteLength, position);
+  }
+
+  stat(): VfsStat {
+    return toVfsStat(fs.fstatSync(this.#fd, { bigint: true }));
+  }
+
+  truncate(size: number): void {
+    fs.ftruncateSync(this.#fd, size);
+  }
+
+  setTimes(atim: VfsTime, mtim: VfsTime): void {
+    const fd = this.#fd;
+    setTimesWith(() => fs.fstatSync(fd, { bigint: true }), (a, m) => fs.futimesSync(fd, a, m), atim, mtim);
+  }
+
+  sync(): void {
+    fs.fsyncSync(this.#fd);
+  }
+
+  datasync(): void {
+    fs.fdatasyncSync(this.#fd);
+  }
+
+  close(): void {
+    fs.closeSync(this.#fd);
+  }
+}
+
+// A component that is empty, "." or "..", or a NUL: the resolver never hands
+// these down, so seeing one means a bug above, and it must not reach the host.
+const NOT_NORMAL = /\/\/|\/\.\.?(?:\/|$)|\0/;
+const NOT_NORMAL_WIN32 = /[\\:]/;
+
+export class NodeFS implements Vfs {
+  readonly name = 'node';
+  /** The confining directory, absolute and with symlinks resolved. */
+  readonly root: string;
+  readonly #prefix: string;
+
+  /** @param root the host directory that backend path "/" maps to. */
+  constructor(root: string) {
+    if (typeof root !== 'string' || root === '') {
+      throw new TypeError('NodeFS: option `root` must be a path to a directory');
+    }
+    let real: string;
+    try {
+      real = fs.realpathSync(root);
+    } catch (cause) {
+      throw new TypeError(`NodeFS: option \`root\` is not a directory: ${root}`, { cause });
+    }
+    if (!fs.statSync(real).isDirectory()) {
+      throw new TypeError(`NodeFS: option \`root\` is not a directory: ${root}`);
+    }
+    this.root = real;
+    // "/" + "/a" would be "//a", and "C:\" + "/a" "C:\/a".
+    this.#prefix = real.replace(/[\\/]+$/, '');
+  }
+
+  /** The host path for a backend path: root + path, nothing else. */
+  #host(path: string): string {
+    if (path === '/') return this.root;
+    if (path.charCodeAt(0) !== 0x2f || path.endsWith('/') || NOT_NORMAL.test(path) || (WIN32 && NOT_NORMAL_WIN32.test(path))) {
+      throw codeError('EINVAL', `NodeFS: not a normalised backend path: ${JSON.stringify(path)}`);
+    }
+    return this.#prefix + path;
+  }
+
+  lstat(path: string): VfsStat {
+    return toVfsStat(fs.lstatSync(this.#host(path), { bigint: true }));
+  }
+
+  open(path: string, flags: VfsOpenFlags): VfsFile {
+    // Never O_APPEND: the host keeps positions and writes at explicit offsets.
+    let f = flags.write ? (flags.read ? C.O_RDWR : C.O_WRONLY) : C.O_RDONLY;
+    if (flags.create) f |= C.O_CREAT;
+    if (flags.exclusive) f |= C.O_EXCL;
+    if (flags.truncate) f |= C.O_TRUNC;
+    if (flags.noFollow) f |= O_NOFOLLOW;
+    return new NodeFile(fs.openSync(this.#host(path), f, 0o666));
+  }
+
+  readdir(path: string): VfsDirEntry[] {
+    const list = fs.readdirSync(this.#host(path), { withFileTypes: true });
+    const out: VfsDirEntry[] = [];
+    for (const d of list) out.push({ name: d.name, kind: kindOfDirent(d) });
+    // The host's order is the directory's hash or creation order; sort for a stable one.
+    out.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+    return out;
+  }
+
+  mkdir(path: string): void {
+    fs.mkdirSync(this.#host(path), 0o777);
+  }
+
+  rmdir(path: string): void {
+    fs.rmdirSync(this.#host(path));
+  }
+
+  unlink(path: string): void {
+    fs.unlinkSync(this.#host(path));
+  }
+
+  rename(from: string, to: string): void {
+    fs.renameSync(this.#host(from), this.#host(to));
+  }
+
+  symlink(target: string, path: string): void {
+    // The target is the guest's string, stored as is; it is resolved (and
+    // confined) by the resolver when followed, never here.
+    fs.symlinkSync(target, this.#host(path));
+  }
+
+  readlink(path: string): string {
+    return fs.readlinkSync(this.#host(path), 'utf8');
+  }
+
+  link(existing: string, path: string): void {
+    fs.linkSync(this.#host(existing), this.#host(path));
+  }
+
+  setTimes(path: string, atim: VfsTime, mtim: VfsTime, follow: boolean): void {
+    const p = this.#host(path);
+    if (follow) {
+      setTimesWith(() => fs.statSync(p, { bigint: true }), (a, m) => fs.utimesSync(p, a, m), atim, mtim);
+    } else {
+      setTimesWith(() => fs.lstatSync(p, { bigint: true }), (a, m) => fs.lutimesSync(p, a, m), atim, mtim);
+    }
+  }
+}
