@@ -1,5 +1,5 @@
 import { Errno, WasiError } from './abi/errno.js';
-import { FileType } from './abi/constants.js';
+import { FileType, Rights } from './abi/constants.js';
 import type { Vfs, VfsFile } from './vfs/types.js';
 
 /** A mounted backend: `vfs` rooted at backend path `root`, visible to the guest at `guestPath`. */
@@ -32,6 +32,9 @@ abstract class DescriptorBase {
     public fdflags: number,
   ) {}
   abstract readonly filetype: FileType;
+  /** The open mode, apart from rights: reading a write-only fd is EBADF as in POSIX, not ENOTCAPABLE. */
+  abstract readonly readable: boolean;
+  abstract readonly writable: boolean;
 }
 
 export class StreamDescriptor extends DescriptorBase {
@@ -41,6 +44,12 @@ export class StreamDescriptor extends DescriptorBase {
   }
   get filetype(): FileType {
     return this.stream.filetype;
+  }
+  get readable(): boolean {
+    return this.stream.read !== undefined;
+  }
+  get writable(): boolean {
+    return this.stream.write !== undefined;
   }
 }
 
@@ -52,6 +61,8 @@ export class FileDescriptor extends DescriptorBase {
     readonly file: VfsFile,
     readonly mount: Mount,
     readonly path: string,
+    readonly readable: boolean,
+    readonly writable: boolean,
     rightsBase: number,
     rightsInheriting: number,
     fdflags: number,
@@ -80,6 +91,8 @@ export class DirDescriptor extends DescriptorBase {
    * across calls (abi-cheatsheet rule 2).
    */
   listing: ListingEntry[] | undefined;
+  readonly readable = false;
+  readonly writable = false;
   constructor(
     readonly location: Location,
     /** The guest path reported by fd_prestat_dir_name, for preopens only. */
@@ -119,10 +132,17 @@ export class FdTable {
     return d;
   }
 
-  /** Like get() for byte-stream operations; a directory is EBADF for them, as in wasmtime. */
+  /**
+   * Like get() for byte-stream operations. A directory is EBADF for them, as
+   * in wasmtime, and so is reading or writing against the open mode (POSIX);
+   * only a right the guest does not hold is ENOTCAPABLE.
+   */
   getFile(fd: number, rights: number): FileDescriptor | StreamDescriptor {
     const d = this.slots[fd >>> 0];
     if (d === undefined || d.kind === 'dir') throw new WasiError(Errno.BADF);
+    if ((rights & Rights.FD_WRITE && !d.writable) || (rights & Rights.FD_READ && !d.readable)) {
+      throw new WasiError(Errno.BADF);
+    }
     if ((d.rightsBase & rights) !== rights) throw new WasiError(Errno.NOTCAPABLE);
     return d;
   }

@@ -1,5 +1,5 @@
 import { Errno, ERRNO_NAMES } from './abi/errno.js';
-import { RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, RIGHTS_TTY_BASE } from './abi/constants.js';
+import { RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, RIGHTS_STDIN_BASE, RIGHTS_STDOUT_BASE } from './abi/constants.js';
 import { errnoOf } from './errors.js';
 import { DirDescriptor, FdTable, StreamDescriptor, type HostStream, type Mount } from './fd-table.js';
 import { GuestMemory, StringList } from './memory.js';
@@ -115,7 +115,7 @@ export class WASIHost {
       outputStream(options.stdout ?? (platform.name === 'node' ? 1 : 'collect'), 'stdout', platform),
       outputStream(options.stderr ?? (platform.name === 'node' ? 2 : 'collect'), 'stderr', platform),
     ];
-    this.stdio.forEach((s, i) => fds.set(i, new StreamDescriptor(s, RIGHTS_TTY_BASE)));
+    this.stdio.forEach((s, i) => fds.set(i, new StreamDescriptor(s, i === 0 ? RIGHTS_STDIN_BASE : RIGHTS_STDOUT_BASE)));
 
     const mounts = new Map<string, Mount>();
     let fd = 3;

@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MemFS, WASI, run, type TraceEntry } from '../src/index.js';
 
-const wasm = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`./wasm/${name}.wasm`, import.meta.url)));
+const wasm = (name: string): Uint8Array<ArrayBuffer> => new Uint8Array(readFileSync(new URL(`./wasm/${name}.wasm`, import.meta.url)));
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
 
 async function instantiate(wasi: WASI, name: string, extra: WebAssembly.Imports = {}): Promise<WebAssembly.Instance> {
-  const { instance } = await WebAssembly.instantiate(wasm(name), { ...extra, ...wasi.getImportObject() } as WebAssembly.Imports);
-  return instance;
+  const module = await WebAssembly.compile(wasm(name));
+  return WebAssembly.instantiate(module, { ...extra, ...wasi.getImportObject() } as WebAssembly.Imports);
 }
 
 describe('start()', () => {

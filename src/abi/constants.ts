@@ -100,7 +100,10 @@ export const RIGHTS_DIR_BASE =
 /** What a directory passes on to what is opened through it. */
 export const RIGHTS_DIR_INHERITING = RIGHTS_DIR_BASE | RIGHTS_FILE_BASE;
 
-/** Rights of a character device such as a terminal: no seek/tell, so libc's isatty() says yes. */
-export const RIGHTS_TTY_BASE =
-  Rights.FD_READ | Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_WRITE | Rights.FD_FILESTAT_GET |
-  Rights.POLL_FD_READWRITE;
+/**
+ * Rights of stdio: no seek/tell, so libc's isatty() follows the filetype alone
+ * (abi-cheatsheet rule 7); stdin reads, stdout and stderr write, as in wasmtime.
+ */
+const RIGHTS_STREAM_COMMON = Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_FILESTAT_GET | Rights.POLL_FD_READWRITE;
+export const RIGHTS_STDIN_BASE = RIGHTS_STREAM_COMMON | Rights.FD_READ;
+export const RIGHTS_STDOUT_BASE = RIGHTS_STREAM_COMMON | Rights.FD_WRITE;

@@ -41,9 +41,14 @@ export function path_open(
   // A new descriptor never holds more than its directory may hand down.
   const base = rightsFromAbi(rightsBase) & dir.rightsInheriting;
   const inheriting = rightsFromAbi(rightsInheriting) & dir.rightsInheriting;
-  const r = ctx.resolver.resolve(dir.location, ctx.mem.string(path, pathLen), (dirflags & LookupFlags.SYMLINK_FOLLOW) !== 0);
+  // O_CREAT|O_EXCL never follows a final symlink: a dangling one is EEXIST, not a file created at its target (POSIX open).
+  const exclusive = create && (oflags & OFlags.EXCL) !== 0;
+  const follow = (dirflags & LookupFlags.SYMLINK_FOLLOW) !== 0 && !exclusive;
+  const r = ctx.resolver.resolve(dir.location, ctx.mem.string(path, pathLen), follow);
   const wantsDir = (oflags & OFlags.DIRECTORY) !== 0;
-  const writes = (base & (Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE)) !== 0 || truncate;
+  // As in wasmtime, FD_READ and FD_WRITE choose the open mode; other rights only gate calls.
+  const writable = (base & Rights.FD_WRITE) !== 0;
+  const readable = (base & Rights.FD_READ) !== 0 || !writable;
 
   const st = r.stat;
   if (st === undefined) {
@@ -54,7 +59,7 @@ export function path_open(
     if (create && (oflags & OFlags.EXCL)) return Errno.EXIST;
     if (st.kind === 'symlink') return wantsDir ? Errno.NOTDIR : Errno.LOOP;
     if (st.kind === 'directory') {
-      if (writes) return Errno.ISDIR;
+      if (writable || truncate) return Errno.ISDIR;
       const d = new DirDescriptor(r.location, undefined, base & RIGHTS_DIR_BASE, inheriting & RIGHTS_DIR_INHERITING);
       ctx.mem.setU32(fdOut, ctx.fds.insert(d));
       return Errno.SUCCESS;
@@ -65,14 +70,14 @@ export function path_open(
 
   const loc = r.location;
   const file = loc.mount.vfs.open(loc.path, {
-    read: (base & Rights.FD_READ) !== 0 || !writes,
-    write: writes,
+    read: readable,
+    write: writable || truncate,
     create,
     exclusive: create && (oflags & OFlags.EXCL) !== 0,
     truncate,
     noFollow: true,
   });
-  const d = new FileDescriptor(file, loc.mount, loc.path, base & RIGHTS_FILE_BASE, inheriting & RIGHTS_FILE_BASE, fdflags);
+  const d = new FileDescriptor(file, loc.mount, loc.path, readable, writable, base & RIGHTS_FILE_BASE, inheriting & RIGHTS_FILE_BASE, fdflags);
   try {
     ctx.mem.setU32(fdOut, ctx.fds.insert(d));
   } catch (err) {
