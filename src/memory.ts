@@ -62,7 +62,9 @@ export class GuestMemory {
    * are raw i32 values; they are read as unsigned so lengths near 2^32 do not wrap.
    */
   check(ptr: number, len: number): void {
-    const end = (ptr >>> 0) + (len >>> 0);
+    // A raw i32 length is read as unsigned; a computed one (count × struct size) may exceed
+    // 2^32 and must not wrap to a small number.
+    const end = (ptr >>> 0) + (len < 0 ? len >>> 0 : len);
     if (end > this._u8.byteLength) {
       this.refresh();
       if (end > this._u8.byteLength) throw new WasiError(Errno.FAULT);

@@ -49,8 +49,10 @@ class CallbackSink implements HostStream {
   readonly filetype = FileType.UNKNOWN;
   constructor(private readonly deliver: (chunk: Uint8Array) => unknown) {}
   write(data: Uint8Array): number {
+    // Read the length first: a callback that grows memory detaches `data`'s buffer (length 0 after).
+    const n = data.byteLength;
     this.deliver(data.slice());
-    return data.byteLength;
+    return n;
   }
 }
 

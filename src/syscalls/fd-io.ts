@@ -26,6 +26,13 @@ function transfer(
   const n = iovsLen >>> 0;
   const mem = ctx.mem;
   mem.check(iovs, n * IOVEC_SIZE);
+  // Every buffer is checked before any byte moves: a bad iovec is EFAULT with nothing transferred
+  // (no output half-written, no input consumed and lost).
+  for (let i = 0; i < n; i++) {
+    const at = (iovs >>> 0) + i * IOVEC_SIZE;
+    const len = mem.u32(at + 4);
+    if (len !== 0) mem.check(mem.u32(at), len);
+  }
   let total = 0;
   for (let i = 0; i < n; i++) {
     const at = (iovs >>> 0) + i * IOVEC_SIZE;
