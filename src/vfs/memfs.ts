@@ -150,6 +150,74 @@ interface VolumeState {
   readonly vol: Volume;
   readonly dev: bigint;
   readonly times: Map<number, Recorded>;
+  /** The byte quota (MemFSOptions.maxBytes), if one was set on any view of this volume. */
+  quota: Quota | undefined;
+}
+
+/** What one directory entry costs against a quota besides its name: memfs keeps a link and a node per entry. */
+const ENTRY_BYTES = 128;
+
+function noSpace(what: string): Error {
+  return codeError('ENOSPC', `ENOSPC: ${what} would exceed the MemFS quota (maxBytes)`);
+}
+
+/**
+ * A byte quota for one Volume: file data, symlink targets and a fixed cost
+ * plus the name for each directory entry. `used` never undercounts what went
+ * through a MemFS: growth is charged as it happens, and frees (unlink, rmdir,
+ * rename over a name, shrinking, closing an unlinked file) only mark the
+ * count stale. A stale count is redone by walking the volume, and only when
+ * a charge would not fit otherwise, so a guest at its limit costs a walk per
+ * free, not per write. Bytes of files unlinked while still open stay counted
+ * until they are closed, as on a POSIX filesystem.
+ */
+class Quota {
+  used = 0;
+  stale = true;
+  /** Files opened through MemFS, by memfs fd: an unlinked one still holds its bytes. */
+  readonly open = new Set<number>();
+
+  constructor(readonly vol: Volume, public max: number) {}
+
+  /** Bytes still free, recounting first if `want` does not fit a stale count. */
+  room(want: number): number {
+    if (this.used + want > this.max && this.stale) this.recount();
+    return Math.max(0, this.max - this.used);
+  }
+
+  /** Takes `n` bytes or throws ENOSPC. */
+  charge(n: number, what: string): void {
+    if (n <= 0) return;
+    if (n > this.room(n)) throw noSpace(what);
+    this.used += n;
+  }
+
+  recount(): void {
+    const { vol } = this;
+    let used = 0;
+    const seen = new Set<number>();
+    const dirs = ['/'];
+    for (let dir = dirs.pop(); dir !== undefined; dir = dirs.pop()) {
+      for (const d of vol.readdirSync(dir, { withFileTypes: true }) as MemDirent[]) {
+        const name = String(d.name);
+        const path = dir === '/' ? '/' + name : dir + '/' + name;
+        used += ENTRY_BYTES + utf8Length(name);
+        const st: MemStats = vol.lstatSync(path);
+        if (seen.has(st.ino)) continue;
+        seen.add(st.ino);
+        const kind = st.mode & S_IFMT;
+        if (kind === 0o040000) dirs.push(path);
+        else if (kind === 0o120000) used += utf8Length(String(vol.readlinkSync(path)));
+        else used += st.size;
+      }
+    }
+    for (const fd of this.open) {
+      const st: MemStats = vol.fstatSync(fd);
+      if (st.nlink === 0) used += st.size;
+    }
+    this.used = used;
+    this.stale = false;
+  }
 }
 
 const states = new WeakMap<Volume, VolumeState>();
@@ -159,7 +227,7 @@ let nextDev = 0x6d656d00n;
 function stateOf(vol: Volume): VolumeState {
   let s = states.get(vol);
   if (s === undefined) {
-    s = { vol, dev: nextDev++, times: new Map() };
+    s = { vol, dev: nextDev++, times: new Map(), quota: undefined };
     states.set(vol, s);
   }
   return s;
@@ -265,6 +333,7 @@ class MemFile implements VfsFile {
   }
 
   write(from: Uint8Array, position: number): number {
+    if (this.#s.quota !== undefined) from = this.#fit(this.#s.quota, from, position);
     const r = this.#recorded();
     if (r === undefined) return this.#s.vol.writeSync(this.#fd, from, 0, from.byteLength, position);
     const t0 = Date.now();
@@ -275,10 +344,36 @@ class MemFile implements VfsFile {
   }
 
   truncate(size: number): void {
+    const q = this.#s.quota;
+    if (q !== undefined) {
+      const current: number = this.#s.vol.fstatSync(this.#fd).size;
+      if (size > current) q.charge(size - current, 'growing a file');
+      else if (size < current) q.stale = true;
+    }
     const r = this.#recorded();
     const t0 = Date.now();
     this.#s.vol.ftruncateSync(this.#fd, size);
     if (r !== undefined) this.#modified(r, t0);
+  }
+
+  /**
+   * The part of a write that fits the quota, charged: a write that would grow
+   * the file past it is cut short (write(2) then returns a short count), and
+   * one that cannot store a single byte is ENOSPC.
+   */
+  #fit(q: Quota, from: Uint8Array, position: number): Uint8Array {
+    const size: number = this.#s.vol.fstatSync(this.#fd).size;
+    const end = position + from.byteLength;
+    if (end <= size) return from;
+    const room = q.room(end - size);
+    if (end - size <= room) {
+      q.used += end - size;
+      return from;
+    }
+    const keep = size + room - position;
+    if (keep <= 0) throw noSpace('a write');
+    q.used += room;
+    return from.subarray(0, keep);
   }
 
   /**
@@ -329,11 +424,31 @@ class MemFile implements VfsFile {
   datasync(): void {}
 
   close(): void {
+    const q = this.#s.quota;
+    if (q !== undefined && q.open.delete(this.#fd)) q.stale = true;
     this.#s.vol.closeSync(this.#fd);
   }
 }
 
 export type MemFSSeed = Record<string, string | Uint8Array | null>;
+
+export interface MemFSOptions {
+  /**
+   * The Volume directory that backend path "/" maps to (default "/"). A
+   * guest given this MemFS reaches that subtree only; the rest of the Volume
+   * stays out of its reach. Seeds are created inside it.
+   */
+  root?: string;
+  /**
+   * Most bytes the Volume may hold: file data, symlink targets, and 128
+   * bytes plus the name for each directory entry. Writes, truncates and new
+   * entries past it fail with ENOSPC (a write that partly fits is cut
+   * short). Counts the whole Volume, seed included; the limit is the
+   * Volume's, shared by every MemFS on it (the latest one set wins).
+   * Default: no limit.
+   */
+  maxBytes?: number;
+}
 
 function isVolume(x: Volume | MemFSSeed): x is Volume {
   // Duck-typed so a Volume from another copy of memfs is still taken as one;
@@ -346,34 +461,99 @@ function rooted(p: string): string {
   return p.startsWith('/') ? p : '/' + p;
 }
 
+/** The last component of a normalised backend path. */
+function baseName(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+function checkOptions(options: MemFSOptions): void {
+  if (typeof options !== 'object' || options === null) throw new TypeError('MemFS: options must be an object');
+  const { root, maxBytes } = options;
+  if (root !== undefined && (typeof root !== 'string' || !root.startsWith('/') || /(^|\/)\.\.?(\/|$)|\0/.test(root))) {
+    throw new TypeError(`MemFS: option \`root\` must be an absolute Volume path without "." or "..", got ${String(root)}`);
+  }
+  if (maxBytes !== undefined && !(typeof maxBytes === 'number' && maxBytes >= 0 && Number.isSafeInteger(maxBytes))) {
+    throw new RangeError(`MemFS: option \`maxBytes\` must be a non-negative integer, got ${String(maxBytes)}`);
+  }
+}
+
 export class MemFS implements Vfs {
   readonly name = 'memfs';
   readonly #s: VolumeState;
+  /** The Volume path of backend "/" (MemFSOptions.root), or '' for the Volume's own root. */
+  readonly #prefix: string;
 
   /**
    * @param seed a Volume to use as is (an embedder may share it), or files to
    *   create: `{'src/main.c': '...', 'empty-dir/': null}`; a key ending in "/"
    *   or a null value is a directory; parent directories are created.
+   * @param options `root` (a Volume subtree to serve) and `maxBytes` (a quota).
    */
-  constructor(seed?: Volume | MemFSSeed) {
-    if (seed !== undefined && isVolume(seed)) {
-      this.#s = stateOf(seed);
-      return;
-    }
-    const vol = new Volume();
+  constructor(seed?: Volume | MemFSSeed, options: MemFSOptions = {}) {
+    checkOptions(options);
+    const given = seed !== undefined && isVolume(seed);
+    const vol = given ? seed : new Volume();
     this.#s = stateOf(vol);
-    if (seed === undefined) return;
-    for (const key of Object.keys(seed)) {
-      const value = seed[key];
-      let path = rooted(key);
-      if (value === null || path.endsWith('/')) {
-        while (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
-        vol.mkdirSync(path, { recursive: true });
-        continue;
+    let root = options.root ?? '/';
+    if (root !== '/') {
+      if (!given) vol.mkdirSync(root, { recursive: true });
+      // Symlinks in the root itself are the embedder's; resolve them once, as NodeFS does.
+      let isDir = false;
+      try {
+        root = String(vol.realpathSync(root));
+        isDir = (vol.lstatSync(root).mode & S_IFMT) === 0o040000;
+      } catch {
+        // reported below
       }
-      const slash = path.lastIndexOf('/');
-      if (slash > 0) vol.mkdirSync(path.slice(0, slash), { recursive: true });
-      vol.writeFileSync(path, value);
+      if (!isDir) throw new TypeError(`MemFS: option \`root\` is not a directory of the Volume: ${options.root}`);
+    }
+    this.#prefix = root === '/' ? '' : root.replace(/\/+$/, '');
+    if (!given && seed !== undefined) {
+      for (const key of Object.keys(seed)) {
+        const value = seed[key];
+        let path = this.#p(rooted(key));
+        if (value === null || path.endsWith('/')) {
+          while (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+          vol.mkdirSync(path, { recursive: true });
+          continue;
+        }
+        const slash = path.lastIndexOf('/');
+        if (slash > 0) vol.mkdirSync(path.slice(0, slash), { recursive: true });
+        vol.writeFileSync(path, value);
+      }
+    }
+    if (options.maxBytes !== undefined) {
+      const s = this.#s;
+      if (s.quota === undefined) s.quota = new Quota(vol, options.maxBytes);
+      else s.quota.max = options.maxBytes;
+      s.quota.recount();
+    }
+  }
+
+  /** The Volume path for a backend path. */
+  #p(path: string): string {
+    return this.#prefix === '' ? path : path === '/' ? this.#prefix : this.#prefix + path;
+  }
+
+  /** Bytes the Volume holds as the quota counts them (file data, symlink targets, entries), or undefined without maxBytes. */
+  get usedBytes(): number | undefined {
+    const q = this.#s.quota;
+    if (q === undefined) return undefined;
+    if (q.stale) q.recount();
+    return q.used;
+  }
+
+  /** Charges a new entry at `path` (plus `extra` bytes), runs `make`, and refunds if it fails. */
+  #newEntry(path: string, extra: number, make: () => void): void {
+    const q = this.#s.quota;
+    if (q === undefined) return make();
+    const cost = ENTRY_BYTES + utf8Length(baseName(path)) + extra;
+    q.charge(cost, 'a new directory entry');
+    try {
+      make();
+    } catch (err) {
+      q.used -= cost;
+      throw err;
     }
   }
 
@@ -383,13 +563,13 @@ export class MemFS implements Vfs {
 
   /** A copy of a file's bytes, for reading results back after a run. */
   readFile(path: string): Uint8Array {
-    const data = this.#s.vol.readFileSync(rooted(path));
+    const data = this.#s.vol.readFileSync(this.#p(rooted(path)));
     // A plain copy: memfs may hand back a Buffer on its shared pool.
     return typeof data === 'string' ? new TextEncoder().encode(data) : new Uint8Array(data);
   }
 
   readText(path: string): string {
-    return String(this.#s.vol.readFileSync(rooted(path), 'utf8'));
+    return String(this.#s.vol.readFileSync(this.#p(rooted(path)), 'utf8'));
   }
 
   /**
@@ -398,19 +578,21 @@ export class MemFS implements Vfs {
    */
   toJSON(): Record<string, string | null> {
     const out: Record<string, string | null> = {};
-    const json = this.#s.vol.toJSON();
+    const json = this.#s.vol.toJSON(this.#prefix === '' ? '/' : this.#prefix);
+    const strip = this.#prefix.length + 1;
     for (const key of Object.keys(json)) {
       const value = json[key];
-      out[key.startsWith('/') ? key.slice(1) : key] = value === undefined ? null : value;
+      out[key.slice(strip)] = value === undefined ? null : value;
     }
     return out;
   }
 
   lstat(path: string): VfsStat {
     const { vol } = this.#s;
-    const st: MemStats = vol.lstatSync(path);
+    const at = this.#p(path);
+    const st: MemStats = vol.lstatSync(at);
     // memfs reports 0 for a symlink; POSIX and Node report the target's length.
-    const size = (st.mode & S_IFMT) === 0o120000 ? utf8Length(String(vol.readlinkSync(path))) : st.size;
+    const size = (st.mode & S_IFMT) === 0o120000 ? utf8Length(String(vol.readlinkSync(at))) : st.size;
     return toVfsStat(this.#s, st, size);
   }
 
@@ -424,7 +606,17 @@ export class MemFS implements Vfs {
     // memfs 4.80 honours O_NOFOLLOW (ELOOP on a final symlink), so no check of our own.
     if (flags.noFollow) f |= O_NOFOLLOW;
     const s = this.#s;
-    const fd = s.vol.openSync(path, f, 0o666);
+    const at = this.#p(path);
+    const q = s.quota;
+    let fd = -1;
+    if (q !== undefined && flags.create && !this.#exists(at)) {
+      this.#newEntry(path, 0, () => {
+        fd = s.vol.openSync(at, f, 0o666);
+      });
+    } else {
+      fd = s.vol.openSync(at, f, 0o666);
+    }
+    if (q !== undefined && flags.truncate) q.stale = true;
     let st: MemStats;
     try {
       st = s.vol.fstatSync(fd);
@@ -432,6 +624,7 @@ export class MemFS implements Vfs {
       s.vol.closeSync(fd);
       throw err;
     }
+    q?.open.add(fd);
     const r = flags.truncate ? recordedFor(s, st) : undefined;
     if (r !== undefined) {
       // O_TRUNC stamped mtime and ctime; record them so that a setTimes in
@@ -443,8 +636,18 @@ export class MemFS implements Vfs {
     return new MemFile(s, fd, st);
   }
 
+  /** Whether anything (even a dangling symlink) is at Volume path `at`. */
+  #exists(at: string): boolean {
+    try {
+      this.#s.vol.lstatSync(at);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   readdir(path: string): VfsDirEntry[] {
-    const list = this.#s.vol.readdirSync(path, { withFileTypes: true }) as MemDirent[];
+    const list = this.#s.vol.readdirSync(this.#p(path), { withFileTypes: true }) as MemDirent[];
     const out: VfsDirEntry[] = [];
     for (const d of list) out.push({ name: String(d.name), kind: kindOfDirent(d) });
     // memfs sorts today; sorting again keeps the order ours if it stops.
@@ -453,35 +656,61 @@ export class MemFS implements Vfs {
   }
 
   mkdir(path: string): void {
-    this.#s.vol.mkdirSync(path, 0o777);
+    this.#newEntry(path, 0, () => this.#s.vol.mkdirSync(this.#p(path), 0o777));
   }
 
   rmdir(path: string): void {
-    this.#s.vol.rmdirSync(path);
+    this.#s.vol.rmdirSync(this.#p(path));
+    if (this.#s.quota !== undefined) this.#s.quota.stale = true;
   }
 
   unlink(path: string): void {
-    this.#s.vol.unlinkSync(path);
+    this.#s.vol.unlinkSync(this.#p(path));
+    if (this.#s.quota !== undefined) this.#s.quota.stale = true;
   }
 
-  rename(from: string, to: string): void {
-    this.#s.vol.renameSync(from, to);
+  rename(fromPath: string, toPath: string): void {
+    const { vol, quota } = this.#s;
+    const from = this.#p(fromPath);
+    const to = this.#p(toPath);
+    if (quota !== undefined) {
+      // The entry keeps its cost under a new name; a longer name costs its extra bytes.
+      quota.charge(utf8Length(baseName(to)) - utf8Length(baseName(from)), 'a longer name');
+      quota.stale = true;
+    }
+    // memfs 4.80's rename follows a final symlink in `from` and moves its target. A symlink
+    // is moved as a hard link instead (memfs links the symlink itself), which keeps its ino.
+    if ((vol.lstatSync(from).mode & S_IFMT) === 0o120000) {
+      let dst: MemStats | undefined;
+      try {
+        dst = vol.lstatSync(to);
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'ENOENT') throw err;
+      }
+      if (dst !== undefined && (dst.mode & S_IFMT) === 0o040000) throw codeError('EISDIR', `EISDIR: rename onto a directory '${to}'`);
+      if (dst !== undefined) vol.unlinkSync(to);
+      vol.linkSync(from, to);
+      vol.unlinkSync(from);
+      return;
+    }
+    vol.renameSync(from, to);
   }
 
   symlink(target: string, path: string): void {
-    this.#s.vol.symlinkSync(target, path);
+    this.#newEntry(path, utf8Length(target), () => this.#s.vol.symlinkSync(target, this.#p(path)));
   }
 
   readlink(path: string): string {
-    return String(this.#s.vol.readlinkSync(path));
+    return String(this.#s.vol.readlinkSync(this.#p(path)));
   }
 
   link(existing: string, path: string): void {
-    this.#s.vol.linkSync(existing, path);
+    this.#newEntry(path, 0, () => this.#s.vol.linkSync(this.#p(existing), this.#p(path)));
   }
 
-  setTimes(path: string, atim: VfsTime, mtim: VfsTime, follow: boolean): void {
+  setTimes(backendPath: string, atim: VfsTime, mtim: VfsTime, follow: boolean): void {
     const { vol } = this.#s;
+    const path = this.#p(backendPath);
     if (follow) {
       setTimesWith(this.#s, () => vol.statSync(path), (a, m) => vol.utimesSync(path, a, m), atim, mtim);
     } else {
