@@ -1,23 +1,7 @@
-/** The browser entry: no Node built-ins are reachable from here. */
-import { browserPlatform } from './platform/browser.js';
-import { runWith, type RunResult } from './run.js';
-import { WASIHost, type WASIOptions } from './wasi.js';
-
-export class WASI extends WASIHost {
-  constructor(options: WASIOptions = {}) {
-    super(options, browserPlatform);
-  }
-}
-
-export function run(wasm: BufferSource | WebAssembly.Module, options?: Omit<WASIOptions, 'stdout' | 'stderr'>): Promise<RunResult> {
-  return runWith((o) => new WASI(o), wasm, options);
-}
-
-export { MemFS } from './vfs/memfs.js';
-export { Errno, ERRNO_NAMES } from './abi/errno.js';
-export { WASIExit } from './syscalls/context.js';
-export { SYSCALLS } from './syscalls/table.js';
-export type { WASIOptions, WASIImport, TraceEntry } from './wasi.js';
-export type { RunResult } from './run.js';
-export type { Vfs, VfsFile, VfsStat, VfsKind, VfsDirEntry, VfsOpenFlags, VfsTime } from './vfs/types.js';
-export type { StdinOption, StdoutOption, ReadableSource, WritableLike } from './stdio.js';
+/**
+ * The browser entry: the core (src/core.ts) plus the in-memory backend.
+ * No Node built-ins are reachable from here; the browser build bundles memfs
+ * with small polyfills for the few Node modules it imports (scripts/build.mjs).
+ */
+export * from './core.js';
+export { MemFS, type MemFSSeed } from './vfs/memfs.js';

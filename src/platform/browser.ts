@@ -3,27 +3,46 @@ import type { Platform } from '../platform.js';
 const originUs = BigInt(Math.round(performance.timeOrigin * 1000));
 const startMs = performance.now();
 
-/** Atomics.wait is allowed in workers with SharedArrayBuffer, never on a page's main thread. */
-function makeSleeper(): ((ms: number) => boolean) {
-  if (typeof SharedArrayBuffer === 'undefined') return () => false;
-  let cell: Int32Array;
+/** The one clock both clock_time_get(MONOTONIC) and sleeps are measured on. */
+const monotonicNs = (): number => Math.floor(performance.now() * 1e6);
+
+/**
+ * A cell to Atomics.wait on, or null where this thread may not block.
+ * Waiting needs shared memory: `SharedArrayBuffer` exists only on
+ * cross-origin-isolated pages (COOP + COEP headers), but Chromium also hands
+ * out a shared WebAssembly.Memory without them, so that is tried next.
+ * Waiting is forbidden on a page's main thread whatever the headers.
+ * Probed on first use.
+ */
+let cell: Int32Array | null | undefined;
+function waitCell(): Int32Array | null {
+  if (cell !== undefined) return cell;
+  cell = null;
   try {
-    cell = new Int32Array(new SharedArrayBuffer(4));
-    Atomics.wait(cell, 0, 1, 0); // throws TypeError where waiting is forbidden
+    const buffer = typeof SharedArrayBuffer === 'function'
+      ? new SharedArrayBuffer(4)
+      : new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer;
+    const c = new Int32Array(buffer, 0, 1);
+    Atomics.wait(c, 0, 1, 0); // 'not-equal' where waiting is allowed, a TypeError where not
+    cell = c;
   } catch {
-    return () => false;
+    // no shared memory, or a page's main thread: sleeps spin
   }
-  return (ms) => {
-    Atomics.wait(cell, 0, 0, ms);
-    return true;
-  };
+  return cell;
 }
 
-const blockingWait = makeSleeper();
+/**
+ * How a clock sleep blocks on this thread: `'atomics'` (Atomics.wait, no CPU
+ * used: workers of a cross-origin-isolated page, and Node) or `'spin'` (a
+ * page's main thread, or any thread without SharedArrayBuffer).
+ */
+export function sleepStrategy(): 'atomics' | 'spin' {
+  return waitCell() === null ? 'spin' : 'atomics';
+}
 
 export const browserPlatform: Platform = {
   name: 'browser',
-  monotonicNs: () => Math.floor(performance.now() * 1e6),
+  monotonicNs,
   realtimeNs: () => originUs * 1000n + BigInt(Math.floor(performance.now() * 1e6)),
   cputimeNs: () => BigInt(Math.floor((performance.now() - startMs) * 1e6)),
   // Browsers coarsen performance.now() to 5-100 microseconds.
@@ -31,14 +50,19 @@ export const browserPlatform: Platform = {
   randomFill: (into) => {
     crypto.getRandomValues(into);
   },
+  /**
+   * Returns once the monotonic clock the guest reads has advanced by `ns`, so
+   * a guest never wakes early by its own measure. A WASI call is synchronous
+   * and a page's main thread cannot block, so there the only correct sleep
+   * is to spin on the clock: exact, but the page does nothing else meanwhile
+   * (run programs that sleep in a Worker). Elsewhere Atomics.wait blocks
+   * without using the CPU; it is re-armed if it returns before the deadline.
+   */
   sleep: (ns) => {
-    const ms = ns / 1e6;
-    if (blockingWait(ms)) return;
-    // On a main thread nothing can block, so the call waits on the clock: the
-    // sleep is exact but holds the page; run long sleepers in a Worker.
-    const until = performance.now() + ms;
-    while (performance.now() < until) {
-      // busy-wait by necessity
+    const end = monotonicNs() + ns;
+    const c = waitCell();
+    for (let left = ns; left > 0; left = end - monotonicNs()) {
+      if (c !== null) Atomics.wait(c, 0, 0, left / 1e6);
     }
   },
   fdStream: (_fd, mode) => {

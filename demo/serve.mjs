@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// `npm run demo`: serves the demo page on http://127.0.0.1:8080 (or --port N,
+// or PORT). The page loads the built dist/browser.js, so build first (npm run
+// demo does).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startStaticServer } from './static-server.mjs';
+import { tickerWasm } from './ticker.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const fixtureDir = join(root, 'wasi-fixtures');
+
+/** The fixtures the page offers: every wasi-fixtures/NAME.json with a NAME.wasm, and the ticker. */
+function fixtureList() {
+  const list = readdirSync(fixtureDir)
+    .filter((f) => f.endsWith('.json') && existsSync(join(fixtureDir, f.slice(0, -5) + '.wasm')))
+    .sort()
+    .map((f) => {
+      const name = f.slice(0, -5);
+      const spec = JSON.parse(readFileSync(join(fixtureDir, f), 'utf8'));
+      return {
+        name,
+        description: spec.description ?? '',
+        wasm: `/wasi-fixtures/${name}.wasm`,
+        source: existsSync(join(fixtureDir, `${name}.c`)) ? `/wasi-fixtures/${name}.c` : null,
+        args: spec.args ?? [],
+        env: spec.env ?? {},
+        stdin: spec.stdin ?? '',
+        files: spec.files ?? {},
+      };
+    });
+  list.push({
+    name: 'ticker',
+    description: 'prints "tick N" every 100 ms and never stops on its own: press Stop (it sleeps with poll_oneoff in between)',
+    wasm: '/ticker.wasm',
+    source: null,
+    args: [],
+    env: {},
+    stdin: '',
+    files: {},
+  });
+  return list;
+}
+
+export function startDemoServer({ port = 0 } = {}) {
+  return startStaticServer({
+    port,
+    mounts: { '/': here, '/dist': join(root, 'dist'), '/wasi-fixtures': fixtureDir },
+    routes: {
+      '/fixtures.json': () => ({ type: 'application/json; charset=utf-8', body: JSON.stringify(fixtureList()) }),
+      '/ticker.wasm': () => ({ type: 'application/wasm', body: tickerWasm(100) }),
+    },
+  });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  if (!existsSync(join(root, 'dist', 'browser.js'))) {
+    console.error('dist/browser.js is missing: run `npm run build` first (npm run demo does)');
+    process.exit(1);
+  }
+  const i = process.argv.indexOf('--port');
+  const port = Number(i > 0 ? process.argv[i + 1] : process.env.PORT ?? 8080);
+  const { url } = await startDemoServer({ port });
+  console.log(`wasi-host demo: ${url}/  (Ctrl-C to stop)`);
+}

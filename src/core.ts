@@ -1,0 +1,30 @@
+/**
+ * The host without any backend: `import { WASI } from 'wasi-host/core'`.
+ * No Node built-ins and no memfs are reachable from here, so this is the
+ * smallest bundle; mount your own `Vfs` objects as preopens. It runs in
+ * browsers, workers and Node alike (the browser platform only needs
+ * `performance`, `crypto.getRandomValues` and, where allowed, Atomics.wait).
+ */
+import { browserPlatform } from './platform/browser.js';
+import { runWith, type RunResult } from './run.js';
+import { WASIHost, type WASIOptions } from './wasi.js';
+
+export class WASI extends WASIHost {
+  constructor(options: WASIOptions = {}) {
+    super(options, browserPlatform);
+  }
+}
+
+/** Runs a WASI command and returns its exit code and collected output. */
+export function run(wasm: BufferSource | WebAssembly.Module, options?: Omit<WASIOptions, 'stdout' | 'stderr'>): Promise<RunResult> {
+  return runWith((o) => new WASI(o), wasm, options);
+}
+
+export { sleepStrategy } from './platform/browser.js';
+export { Errno, ERRNO_NAMES } from './abi/errno.js';
+export { WASIExit } from './syscalls/context.js';
+export { SYSCALLS } from './syscalls/table.js';
+export type { WASIOptions, WASIImport, TraceEntry } from './wasi.js';
+export type { RunResult } from './run.js';
+export type { Vfs, VfsFile, VfsStat, VfsKind, VfsDirEntry, VfsOpenFlags, VfsTime } from './vfs/types.js';
+export type { StdinOption, StdoutOption, ReadableSource, WritableLike } from './stdio.js';

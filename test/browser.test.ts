@@ -1,0 +1,237 @@
+// The shipped browser build (dist/) in a real headless Chromium: every
+// wasi-fixture on the in-memory backend, on a page's main thread and in a Web
+// Worker, against the same expectations as in Node (test/fixtures.test.ts);
+// clock sleeps on both; the IIFE and core builds.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startStaticServer, type StaticServer } from '../demo/static-server.mjs';
+import { chromiumProblem, launchChromium, loopbackContext, SKIP_BROWSER } from './browser/chromium.js';
+import { loadFixtures, FIXTURE_DIR, type FixtureSpec } from './fixture-runner.js';
+
+const fixtures = loadFixtures();
+const problem = chromiumProblem();
+
+interface BrowserRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  filesAfter: Record<string, string | null>;
+}
+
+interface SleepReport {
+  errno: number;
+  nevents: number;
+  userdata: string;
+  eventError: number;
+  eventType: number;
+  guestElapsedNs: number;
+  wantNs: number;
+  wallMs: number;
+  strategy: 'atomics' | 'spin';
+  atomicsWaits: number | null;
+}
+
+/** test/browser/index.html's import(): a page.evaluate() body cannot say import(), which the test runner rewrites. */
+interface Importer {
+  __import(url: string): Promise<Record<string, unknown>>;
+}
+
+/** The most recently modified file under `dir`. */
+function newestSource(dir: string): { path: string; mtimeMs: number } {
+  let best = { path: dir, mtimeMs: 0 };
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    const c = e.isDirectory() ? newestSource(p) : { path: p, mtimeMs: statSync(p).mtimeMs };
+    if (c.mtimeMs > best.mtimeMs) best = c;
+  }
+  return best;
+}
+
+function expectLikeNode(r: BrowserRun, spec: FixtureSpec): void {
+  expect({ stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }).toEqual({
+    stdout: spec.stdout,
+    stderr: spec.stderr ?? '',
+    exitCode: spec.exitCode,
+  });
+  for (const [path, content] of Object.entries(spec.filesAfter ?? {})) {
+    expect(r.filesAfter[path], `file ${path} after the run`).toBe(content);
+  }
+}
+
+describe.skipIf(SKIP_BROWSER)('in Chromium', () => {
+  if (problem !== null) {
+    it('needs Chromium installed', () => {
+      throw new Error(problem);
+    });
+    return;
+  }
+
+  let server: StaticServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let blocked: string[];
+  let page: Page;
+  const pageErrors: string[] = [];
+  const notFound: string[] = [];
+
+  beforeAll(async () => {
+    for (const f of ['dist/browser.js', 'dist/core.js', 'dist/wasi-host.iife.js']) {
+      if (!existsSync(f)) throw new Error(`${f} is missing: run \`npm run build\` (npm test builds first)`);
+    }
+    const newest = newestSource('src');
+    if (statSync('dist/browser.js').mtimeMs < newest.mtimeMs) {
+      throw new Error(`dist/ is older than ${newest.path}: this suite tests the built files, so run \`npm run build\` (npm test builds first)`);
+    }
+    server = await startStaticServer({
+      mounts: { '/dist': 'dist', '/wasi-fixtures': FIXTURE_DIR, '/test/browser': 'test/browser' },
+    });
+    browser = await launchChromium();
+    ({ context, blocked } = await loopbackContext(browser));
+    await context.addInitScript({ path: 'test/browser/spy.js' });
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('response', (r) => {
+      if (r.status() === 404) notFound.push(r.url());
+    });
+    await page.goto(`${server.url}/test/browser/index.html`);
+    await page.waitForFunction(() => '__import' in globalThis);
+    // One module worker for the whole suite; window.__call(task, args) runs a task of run.js in it.
+    await page.evaluate(() => {
+      const w = new Worker('/test/browser/worker.js', { type: 'module' });
+      const pending = new Map<number, { ok: (v: unknown) => void; fail: (e: Error) => void }>();
+      let next = 0;
+      w.onmessage = (e: MessageEvent<{ id: number; ok: boolean; value?: unknown; error?: string }>) => {
+        const p = pending.get(e.data.id);
+        pending.delete(e.data.id);
+        if (e.data.ok) p?.ok(e.data.value);
+        else p?.fail(new Error(e.data.error));
+      };
+      w.onerror = (e) => {
+        for (const p of pending.values()) p.fail(new Error(`worker error: ${e.message}`));
+        pending.clear();
+      };
+      (globalThis as unknown as { __call: unknown }).__call = (task: string, args: unknown[]) =>
+        new Promise((ok, fail) => {
+          const id = ++next;
+          pending.set(id, { ok, fail });
+          w.postMessage({ id, task, args });
+        });
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const onPage = <T>(task: string, ...args: unknown[]): Promise<T> =>
+    page.evaluate(async ([t, a]) => {
+      const mod = (await (globalThis as unknown as Importer).__import('/test/browser/run.js')) as Record<string, (...x: unknown[]) => unknown>;
+      return mod[t as string](...(a as unknown[]));
+    }, [task, args] as const) as Promise<T>;
+  const inWorker = <T>(task: string, ...args: unknown[]): Promise<T> =>
+    page.evaluate(([t, a]) => (globalThis as unknown as { __call: (t: string, a: unknown[]) => Promise<unknown> }).__call(t as string, a as unknown[]), [task, args] as const) as Promise<T>;
+
+  describe('every fixture, on the in-memory backend, on the main thread', () => {
+    it.each(fixtures.map((f) => [f.name, f] as const))('%s', async (_name, spec) => {
+      expectLikeNode(await onPage<BrowserRun>('runFixture', spec), spec);
+    });
+  });
+
+  describe('every fixture, on the in-memory backend, in a Web Worker', () => {
+    it.each(fixtures.map((f) => [f.name, f] as const))('%s', async (_name, spec) => {
+      expectLikeNode(await inWorker<BrowserRun>('runFixture', spec), spec);
+    });
+  });
+
+  describe('poll_oneoff clock sleeps', () => {
+    it('the page is cross-origin isolated and the main thread may not Atomics.wait', async () => {
+      const facts = await page.evaluate(() => {
+        let waitError = '';
+        try {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+        } catch (e) {
+          waitError = String(e);
+        }
+        return { isolated: crossOriginIsolated, waitError };
+      });
+      expect(facts.isolated).toBe(true);
+      expect(facts.waitError).toMatch(/TypeError/);
+    });
+
+    for (const abstime of [false, true]) {
+      const kind = abstime ? 'absolute deadline' : 'relative timeout';
+      it(`main thread, ${kind}: spins on the clock and never wakes early`, async () => {
+        const r = await onPage<SleepReport>('pollSleep', 120, abstime);
+        expect(r.strategy).toBe('spin');
+        expect(r.atomicsWaits).toBe(0);
+        expect({ errno: r.errno, nevents: r.nevents, userdata: r.userdata, eventError: r.eventError, eventType: r.eventType })
+          .toEqual({ errno: 0, nevents: 1, userdata: '123456789abc', eventError: 0, eventType: 0 });
+        expect(r.guestElapsedNs).toBeGreaterThanOrEqual(r.wantNs);
+        expect(r.wallMs).toBeGreaterThanOrEqual(119);
+        expect(r.wallMs).toBeLessThan(5000);
+      });
+      it(`Web Worker, ${kind}: blocks in Atomics.wait and never wakes early`, async () => {
+        const r = await inWorker<SleepReport>('pollSleep', 120, abstime);
+        expect(r.strategy).toBe('atomics');
+        expect(r.atomicsWaits).toBeGreaterThanOrEqual(1);
+        expect({ errno: r.errno, nevents: r.nevents, userdata: r.userdata, eventError: r.eventError, eventType: r.eventType })
+          .toEqual({ errno: 0, nevents: 1, userdata: '123456789abc', eventError: 0, eventType: 0 });
+        expect(r.guestElapsedNs).toBeGreaterThanOrEqual(r.wantNs);
+        expect(r.wallMs).toBeGreaterThanOrEqual(119);
+        expect(r.wallMs).toBeLessThan(5000);
+      });
+    }
+  });
+
+  describe('the other builds', () => {
+    it('the IIFE works from a plain <script> tag as the global wasiHost', async () => {
+      const p = await context.newPage();
+      try {
+        await p.goto(`${server.url}/test/browser/iife.html`);
+        const r = await p.evaluate(async () => {
+          const g = (globalThis as unknown as { wasiHost: Record<string, unknown> }).wasiHost;
+          const { run, MemFS } = g as { run: (w: BufferSource, o: unknown) => Promise<{ exitCode: number; stdout: string }>; MemFS: new (seed: unknown) => { readText(p: string): string } };
+          const hello = await run(await (await fetch('/wasi-fixtures/hello.wasm')).arrayBuffer(), { args: ['hello'] });
+          const fs = new MemFS({ 'src.txt': 'copied by cp\n', 'out/': null });
+          const cp = await run(await (await fetch('/wasi-fixtures/cp.wasm')).arrayBuffer(), { args: ['cp', '/sandbox/src.txt', '/sandbox/out/dst.txt'], preopens: { '/sandbox': fs } });
+          return { keys: Object.keys(g).sort(), hello, cpExit: cp.exitCode, copied: fs.readText('/out/dst.txt') };
+        });
+        expect(r.keys).toEqual(expect.arrayContaining(['WASI', 'MemFS', 'run', 'Errno', 'WASIExit', 'sleepStrategy']));
+        expect(r.hello).toMatchObject({ exitCode: 0, stdout: 'Hello, WASI!\n' });
+        expect(r.cpExit).toBe(0);
+        expect(r.copied).toBe('copied by cp\n');
+      } finally {
+        await p.close();
+      }
+    });
+
+    it('wasi-host/core runs a program and carries no MemFS', async () => {
+      const r = await page.evaluate(async () => {
+        const core = await (globalThis as unknown as Importer).__import('/dist/core.js');
+        const run = core.run as (w: BufferSource, o: unknown) => Promise<{ exitCode: number; stdout: string }>;
+        const hello = await run(await (await fetch('/wasi-fixtures/hello.wasm')).arrayBuffer(), { args: ['hello'] });
+        return { hasMemFS: 'MemFS' in core, hello };
+      });
+      expect(r.hasMemFS).toBe(false);
+      expect(r.hello).toMatchObject({ exitCode: 0, stdout: 'Hello, WASI!\n' });
+    });
+
+    it('the browser files import nothing from outside dist/ and name no Node built-in', () => {
+      for (const f of ['dist/browser.js', 'dist/core.js', 'dist/wasi-host.iife.js']) {
+        const text = readFileSync(f, 'utf8');
+        expect(text, f).not.toMatch(/\bfrom\s*["'](?!\.\/)[^"']+["']/);
+        expect(text, f).not.toMatch(/\brequire\(\s*["']node:/);
+        expect(text, f).not.toMatch(/\bimport\(\s*["']node:/);
+      }
+    });
+
+    it('the page made no request off 127.0.0.1, hit no missing file and threw nothing', () => {
+      expect(blocked).toEqual([]);
+      expect(notFound).toEqual([]);
+      expect(pageErrors).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,83 @@
+// Runs in a real browser (a page or a worker), loaded from the built dist/:
+// what test/browser.test.ts asks the browser to do.
+import { WASI, MemFS, sleepStrategy } from '/dist/browser.js';
+
+const modules = new Map();
+async function fixtureModule(name) {
+  let m = modules.get(name);
+  if (m === undefined) {
+    const res = await fetch(`/wasi-fixtures/${name}.wasm`);
+    if (!res.ok) throw new Error(`fetch ${name}.wasm: ${res.status}`);
+    m = await WebAssembly.compileStreaming(res);
+    modules.set(name, m);
+  }
+  return m;
+}
+
+/** One wasi-fixture on the in-memory backend, exactly as test/fixture-runner.ts runs it in Node. */
+export async function runFixture(spec) {
+  const fs = new MemFS(spec.files ?? {});
+  const wasi = new WASI({
+    version: 'preview1',
+    args: [spec.name, ...(spec.args ?? [])],
+    env: spec.env ?? {},
+    preopens: { '/sandbox': fs },
+    stdin: spec.stdin ?? '',
+    stdout: 'collect',
+    stderr: 'collect',
+  });
+  const instance = await WebAssembly.instantiate(await fixtureModule(spec.name), wasi.getImportObject());
+  const exitCode = wasi.start(instance);
+  const dec = new TextDecoder();
+  const filesAfter = {};
+  for (const p of Object.keys(spec.filesAfter ?? {})) {
+    try {
+      filesAfter[p] = fs.readText('/' + p);
+    } catch {
+      filesAfter[p] = null;
+    }
+  }
+  return { exitCode, stdout: dec.decode(wasi.getStdout()), stderr: dec.decode(wasi.getStderr()), filesAfter };
+}
+
+/**
+ * Calls poll_oneoff directly with one MONOTONIC clock subscription of `ms`
+ * (relative, or absolute when `abstime`), and reports what the guest would
+ * see: the event, and the elapsed time by the guest's clock and the page's.
+ */
+export function pollSleep(ms, abstime = false) {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const wasi = new WASI({});
+  wasi.initialize({ exports: { memory } });
+  const imp = wasi.wasiImport;
+  const dv = new DataView(memory.buffer);
+  const now = () => {
+    if (imp.clock_time_get(1, 0n, 0) !== 0) throw new Error('clock_time_get failed');
+    return dv.getBigUint64(0, true);
+  };
+  const SUB = 64, EVENTS = 128, NEVENTS = 192;
+  const t0 = now();
+  const ns = BigInt(Math.round(ms * 1e6));
+  dv.setBigUint64(SUB + 0, 0x1234_5678_9abcn, true); // userdata
+  dv.setUint8(SUB + 8, 0); // tag: clock
+  dv.setUint32(SUB + 16, 1, true); // MONOTONIC
+  dv.setBigUint64(SUB + 24, abstime ? t0 + ns : ns, true);
+  dv.setBigUint64(SUB + 32, 0n, true); // precision
+  dv.setUint16(SUB + 40, abstime ? 1 : 0, true);
+  const wall0 = performance.now();
+  const errno = imp.poll_oneoff(SUB, EVENTS, 1, NEVENTS);
+  const wallMs = performance.now() - wall0;
+  const t1 = now();
+  return {
+    errno,
+    nevents: dv.getUint32(NEVENTS, true),
+    userdata: dv.getBigUint64(EVENTS, true).toString(16),
+    eventError: dv.getUint16(EVENTS + 8, true),
+    eventType: dv.getUint8(EVENTS + 10),
+    guestElapsedNs: Number(t1 - t0),
+    wantNs: Number(ns),
+    wallMs,
+    strategy: sleepStrategy(),
+    atomicsWaits: globalThis.__atomicsWaits ?? null,
+  };
+}
