@@ -1,18 +1,35 @@
 import { Errno } from '../abi/errno.js';
 import type { HostContext } from './context.js';
 
-/** crypto.getRandomValues refuses more than 65,536 bytes, and shared views, so fill in chunks via scratch. */
-const CHUNK = 65536;
+/**
+ * crypto.getRandomValues fills at most 65,536 bytes a call and refuses
+ * shared views, so bytes come from a host-side pool. Small requests (libc
+ * seeds arc4random 256 bytes at a time) take slices of it, so one crypto call
+ * serves hundreds of them; each pooled byte is handed out once only.
+ */
+const POOL_SIZE = 65536;
+const pool = new Uint8Array(POOL_SIZE);
+let poolUsed = POOL_SIZE;
+
+function take(ctx: HostContext, n: number): Uint8Array {
+  if (POOL_SIZE - poolUsed < n) {
+    ctx.platform.randomFill(pool);
+    poolUsed = 0;
+  }
+  const out = pool.subarray(poolUsed, poolUsed + n);
+  poolUsed += n;
+  return out;
+}
 
 export function random_get(ctx: HostContext, buf: number, bufLen: number): Errno {
   const len = bufLen >>> 0;
-  ctx.mem.check(buf, len);
-  const scratch = ctx.scratch(Math.min(len, CHUNK));
-  for (let done = 0; done < len; done += CHUNK) {
-    const n = Math.min(CHUNK, len - done);
-    const chunk = n === scratch.byteLength ? scratch : scratch.subarray(0, n);
-    ctx.platform.randomFill(chunk);
-    ctx.mem.write((buf >>> 0) + done, chunk);
+  const at = buf >>> 0;
+  ctx.mem.check(at, len);
+  for (let done = 0; done < len; ) {
+    const n = Math.min(POOL_SIZE, len - done);
+    const chunk = take(ctx, n);
+    ctx.mem.write(at + done, chunk);
+    done += n;
   }
   return Errno.SUCCESS;
 }
