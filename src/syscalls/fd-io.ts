@@ -2,7 +2,7 @@ import { Errno, WasiError } from '../abi/errno.js';
 import { FdFlags, Rights, Whence } from '../abi/constants.js';
 import { IOVEC_SIZE } from '../abi/layout.js';
 import type { FileDescriptor, StreamDescriptor } from '../fd-table.js';
-import type { HostContext } from './context.js';
+import { WASIExit, type HostContext } from './context.js';
 
 /** Largest file offset we accept: positions are doubles, exact up to 2^53. */
 const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
@@ -38,19 +38,32 @@ function transfer(
     const at = (iovs >>> 0) + i * IOVEC_SIZE;
     const len = mem.u32(at + 4);
     if (len === 0) continue;
-    const buf = mem.bytes(mem.u32(at), len);
+    const ptr = mem.u32(at);
     let done: number;
-    if (d.kind === 'file') {
-      done = writing ? d.file.write(buf, position + total) : d.file.read(buf, position + total);
-    } else {
-      const s = d.stream;
-      if (writing) {
-        if (s.write === undefined) throw new WasiError(Errno.BADF);
-        done = s.write(buf);
+    try {
+      if (d.kind === 'file') {
+        const buf = mem.bytes(ptr, len);
+        done = writing ? d.file.write(buf, position + total) : d.file.read(buf, position + total);
       } else {
-        if (s.read === undefined) throw new WasiError(Errno.BADF);
-        done = s.read(buf);
+        const s = d.stream;
+        if (writing) {
+          if (s.write === undefined) throw new WasiError(Errno.BADF);
+          done = s.write(mem.bytes(ptr, len));
+        } else {
+          if (s.read === undefined) throw new WasiError(Errno.BADF);
+          // The source is embedder code and may grow memory, detaching a view of it: it
+          // fills a buffer of its own, copied in through a fresh view afterwards.
+          const into = new Uint8Array(len);
+          done = s.read(into);
+          mem.write(ptr, into.subarray(0, done));
+        }
       }
+    } catch (err) {
+      // Bytes already moved are reported, as readv/writev do; the error comes back on the next call
+      // (a quota's ENOSPC, a host I/O error). Failing the whole call would lose them. An exit
+      // thrown by a stream callback still unwinds.
+      if (total > 0 && !(err instanceof WASIExit)) break;
+      throw err;
     }
     total += done;
     if (done < len) break;

@@ -169,7 +169,8 @@ function noSpace(what: string): Error {
  * count stale. A stale count is redone by walking the volume, and only when
  * a charge would not fit otherwise, so a guest at its limit costs a walk per
  * free, not per write. Bytes of files unlinked while still open stay counted
- * until they are closed, as on a POSIX filesystem.
+ * until they are closed, as on a POSIX filesystem (once per descriptor: an
+ * overcount, never an undercount).
  */
 class Quota {
   used = 0;
@@ -362,6 +363,8 @@ class MemFile implements VfsFile {
    * one that cannot store a single byte is ENOSPC.
    */
   #fit(q: Quota, from: Uint8Array, position: number): Uint8Array {
+    // An empty write stores nothing, even past the end (memfs does not extend the file for it).
+    if (from.byteLength === 0) return from;
     const size: number = this.#s.vol.fstatSync(this.#fd).size;
     const end = position + from.byteLength;
     if (end <= size) return from;
@@ -425,7 +428,8 @@ class MemFile implements VfsFile {
 
   close(): void {
     const q = this.#s.quota;
-    if (q !== undefined && q.open.delete(this.#fd)) q.stale = true;
+    // Closing the last descriptor of an unlinked file frees its bytes.
+    if (q !== undefined && q.open.delete(this.#fd) && this.#s.vol.fstatSync(this.#fd).nlink === 0) q.stale = true;
     this.#s.vol.closeSync(this.#fd);
   }
 }
