@@ -37,6 +37,8 @@ export interface Resolved {
   readonly stat: VfsStat | undefined;
   /** The path ended in '/': POSIX then requires a directory (or something that becomes one). */
   readonly trailingSlash: boolean;
+  /** The path ended in "/." after the final name ("a/."): a lookup inside it, which rmdir and rename refuse. */
+  readonly trailingDot: boolean;
 }
 
 export function joinPath(dir: string, name: string): string {
@@ -87,9 +89,16 @@ export class Resolver {
 
   /**
    * Resolves `path` from `start`. `followFinal` is lookupflags.symlink_follow,
-   * which only ever concerns the last component; a trailing slash also forces it.
+   * which only ever concerns the last component; a trailing slash also forces
+   * it, and makes anything but a directory ENOTDIR. With `keepFinal` (calls
+   * that make, remove or move the final entry itself: mkdir, rmdir, unlink,
+   * rename, the new name of link and symlink) a bare trailing slash does
+   * neither, and the call judges the entry as it is, as Linux does:
+   * rmdir("link/") is ENOTDIR, never the removal of the link's target, and
+   * mkdir("file/") is EEXIST. A trailing "/." is a lookup inside the name and
+   * is never kept.
    */
-  resolve(start: Location, path: string, followFinal: boolean): Resolved {
+  resolve(start: Location, path: string, followFinal: boolean, keepFinal = false): Resolved {
     if (path.length === 0) throw new WasiError(Errno.NOENT);
     if (path.length > MAX_PATH_BYTES) throw new WasiError(Errno.NAMETOOLONG);
     if (path.includes('\0')) throw new WasiError(Errno.INVAL);
@@ -111,15 +120,18 @@ export class Resolver {
       }
       checkNameLength(name);
       const isLast = !hasMore(pending);
-      // "a/" and "a/." name a directory: the final component must be one, reached through symlinks.
+      // "a/" and "a/." name a directory: the final component must be one, reached through symlinks
+      // (only '' and '.' are left in `pending` once isLast).
       const trailingSlash = isLast && pending.length > 0;
+      const trailingDot = trailingSlash && pending.includes('.');
+      const mustBeDir = trailingSlash && (!keepFinal || trailingDot);
       const loc = this.child(top, name);
       const stat = lstatOrUndefined(loc);
       if (stat === undefined) {
-        if (isLast) return { parent: top, name, location: loc, stat, trailingSlash };
+        if (isLast) return { parent: top, name, location: loc, stat, trailingSlash, trailingDot };
         throw new WasiError(Errno.NOENT);
       }
-      if (stat.kind === 'symlink' && (!isLast || followFinal || trailingSlash)) {
+      if (stat.kind === 'symlink' && (!isLast || followFinal || mustBeDir)) {
         if (++hops > MAX_SYMLINK_HOPS) throw new WasiError(Errno.LOOP);
         const target = loc.mount.vfs.readlink(loc.path);
         if (target.length === 0) throw new WasiError(Errno.NOENT);
@@ -129,8 +141,8 @@ export class Resolver {
         continue;
       }
       if (isLast) {
-        if (trailingSlash && stat.kind !== 'directory') throw new WasiError(Errno.NOTDIR);
-        return { parent: top, name, location: loc, stat, trailingSlash };
+        if (mustBeDir && stat.kind !== 'directory') throw new WasiError(Errno.NOTDIR);
+        return { parent: top, name, location: loc, stat, trailingSlash, trailingDot };
       }
       if (stat.kind !== 'directory') throw new WasiError(Errno.NOTDIR);
       stack.push(loc);
@@ -139,7 +151,7 @@ export class Resolver {
     // The path named a directory already on the stack ("." or "a/..").
     const here = stack[stack.length - 1];
     const parent = stack.length > 1 ? stack[stack.length - 2] : here;
-    return { parent, name: '', location: here, stat: here.mount.vfs.lstat(here.path), trailingSlash: true };
+    return { parent, name: '', location: here, stat: here.mount.vfs.lstat(here.path), trailingSlash: true, trailingDot: false };
   }
 }
 

@@ -76,6 +76,9 @@ export function fd_filestat_get(ctx: HostContext, fd: number, out: number): Errn
 export function fd_filestat_set_size(ctx: HostContext, fd: number, size: bigint): Errno {
   const d = ctx.fds.getFile(fd, Rights.FD_FILESTAT_SET_SIZE);
   if (d.kind !== 'file') return Errno.INVAL;
+  // ftruncate on an fd not open for writing: POSIX allows EBADF or EINVAL, Linux says EINVAL and
+  // memfs would truncate; decided here for every backend, as against the open mode elsewhere.
+  if (!d.writable) return Errno.BADF;
   d.file.truncate(offsetArg(size));
   return Errno.SUCCESS;
 }
@@ -116,6 +119,8 @@ export function fd_allocate(ctx: HostContext, fd: number, offset: bigint, len: b
   const end = offsetArg(offset) + offsetArg(len);
   if (len === 0n) return Errno.INVAL;
   if (end > Number.MAX_SAFE_INTEGER) return Errno.FBIG;
+  // Not open for writing: EBADF (posix_fallocate; memfs would grow the file, Linux refuses).
+  if (!d.writable) return Errno.BADF;
   if (end > Number(d.file.stat().size)) d.file.truncate(end);
   return Errno.SUCCESS;
 }

@@ -6,16 +6,19 @@ import {
 import { writeFilestat } from '../abi/encode.js';
 import { DirDescriptor, FileDescriptor, type Location } from '../fd-table.js';
 import { encodeUtf8 } from '../memory.js';
-import type { Resolved } from '../path.js';
+import { ESCAPE_ERRNO, type Resolved } from '../path.js';
 import type { HostContext } from './context.js';
 import { timesArg } from './fd-meta.js';
 
-/** Looks up the directory fd (with `rights`), decodes the guest path and resolves it. */
+/**
+ * Looks up the directory fd (with `rights`), decodes the guest path and resolves it. `keepFinal`
+ * is for calls that make, remove or move the final entry itself (see Resolver.resolve).
+ */
 function resolveAt(
-  ctx: HostContext, fd: number, rights: number, path: number, pathLen: number, follow: boolean,
+  ctx: HostContext, fd: number, rights: number, path: number, pathLen: number, follow: boolean, keepFinal = false,
 ): Resolved {
   const dir = ctx.fds.getDir(fd, rights);
-  return ctx.resolver.resolve(dir.location, ctx.mem.string(path, pathLen), follow);
+  return ctx.resolver.resolve(dir.location, ctx.mem.string(path, pathLen), follow, keepFinal);
 }
 
 function isMountRoot(loc: Location): boolean {
@@ -33,6 +36,9 @@ export function path_open(
   if ((oflags & ~OFLAGS_ALL) !== 0 || (fdflags & ~FDFLAGS_ALL) !== 0) return Errno.INVAL;
   const create = (oflags & OFlags.CREAT) !== 0;
   const truncate = (oflags & OFlags.TRUNC) !== 0;
+  const wantsDir = (oflags & OFlags.DIRECTORY) !== 0;
+  // As wasmtime: O_DIRECTORY never goes with O_CREAT, O_EXCL or O_TRUNC (Linux 6.4+ also refuses O_CREAT).
+  if (wantsDir && (oflags & (OFlags.CREAT | OFlags.EXCL | OFlags.TRUNC)) !== 0) return Errno.INVAL;
   let needed = Rights.PATH_OPEN;
   if (create) needed |= Rights.PATH_CREATE_FILE;
   if (truncate) needed |= Rights.PATH_FILESTAT_SET_SIZE;
@@ -45,7 +51,6 @@ export function path_open(
   const exclusive = create && (oflags & OFlags.EXCL) !== 0;
   const follow = (dirflags & LookupFlags.SYMLINK_FOLLOW) !== 0 && !exclusive;
   const r = ctx.resolver.resolve(dir.location, ctx.mem.string(path, pathLen), follow);
-  const wantsDir = (oflags & OFlags.DIRECTORY) !== 0;
   // As in wasmtime, FD_READ and FD_WRITE choose the open mode; other rights only gate calls.
   const writable = (base & Rights.FD_WRITE) !== 0;
   const readable = (base & Rights.FD_READ) !== 0 || !writable;
@@ -53,13 +58,15 @@ export function path_open(
   const st = r.stat;
   if (st === undefined) {
     if (!create) return Errno.NOENT;
-    if (wantsDir) return Errno.INVAL;
     if (r.trailingSlash) return Errno.ISDIR;
   } else {
     if (create && (oflags & OFlags.EXCL)) return Errno.EXIST;
-    if (st.kind === 'symlink') return wantsDir ? Errno.NOTDIR : Errno.LOOP;
+    // A final symlink not followed: O_NOFOLLOW's ELOOP, with O_DIRECTORY too. wasmtime checks
+    // O_DIRECTORY itself after an O_NOFOLLOW open and so says ELOOP; Linux says ENOTDIR there.
+    if (st.kind === 'symlink') return Errno.LOOP;
     if (st.kind === 'directory') {
-      if (writable || truncate) return Errno.ISDIR;
+      // open(dir, O_CREAT) is EISDIR on Linux; wasmtime opens O_CREAT for writing and gets the same.
+      if (writable || truncate || create) return Errno.ISDIR;
       const d = new DirDescriptor(r.location, undefined, base & RIGHTS_DIR_BASE, inheriting & RIGHTS_DIR_INHERITING);
       ctx.mem.setU32(fdOut, ctx.fds.insert(d));
       return Errno.SUCCESS;
@@ -88,16 +95,17 @@ export function path_open(
 }
 
 export function path_create_directory(ctx: HostContext, fd: number, path: number, pathLen: number): Errno {
-  const r = resolveAt(ctx, fd, Rights.PATH_CREATE_DIRECTORY, path, pathLen, false);
+  // Anything already there is EEXIST, "file/" and "dangling-link/" included (Linux).
+  const r = resolveAt(ctx, fd, Rights.PATH_CREATE_DIRECTORY, path, pathLen, false, true);
   if (r.stat !== undefined) return Errno.EXIST;
   r.location.mount.vfs.mkdir(r.location.path);
   return Errno.SUCCESS;
 }
 
 export function path_remove_directory(ctx: HostContext, fd: number, path: number, pathLen: number): Errno {
-  const r = resolveAt(ctx, fd, Rights.PATH_REMOVE_DIRECTORY, path, pathLen, false);
-  // rmdir(".") is EINVAL in POSIX; a mount root is in use by its preopen.
-  if (r.name === '') return Errno.INVAL;
+  const r = resolveAt(ctx, fd, Rights.PATH_REMOVE_DIRECTORY, path, pathLen, false, true);
+  // rmdir(".") and rmdir("a/.") are EINVAL in POSIX; a mount root is in use by its preopen.
+  if (r.name === '' || r.trailingDot) return Errno.INVAL;
   if (r.stat === undefined) return Errno.NOENT;
   if (r.stat.kind !== 'directory') return Errno.NOTDIR;
   if (isMountRoot(r.location)) return Errno.BUSY;
@@ -107,10 +115,12 @@ export function path_remove_directory(ctx: HostContext, fd: number, path: number
 }
 
 export function path_unlink_file(ctx: HostContext, fd: number, path: number, pathLen: number): Errno {
-  const r = resolveAt(ctx, fd, Rights.PATH_UNLINK_FILE, path, pathLen, false);
+  const r = resolveAt(ctx, fd, Rights.PATH_UNLINK_FILE, path, pathLen, false, true);
   if (r.name === '') return Errno.ISDIR;
   if (r.stat === undefined) return Errno.NOENT;
   if (r.stat.kind === 'directory') return Errno.ISDIR;
+  // "file/" or "link/": the slash asks for a directory, and the link is not followed to find one.
+  if (r.trailingSlash) return Errno.NOTDIR;
   r.location.mount.vfs.unlink(r.location.path);
   return Errno.SUCCESS;
 }
@@ -123,10 +133,14 @@ function isWithin(inner: Location, outer: Location): boolean {
 export function path_rename(
   ctx: HostContext, fd: number, oldPath: number, oldPathLen: number, newFd: number, newPath: number, newPathLen: number,
 ): Errno {
-  const from = resolveAt(ctx, fd, Rights.PATH_RENAME_SOURCE, oldPath, oldPathLen, false);
-  const to = resolveAt(ctx, newFd, Rights.PATH_RENAME_TARGET, newPath, newPathLen, false);
+  // Neither end's final symlink is followed, slash or not: rename("link/", x) is ENOTDIR (Linux),
+  // never a move of the link's target.
+  const from = resolveAt(ctx, fd, Rights.PATH_RENAME_SOURCE, oldPath, oldPathLen, false, true);
+  const to = resolveAt(ctx, newFd, Rights.PATH_RENAME_TARGET, newPath, newPathLen, false, true);
   if (from.stat === undefined) return Errno.NOENT;
-  if (from.name === '' || to.name === '' || isMountRoot(from.location) || isMountRoot(to.location)) return Errno.BUSY;
+  // A "." or ".." last component (POSIX EBUSY on Linux), or a mount root, in use by its preopen.
+  if (from.name === '' || to.name === '' || from.trailingDot || to.trailingDot) return Errno.BUSY;
+  if (isMountRoot(from.location) || isMountRoot(to.location)) return Errno.BUSY;
   if (from.location.mount !== to.location.mount) return Errno.XDEV;
   const src = from.stat;
   const dst = to.stat;
@@ -170,7 +184,7 @@ export function path_link(
   newPath: number, newPathLen: number,
 ): Errno {
   const from = resolveAt(ctx, oldFd, Rights.PATH_LINK_SOURCE, oldPath, oldPathLen, (oldFlags & LookupFlags.SYMLINK_FOLLOW) !== 0);
-  const to = resolveAt(ctx, newFd, Rights.PATH_LINK_TARGET, newPath, newPathLen, false);
+  const to = resolveAt(ctx, newFd, Rights.PATH_LINK_TARGET, newPath, newPathLen, false, true);
   if (from.stat === undefined) return Errno.NOENT;
   if (from.stat.kind === 'directory') return Errno.PERM;
   if (to.stat !== undefined || to.name === '') return Errno.EXIST;
@@ -185,9 +199,14 @@ export function path_symlink(
   ctx: HostContext, oldPath: number, oldPathLen: number, fd: number, newPath: number, newPathLen: number,
 ): Errno {
   const target = ctx.mem.string(oldPath, oldPathLen);
-  const to = resolveAt(ctx, fd, Rights.PATH_SYMLINK, newPath, newPathLen, false);
+  const to = resolveAt(ctx, fd, Rights.PATH_SYMLINK, newPath, newPathLen, false, true);
   if (target.includes('\0')) return Errno.INVAL;
-  if (to.stat !== undefined || to.name === '') return Errno.EXIST;
+  // An absolute target could only ever point out of the sandbox, for the guest (the resolver
+  // refuses to follow it) and for host programs that meet the link later: refused, as cap-std does.
+  if (target.charCodeAt(0) === 47 /* '/' */) return ESCAPE_ERRNO;
+  if (to.name === '') return Errno.EXIST;
+  // "file/" is ENOTDIR (wasmtime on Unix); any other existing name, "link/" included, EEXIST.
+  if (to.stat !== undefined) return to.trailingSlash && to.stat.kind === 'file' ? Errno.NOTDIR : Errno.EXIST;
   if (target.length === 0 || to.trailingSlash) return Errno.NOENT;
   to.location.mount.vfs.symlink(target, to.location.path);
   return Errno.SUCCESS;
