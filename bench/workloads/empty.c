@@ -1,0 +1,2 @@
+/* empty: does nothing; the runner instantiates and starts it many times. */
+int main(void) { return 0; }
