@@ -1,5 +1,5 @@
 import { Errno, WasiError } from './abi/errno.js';
-import { FileType, Rights } from './abi/constants.js';
+import { FdFlags, FileType, Rights } from './abi/constants.js';
 import type { Vfs, VfsFile } from './vfs/types.js';
 
 /** A mounted backend: `vfs` rooted at backend path `root`, visible to the guest at `guestPath`. */
@@ -7,6 +7,24 @@ export interface Mount {
   readonly vfs: Vfs;
   readonly root: string;
   readonly guestPath: string;
+  /** Bumped by every change this host makes to the mount's names (create, remove, rename, link). */
+  generation: number;
+  /** Recent directory listings, reused while still valid (src/syscalls/fd-dir.ts). */
+  readonly listings: Map<string, CachedListing>;
+}
+
+/** A listing with what it was taken against: the directory's identity and times, and the mount's generation. */
+export interface CachedListing {
+  readonly ino: bigint;
+  readonly mtimNs: bigint;
+  readonly ctimNs: bigint;
+  readonly generation: number;
+  readonly entries: ListingEntry[];
+}
+
+/** A mount of `vfs` at `guestPath`, rooted at backend path `root`. */
+export function makeMount(vfs: Vfs, root: string, guestPath: string): Mount {
+  return { vfs, root, guestPath, generation: 0, listings: new Map() };
 }
 
 /** A directory in the guest's namespace: which mount, where in the backend, and its guest path. */
@@ -57,6 +75,8 @@ export class FileDescriptor extends DescriptorBase {
   readonly kind = 'file' as const;
   /** The fd offset lives here, not in the backend: backends take explicit positions. */
   position = 0;
+  /** A failed write-behind flush, reported by the next write, sync or close (src/write-behind.ts). */
+  deferredErrno = 0;
   constructor(
     readonly file: VfsFile,
     readonly mount: Mount,
@@ -72,15 +92,20 @@ export class FileDescriptor extends DescriptorBase {
   get filetype(): FileType {
     return FileType.REGULAR_FILE;
   }
+  /** Small writes may be batched: the backend allows it and no flag asks for each write to land at once. */
+  get writeBehind(): boolean {
+    return this.mount.vfs.writeBehind === true && (this.fdflags & (FdFlags.APPEND | FdFlags.DSYNC | FdFlags.SYNC)) === 0;
+  }
 }
 
 /** One entry of a directory snapshot, with its name already encoded for dirents. */
 export interface ListingEntry {
+  /** The name as the guest sees it, encoded once. */
   readonly name: Uint8Array;
+  readonly rawName: string;
   readonly filetype: FileType;
-  /** Filled in from lstat when the backend's listing did not carry it. */
+  /** Filled in from lstat, on first use, when the backend's listing did not carry it. */
   ino: bigint | undefined;
-  readonly location: Location;
 }
 
 export class DirDescriptor extends DescriptorBase {

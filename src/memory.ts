@@ -71,6 +71,14 @@ export class GuestMemory {
     }
   }
 
+  /** check() as a test, for the few hot calls that return EFAULT without throwing. */
+  fits(ptr: number, len: number): boolean {
+    const end = (ptr >>> 0) + len;
+    if (end <= this._u8.byteLength) return true;
+    this.refresh();
+    return end <= this._u8.byteLength;
+  }
+
   u8At(ptr: number): number {
     this.check(ptr, 1);
     return this._u8[ptr >>> 0];
@@ -107,6 +115,11 @@ export class GuestMemory {
   /** Writes a u64 given as a non-negative integral double, sparing hot paths a BigInt. */
   setU64Number(ptr: number, v: number): void {
     this.check(ptr, 8);
+    this.setU64NumberChecked(ptr, v);
+  }
+
+  /** setU64Number after the caller has established fits(ptr, 8). */
+  setU64NumberChecked(ptr: number, v: number): void {
     const lo = v % 4294967296;
     this._view.setUint32(ptr >>> 0, lo, true);
     this._view.setUint32((ptr >>> 0) + 4, (v - lo) / 4294967296, true);

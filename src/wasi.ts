@@ -1,7 +1,7 @@
 import { Errno, ERRNO_NAMES } from './abi/errno.js';
 import { RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, RIGHTS_STDIN_BASE, RIGHTS_STDOUT_BASE } from './abi/constants.js';
 import { errnoOf } from './errors.js';
-import { DirDescriptor, FdTable, StreamDescriptor, type HostStream, type Mount } from './fd-table.js';
+import { DirDescriptor, FdTable, makeMount, StreamDescriptor, type HostStream, type Mount } from './fd-table.js';
 import { GuestMemory, StringList } from './memory.js';
 import { Resolver } from './path.js';
 import type { Platform } from './platform.js';
@@ -9,6 +9,7 @@ import { Collector, inputStream, outputStream, type StdinOption, type StdoutOpti
 import { WASIExit, type HostContext } from './syscalls/context.js';
 import { release } from './syscalls/fd-meta.js';
 import { SYSCALLS, type SyscallDef } from './syscalls/table.js';
+import { WriteBehind } from './write-behind.js';
 import type { Vfs } from './vfs/types.js';
 
 /** One traced call: what the guest asked and what it got. */
@@ -125,7 +126,7 @@ export class WASIHost {
       if (typeof target === 'string') vfs = platform.hostDirectory(target);
       else if (isVfs(target)) vfs = target;
       else throw new TypeError(`preopens['${guest}'] must be a host directory path or a backend (e.g. new MemFS())`);
-      const mount: Mount = { vfs, root: '/', guestPath };
+      const mount = makeMount(vfs, '/', guestPath);
       mounts.set(guestPath, mount);
       const dir = new DirDescriptor({ mount, path: '/', guestPath }, guestPath, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING);
       fds.set(fd++, dir);
@@ -140,6 +141,7 @@ export class WASIHost {
       platform,
       args: new StringList(options.args ?? []),
       env: new StringList(env),
+      writeBehind: new WriteBehind(),
       scratch(size: number): Uint8Array {
         if (scratch.byteLength < size) scratch = new Uint8Array(Math.max(size, scratch.byteLength * 2));
         return scratch;
@@ -162,14 +164,21 @@ export class WASIHost {
     const entry = exports._start;
     if (typeof entry !== 'function') throw new TypeError('instance.exports._start is not a function: not a WASI command');
     if (exports._initialize !== undefined) throw new TypeError('instance.exports._initialize must not be exported by a command that has _start');
+    const wb = this.ctx.writeBehind;
+    // Batching small writes is safe only while the guest runs to completion
+    // here: a reactor returns to its embedder between calls, unflushed.
+    wb.enabled = true;
     try {
       (entry as () => void)();
       return 0;
     } catch (err) {
       if (!(err instanceof WASIExit)) throw err;
+      wb.flush();
       if (this.options.returnOnExit === false) this.platform.exit(err.code);
       return err.code;
     } finally {
+      wb.flush();
+      wb.enabled = false;
       this.closeAll();
     }
   }
@@ -225,29 +234,45 @@ export class WASIHost {
     return out;
   }
 
-  /** A fixed-arity wrapper per import: no rest arguments or closures allocated per call. */
+  /**
+   * A fixed-arity wrapper per import: no rest arguments or closures allocated
+   * per call. Before any import but fd_write, held writes are handed down
+   * (src/write-behind.ts). Imports marked `total` return an errno for every
+   * input by construction and skip the try/catch.
+   */
   private bind(def: SyscallDef): (...args: never[]) => number | void {
     const ctx = this.ctx;
+    const wb = ctx.writeBehind;
     const f = def.fn as unknown as AnyFn;
+    const flushes = def.name !== 'fd_write';
     type V = number & bigint;
+    if (def.total === true && def.params.length === 3) {
+      return (a: V, b: V, c: V) => {
+        if (wb.owner !== null) wb.flush();
+        return f(ctx, a, b, c);
+      };
+    }
     switch (def.params.length) {
-      case 0: return () => { try { return f(ctx); } catch (e) { return failure(e); } };
-      case 1: return (a: V) => { try { return f(ctx, a); } catch (e) { return failure(e); } };
-      case 2: return (a: V, b: V) => { try { return f(ctx, a, b); } catch (e) { return failure(e); } };
-      case 3: return (a: V, b: V, c: V) => { try { return f(ctx, a, b, c); } catch (e) { return failure(e); } };
-      case 4: return (a: V, b: V, c: V, d: V) => { try { return f(ctx, a, b, c, d); } catch (e) { return failure(e); } };
-      case 5: return (a: V, b: V, c: V, d: V, e1: V) => { try { return f(ctx, a, b, c, d, e1); } catch (e) { return failure(e); } };
-      case 6: return (a: V, b: V, c: V, d: V, e1: V, f1: V) => { try { return f(ctx, a, b, c, d, e1, f1); } catch (e) { return failure(e); } };
-      case 7: return (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V) => { try { return f(ctx, a, b, c, d, e1, f1, g); } catch (e) { return failure(e); } };
-      default: return (...args: V[]) => { try { return f(ctx, ...args); } catch (e) { return failure(e); } };
+      case 0: return () => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx); } catch (e) { return failure(e); } };
+      case 1: return (a: V) => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx, a); } catch (e) { return failure(e); } };
+      case 2: return (a: V, b: V) => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx, a, b); } catch (e) { return failure(e); } };
+      case 3: return (a: V, b: V, c: V) => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx, a, b, c); } catch (e) { return failure(e); } };
+      case 4: return (a: V, b: V, c: V, d: V) => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx, a, b, c, d); } catch (e) { return failure(e); } };
+      case 5: return (a: V, b: V, c: V, d: V, e1: V) => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx, a, b, c, d, e1); } catch (e) { return failure(e); } };
+      case 6: return (a: V, b: V, c: V, d: V, e1: V, f1: V) => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx, a, b, c, d, e1, f1); } catch (e) { return failure(e); } };
+      case 7: return (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V) => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx, a, b, c, d, e1, f1, g); } catch (e) { return failure(e); } };
+      default: return (...args: V[]) => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx, ...args); } catch (e) { return failure(e); } };
     }
   }
 
   private traced(def: SyscallDef, trace: (entry: TraceEntry) => void): (...args: never[]) => number | void {
     const ctx = this.ctx;
     const f = def.fn as unknown as AnyFn;
+    const wb = ctx.writeBehind;
+    const flushes = def.name !== 'fd_write';
     return (...args: (number | bigint)[]) => {
       let errno: number | undefined;
+      if (wb.owner !== null && flushes) wb.flush();
       try {
         errno = f(ctx, ...args);
       } catch (e) {

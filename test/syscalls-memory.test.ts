@@ -321,8 +321,9 @@ describe('memory growing during a call', () => {
       h.putIovecs(IOV, [[DATA, 3], [DATA + 3, 0], [DATA + 16, 4], [DATA + 32, 5]]);
       const pagesBefore = h.memory.buffer.byteLength / 65536;
       expect(h.imp.fd_write(1, IOV, 4, OUT)).toBe(Errno.SUCCESS);
-      expect(chunks).toEqual(['one', 'two!', 'three']);
-      expect(h.memory.buffer.byteLength / 65536).toBe(pagesBefore + 3);
+      // Joined into one write, as writev does; the growth it causes does not disturb the count.
+      expect(chunks).toEqual(['onetwo!three']);
+      expect(h.memory.buffer.byteLength / 65536).toBe(pagesBefore + 1);
       // nwritten lands in the current (grown) memory.
       expect(h.u32(OUT)).toBe(12);
       // The out-pointer may now point into the newly grown region.

@@ -8,11 +8,16 @@ export function clock_res_get(ctx: HostContext, id: number, resolutionOut: numbe
   return Errno.SUCCESS;
 }
 
-/** `precision` is a hint a host may ignore (abi-cheatsheet rule 21). */
+/**
+ * `precision` is a hint a host may ignore (abi-cheatsheet rule 21). The
+ * import is `total` (table.ts): bounds are tested, not thrown, and nothing
+ * else here can throw, so it runs without a try/catch around it.
+ */
 export function clock_time_get(ctx: HostContext, id: number, _precision: bigint, timeOut: number): Errno {
+  if (!ctx.mem.fits(timeOut, 8)) return Errno.FAULT;
   switch (id) {
     case ClockId.MONOTONIC:
-      ctx.mem.setU64Number(timeOut, ctx.platform.monotonicNs());
+      ctx.mem.setU64NumberChecked(timeOut, ctx.platform.monotonicNs());
       return Errno.SUCCESS;
     case ClockId.REALTIME:
       ctx.mem.setU64(timeOut, ctx.platform.realtimeNs());

@@ -2,6 +2,7 @@ import type { GuestMemory, StringList } from '../memory.js';
 import type { FdTable } from '../fd-table.js';
 import type { Resolver } from '../path.js';
 import type { Platform } from '../platform.js';
+import type { WriteBehind } from '../write-behind.js';
 
 /** Everything a syscall function may touch: guest memory, descriptors, the resolver, the platform. */
 export interface HostContext {
@@ -11,6 +12,7 @@ export interface HostContext {
   readonly platform: Platform;
   readonly args: StringList;
   readonly env: StringList;
+  readonly writeBehind: WriteBehind;
   /** A reusable buffer for copying between guest memory and hosts that cannot take a shared view. */
   scratch(size: number): Uint8Array;
 }

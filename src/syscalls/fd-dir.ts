@@ -21,34 +21,49 @@ function parentOf(loc: Location): Location {
   };
 }
 
+/** How many directory listings a mount keeps for reuse. */
+const CACHED_LISTINGS = 32;
+
 /**
  * A snapshot of the directory: ".", "..", then the backend's entries, with
  * nested mounts shown as the directories they are. Cookies index into it.
+ *
+ * A listing is reused, inode numbers included, while the directory's ino,
+ * mtime and ctime and the mount's generation (bumped by every change this
+ * host makes to names) are all unchanged: any entry added, removed or renamed
+ * there since changes one of them. So a program listing a directory again
+ * pays one stat, not one per entry.
  */
 function snapshot(ctx: HostContext, d: DirDescriptor): ListingEntry[] {
   const here = d.location;
-  const { vfs } = here.mount;
+  const mount = here.mount;
+  const st = mount.vfs.lstat(here.path);
+  const cached = mount.listings.get(here.path);
+  if (cached !== undefined && cached.generation === mount.generation && cached.ino === st.ino &&
+      cached.mtimNs === st.mtimNs && cached.ctimNs === st.ctimNs) {
+    return cached.entries;
+  }
   const list: ListingEntry[] = [
-    { name: DOT, filetype: FileType.DIRECTORY, ino: undefined, location: here },
-    { name: DOTDOT, filetype: FileType.DIRECTORY, ino: undefined, location: parentOf(here) },
+    { name: DOT, rawName: '.', filetype: FileType.DIRECTORY, ino: st.ino },
+    { name: DOTDOT, rawName: '..', filetype: FileType.DIRECTORY, ino: undefined },
   ];
   const mounted = ctx.resolver.mountsIn(here);
   const hidden = new Set(mounted.map((m) => m.guestPath.slice(m.guestPath.lastIndexOf('/') + 1)));
-  for (const e of vfs.readdir(here.path)) {
+  for (const e of mount.vfs.readdir(here.path)) {
     if (hidden.has(e.name)) continue;
-    list.push({ name: encodeUtf8(e.name), filetype: filetypeOf(e.kind), ino: e.ino, location: ctx.resolver.child(here, e.name) });
+    list.push({ name: encodeUtf8(e.name), rawName: e.name, filetype: filetypeOf(e.kind), ino: e.ino });
   }
-  for (const m of mounted) {
-    const name = m.guestPath.slice(m.guestPath.lastIndexOf('/') + 1);
-    list.push({ name: encodeUtf8(name), filetype: FileType.DIRECTORY, ino: undefined, location: ctx.resolver.child(here, name) });
-  }
+  for (const name of hidden) list.push({ name: encodeUtf8(name), rawName: name, filetype: FileType.DIRECTORY, ino: undefined });
+  if (mount.listings.size >= CACHED_LISTINGS) mount.listings.delete(mount.listings.keys().next().value as string);
+  mount.listings.set(here.path, { ino: st.ino, mtimNs: st.mtimNs, ctimNs: st.ctimNs, generation: mount.generation, entries: list });
   return list;
 }
 
-function inoOf(e: ListingEntry): bigint {
+function inoOf(ctx: HostContext, here: Location, e: ListingEntry): bigint {
   if (e.ino === undefined) {
+    const loc = e.rawName === '..' ? parentOf(here) : ctx.resolver.child(here, e.rawName);
     try {
-      e.ino = e.location.mount.vfs.lstat(e.location.path).ino;
+      e.ino = loc.mount.vfs.lstat(loc.path).ino;
     } catch {
       // Removed since the snapshot: the entry keeps a placeholder rather than failing the listing.
       e.ino = 0n;
@@ -83,7 +98,7 @@ export function fd_readdir(
     const out = size <= room ? mem.bytes(base + used, size) : ctx.scratch(size).subarray(0, size);
     const v = new DataView(out.buffer, out.byteOffset, DIRENT_SIZE);
     v.setBigUint64(DirentOff.NEXT, BigInt(i + 1), true);
-    v.setBigUint64(DirentOff.INO, inoOf(e), true);
+    v.setBigUint64(DirentOff.INO, inoOf(ctx, d.location, e), true);
     v.setUint32(DirentOff.NAMLEN, e.name.byteLength, true);
     v.setUint32(DirentOff.TYPE, e.filetype, true);
     out.set(e.name, DIRENT_SIZE);

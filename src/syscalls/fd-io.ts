@@ -2,6 +2,7 @@ import { Errno, WasiError } from '../abi/errno.js';
 import { FdFlags, Rights, Whence } from '../abi/constants.js';
 import { IOVEC_SIZE } from '../abi/layout.js';
 import type { FileDescriptor, StreamDescriptor } from '../fd-table.js';
+import { takeDeferred } from '../write-behind.js';
 import { WASIExit, type HostContext } from './context.js';
 
 /** Largest file offset we accept: positions are doubles, exact up to 2^53. */
@@ -15,6 +16,37 @@ export function offsetArg(v: bigint): number {
 }
 
 /**
+ * Checks every iovec before any byte moves, so a bad one is EFAULT with
+ * nothing transferred (no output half-written, no input consumed and lost).
+ * Returns the total length asked for.
+ */
+function checkIovecs(ctx: HostContext, iovs: number, n: number): number {
+  const mem = ctx.mem;
+  mem.check(iovs, n * IOVEC_SIZE);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const at = (iovs >>> 0) + i * IOVEC_SIZE;
+    const len = mem.u32(at + 4);
+    if (len !== 0) mem.check(mem.u32(at), len);
+    total += len;
+  }
+  return total;
+}
+
+/** Copies the iovecs' bytes, back to back, into `out` (sized to their total). */
+function gather(ctx: HostContext, iovs: number, n: number, out: Uint8Array): void {
+  const mem = ctx.mem;
+  let off = 0;
+  for (let i = 0; i < n; i++) {
+    const at = (iovs >>> 0) + i * IOVEC_SIZE;
+    const len = mem.u32(at + 4);
+    if (len === 0) continue;
+    out.set(mem.bytes(mem.u32(at), len), off);
+    off += len;
+  }
+}
+
+/**
  * Moves bytes between a descriptor and the guest's iovecs. Each iovec is
  * re-read from memory as it is reached, because a stream callback may have
  * grown memory meanwhile. Stops at the first short transfer, as readv/writev do.
@@ -25,14 +57,7 @@ function transfer(
 ): number {
   const n = iovsLen >>> 0;
   const mem = ctx.mem;
-  mem.check(iovs, n * IOVEC_SIZE);
-  // Every buffer is checked before any byte moves: a bad iovec is EFAULT with nothing transferred
-  // (no output half-written, no input consumed and lost).
-  for (let i = 0; i < n; i++) {
-    const at = (iovs >>> 0) + i * IOVEC_SIZE;
-    const len = mem.u32(at + 4);
-    if (len !== 0) mem.check(mem.u32(at), len);
-  }
+  checkIovecs(ctx, iovs, n);
   let total = 0;
   for (let i = 0; i < n; i++) {
     const at = (iovs >>> 0) + i * IOVEC_SIZE;
@@ -71,18 +96,49 @@ function transfer(
   return total;
 }
 
+/** O_SYNC / O_DSYNC: the data (and for SYNC the metadata) is on disk before the write returns. */
+function syncAfterWrite(d: FileDescriptor): void {
+  if (d.fdflags & FdFlags.SYNC) d.file.sync();
+  else if (d.fdflags & FdFlags.DSYNC) d.file.datasync();
+}
+
+/** Iovecs up to this total are joined into one stream write; larger ones go one by one, uncopied. */
+const GATHER_MAX = 64 * 1024;
+
+/** A stream gets one write per call, like writev(2): one callback, one system call. */
+function writeStream(ctx: HostContext, d: StreamDescriptor, iovs: number, n: number): number {
+  const total = n < 2 ? 0 : checkIovecs(ctx, iovs, n);
+  if (n < 2 || total > GATHER_MAX || d.stream.write === undefined) return transfer(ctx, d, iovs, n, 0, true);
+  const joined = ctx.scratch(total).subarray(0, total);
+  gather(ctx, iovs, n, joined);
+  return d.stream.write(joined);
+}
+
 export function fd_write(ctx: HostContext, fd: number, iovs: number, iovsLen: number, nwrittenOut: number): Errno {
   const d = ctx.fds.getFile(fd, Rights.FD_WRITE);
   ctx.mem.check(nwrittenOut, 4);
-  let written: number;
-  if (d.kind === 'file') {
-    // O_APPEND: every write lands at the current end, whatever the offset says.
-    const start = d.fdflags & FdFlags.APPEND ? Number(d.file.stat().size) : d.position;
-    written = transfer(ctx, d, iovs, iovsLen, start, true);
-    d.position = start + written;
-  } else {
-    written = transfer(ctx, d, iovs, iovsLen, 0, true);
+  const wb = ctx.writeBehind;
+  if (wb.owner !== null && wb.owner !== d) wb.flush();
+  const n = iovsLen >>> 0;
+  if (d.kind === 'stream') {
+    ctx.mem.setU32(nwrittenOut, writeStream(ctx, d, iovs, n));
+    return Errno.SUCCESS;
   }
+  const deferred = takeDeferred(d);
+  if (deferred !== Errno.SUCCESS) return deferred;
+  const total = checkIovecs(ctx, iovs, n);
+  if (wb.accepts(d, total)) {
+    gather(ctx, iovs, n, wb.reserve(d, total));
+    d.position += total;
+    ctx.mem.setU32(nwrittenOut, total);
+    return Errno.SUCCESS;
+  }
+  if (wb.owner === d) wb.flush();
+  // O_APPEND: every write lands at the current end, whatever the offset says.
+  const start = d.fdflags & FdFlags.APPEND ? Number(d.file.stat().size) : d.position;
+  const written = transfer(ctx, d, iovs, iovsLen, start, true);
+  d.position = start + written;
+  syncAfterWrite(d);
   ctx.mem.setU32(nwrittenOut, written);
   return Errno.SUCCESS;
 }
@@ -109,7 +165,9 @@ export function fd_pwrite(
   const d = positioned(ctx, fd, Rights.FD_WRITE | Rights.FD_SEEK);
   const at = offsetArg(offset);
   ctx.mem.check(nwrittenOut, 4);
-  ctx.mem.setU32(nwrittenOut, transfer(ctx, d, iovs, iovsLen, at, true));
+  const written = transfer(ctx, d, iovs, iovsLen, at, true);
+  syncAfterWrite(d);
+  ctx.mem.setU32(nwrittenOut, written);
   return Errno.SUCCESS;
 }
 

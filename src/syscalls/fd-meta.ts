@@ -5,6 +5,7 @@ import type { Descriptor } from '../fd-table.js';
 import type { VfsStat, VfsTime } from '../vfs/types.js';
 import type { HostContext } from './context.js';
 import { offsetArg } from './fd-io.js';
+import { takeDeferred } from '../write-behind.js';
 
 /** Releases what a descriptor holds. Streams belong to the embedder and are never closed here. */
 export function release(d: Descriptor | undefined): void {
@@ -17,9 +18,12 @@ export function release(d: Descriptor | undefined): void {
   }
 }
 
+/** A batched write that failed after the guest was told it succeeded is reported here, as close(2) does. */
 export function fd_close(ctx: HostContext, fd: number): Errno {
-  release(ctx.fds.remove(fd));
-  return Errno.SUCCESS;
+  const d = ctx.fds.remove(fd);
+  const deferred = d.kind === 'file' ? takeDeferred(d) : Errno.SUCCESS;
+  release(d);
+  return deferred;
 }
 
 export function fd_renumber(ctx: HostContext, from: number, to: number): Errno {
@@ -127,14 +131,20 @@ export function fd_allocate(ctx: HostContext, fd: number, offset: bigint, len: b
 
 export function fd_sync(ctx: HostContext, fd: number): Errno {
   const d = ctx.fds.get(fd, Rights.FD_SYNC);
-  if (d.kind === 'file') d.file.sync();
-  else if (d.kind === 'stream') return Errno.INVAL;
+  if (d.kind === 'stream') return Errno.INVAL;
+  if (d.kind === 'file') {
+    d.file.sync();
+    return takeDeferred(d);
+  }
   return Errno.SUCCESS;
 }
 
 export function fd_datasync(ctx: HostContext, fd: number): Errno {
   const d = ctx.fds.get(fd, Rights.FD_DATASYNC);
-  if (d.kind === 'file') d.file.datasync();
-  else if (d.kind === 'stream') return Errno.INVAL;
+  if (d.kind === 'stream') return Errno.INVAL;
+  if (d.kind === 'file') {
+    d.file.datasync();
+    return takeDeferred(d);
+  }
   return Errno.SUCCESS;
 }

@@ -76,6 +76,8 @@ export function path_open(
   }
 
   const loc = r.location;
+  // A new name invalidates cached listings (fd-dir.ts); reusing one that exists does not.
+  if (st === undefined) loc.mount.generation++;
   const file = loc.mount.vfs.open(loc.path, {
     read: readable,
     write: writable || truncate,
@@ -98,6 +100,7 @@ export function path_create_directory(ctx: HostContext, fd: number, path: number
   // Anything already there is EEXIST, "file/" and "dangling-link/" included (Linux).
   const r = resolveAt(ctx, fd, Rights.PATH_CREATE_DIRECTORY, path, pathLen, false, true);
   if (r.stat !== undefined) return Errno.EXIST;
+  r.location.mount.generation++;
   r.location.mount.vfs.mkdir(r.location.path);
   return Errno.SUCCESS;
 }
@@ -110,6 +113,7 @@ export function path_remove_directory(ctx: HostContext, fd: number, path: number
   if (r.stat.kind !== 'directory') return Errno.NOTDIR;
   if (isMountRoot(r.location)) return Errno.BUSY;
   if (!isEmptyDir(r.location)) return Errno.NOTEMPTY;
+  r.location.mount.generation++;
   r.location.mount.vfs.rmdir(r.location.path);
   return Errno.SUCCESS;
 }
@@ -121,6 +125,7 @@ export function path_unlink_file(ctx: HostContext, fd: number, path: number, pat
   if (r.stat.kind === 'directory') return Errno.ISDIR;
   // "file/" or "link/": the slash asks for a directory, and the link is not followed to find one.
   if (r.trailingSlash) return Errno.NOTDIR;
+  r.location.mount.generation++;
   r.location.mount.vfs.unlink(r.location.path);
   return Errno.SUCCESS;
 }
@@ -154,6 +159,7 @@ export function path_rename(
   }
   // Renaming a name onto itself, or onto another link of the same file, does nothing (POSIX rename).
   if (dst !== undefined && dst.dev === src.dev && dst.ino === src.ino) return Errno.SUCCESS;
+  from.location.mount.generation++;
   from.location.mount.vfs.rename(from.location.path, to.location.path);
   return Errno.SUCCESS;
 }
@@ -190,6 +196,7 @@ export function path_link(
   if (to.stat !== undefined || to.name === '') return Errno.EXIST;
   if (to.trailingSlash || from.trailingSlash) return Errno.NOENT;
   if (from.location.mount !== to.location.mount) return Errno.XDEV;
+  to.location.mount.generation++;
   to.location.mount.vfs.link(from.location.path, to.location.path);
   return Errno.SUCCESS;
 }
@@ -208,6 +215,7 @@ export function path_symlink(
   // "file/" is ENOTDIR (wasmtime on Unix); any other existing name, "link/" included, EEXIST.
   if (to.stat !== undefined) return to.trailingSlash && to.stat.kind === 'file' ? Errno.NOTDIR : Errno.EXIST;
   if (target.length === 0 || to.trailingSlash) return Errno.NOENT;
+  to.location.mount.generation++;
   to.location.mount.vfs.symlink(target, to.location.path);
   return Errno.SUCCESS;
 }

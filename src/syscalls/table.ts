@@ -27,13 +27,15 @@ export interface SyscallDef {
   /** False only for proc_exit, which returns nothing. */
   readonly returnsErrno: boolean;
   readonly fn: (ctx: HostContext, ...args: never[]) => Errno | never;
+  /** Never throws, whatever the arguments: the import needs no try/catch (hot paths only). */
+  readonly total?: boolean;
 }
 
 const I = 'i32' as const;
 const L = 'i64' as const;
 
-function def(name: string, params: [string, ParamType][], fn: SyscallDef['fn'], returnsErrno = true): SyscallDef {
-  return { name, params, returnsErrno, fn };
+function def(name: string, params: [string, ParamType][], fn: SyscallDef['fn'], returnsErrno = true, total = false): SyscallDef {
+  return { name, params, returnsErrno, fn, total };
 }
 
 /** Every import of wasi_snapshot_preview1, in witx order, with its exact core signature. */
@@ -43,7 +45,7 @@ export const SYSCALLS: readonly SyscallDef[] = [
   def('environ_get', [['environ', I], ['environ_buf', I]], environ_get),
   def('environ_sizes_get', [['count_out', I], ['buf_size_out', I]], environ_sizes_get),
   def('clock_res_get', [['id', I], ['resolution_out', I]], clock_res_get),
-  def('clock_time_get', [['id', I], ['precision', L], ['time_out', I]], clock_time_get),
+  def('clock_time_get', [['id', I], ['precision', L], ['time_out', I]], clock_time_get, true, true),
   def('fd_advise', [['fd', I], ['offset', L], ['len', L], ['advice', I]], fd_advise),
   def('fd_allocate', [['fd', I], ['offset', L], ['len', L]], fd_allocate),
   def('fd_close', [['fd', I]], fd_close),

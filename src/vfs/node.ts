@@ -168,6 +168,8 @@ const NOT_NORMAL_WIN32 = /[\\:]/;
 
 export class NodeFS implements Vfs {
   readonly name = 'node';
+  /** Every write is a system call, worth batching (src/write-behind.ts). */
+  readonly writeBehind = true;
   /** The confining directory, absolute and with symlinks resolved. */
   readonly root: string;
   readonly #prefix: string;

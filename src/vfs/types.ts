@@ -61,6 +61,12 @@ export interface VfsFile {
 export interface Vfs {
   /** Short name used in traces and messages ("memfs", "node"). */
   readonly name: string;
+  /**
+   * Each write is costly (a system call), so the host may hold small
+   * consecutive writes and hand them down together; they are always handed
+   * down before any other call is served (src/write-behind.ts).
+   */
+  readonly writeBehind?: boolean;
   lstat(path: string): VfsStat;
   open(path: string, flags: VfsOpenFlags): VfsFile;
   /** Entries without "." and "..", in a stable order. */

@@ -1,0 +1,78 @@
+import { Errno } from './abi/errno.js';
+import { errnoOf } from './errors.js';
+import type { FileDescriptor } from './fd-table.js';
+
+/** Writes at least this big go straight to the backend; smaller ones may be batched. */
+const CAPACITY = 64 * 1024;
+
+/**
+ * Write-behind for small consecutive writes to one file, the way a kernel's
+ * page cache turns many write(2)s into few disk writes. Only backends that opt
+ * in (Vfs.writeBehind: a host directory, where each write is a system call)
+ * and only while a command runs under start().
+ *
+ * The rule that keeps it unobservable to the guest: the held bytes belong to
+ * one descriptor and are handed down before anything else happens — any
+ * other import, a write to another descriptor, exit, a trap, or the end of
+ * the run. Data written to the file therefore reaches it before the guest can
+ * look (read, stat, seek, another fd), and the order of output across
+ * descriptors is kept. A failure at that point cannot change the count the
+ * guest was already given, so it is reported, as with a page cache, by the
+ * next write, fsync or close of that descriptor.
+ */
+export class WriteBehind {
+  enabled = false;
+  /** The descriptor whose bytes are held, or null. */
+  owner: FileDescriptor | null = null;
+  private buf: Uint8Array | undefined;
+  private len = 0;
+  /** File offset of the first held byte. */
+  private at = 0;
+
+  /** Whether a write of `total` bytes to `d` is batched (rather than sent down now). */
+  accepts(d: FileDescriptor, total: number): boolean {
+    return this.enabled && total < CAPACITY && d.writeBehind;
+  }
+
+  /** Room for `total` more bytes continuing `d`'s held run; flushes first when there is none. */
+  reserve(d: FileDescriptor, total: number): Uint8Array {
+    if (this.owner !== d || this.len + total > CAPACITY || this.at + this.len !== d.position) this.flush();
+    if (this.buf === undefined) this.buf = new Uint8Array(CAPACITY);
+    if (this.owner === null) {
+      this.owner = d;
+      this.at = d.position;
+    }
+    const out = this.buf.subarray(this.len, this.len + total);
+    this.len += total;
+    return out;
+  }
+
+  /** Hands the held bytes to the backend. Never throws: a failure is kept for the owner to report. */
+  flush(): void {
+    const d = this.owner;
+    if (d === null) return;
+    this.owner = null;
+    const buf = this.buf as Uint8Array;
+    const len = this.len;
+    this.len = 0;
+    try {
+      for (let off = 0; off < len; ) {
+        const n = d.file.write(buf.subarray(off, len), this.at + off);
+        if (n <= 0) {
+          d.deferredErrno = Errno.IO;
+          return;
+        }
+        off += n;
+      }
+    } catch (err) {
+      d.deferredErrno = errnoOf(err);
+    }
+  }
+}
+
+/** The error a batched write met, reported once by the next write, sync or close of its descriptor. */
+export function takeDeferred(d: FileDescriptor): Errno {
+  const e = d.deferredErrno;
+  d.deferredErrno = Errno.SUCCESS;
+  return e;
+}
