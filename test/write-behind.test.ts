@@ -80,7 +80,7 @@ describe('write-behind', () => {
     const held = wb.owner;
     expect(held).not.toBeNull();
     // The disk fills up between the write and its flush.
-    (held as { file: { write: () => number } }).file.write = () => {
+    (held as unknown as { file: { write: () => number } }).file.write = () => {
       throw Object.assign(new Error('no space'), { code: 'ENOSPC' });
     };
     expect(h.imp.fd_close(fd)).toBe(Errno.NOSPC);
