@@ -1,6 +1,6 @@
 import { Errno, WasiError } from './abi/errno.js';
 import type { Location, Mount } from './fd-table.js';
-import type { VfsStat } from './vfs/types.js';
+import type { VfsKind, VfsStat } from './vfs/types.js';
 
 /**
  * What a path that would leave the sandbox gets: an absolute path, `..` above
@@ -33,7 +33,9 @@ export interface Resolved {
   readonly name: string;
   /** Where the final component lives (equal to `parent` when `name` is ''). */
   readonly location: Location;
-  /** lstat of the final component (after following it, if followed); undefined if it does not exist. */
+  /** What the final component is (after following it, if followed); undefined if it does not exist. */
+  readonly kind: VfsKind | undefined;
+  /** Its full lstat, only when asked for with `wantStat` (and it exists). */
   readonly stat: VfsStat | undefined;
   /** The path ended in '/': POSIX then requires a directory (or something that becomes one). */
   readonly trailingSlash: boolean;
@@ -43,6 +45,13 @@ export interface Resolved {
 
 export function joinPath(dir: string, name: string): string {
   return dir === '/' ? '/' + name : dir + '/' + name;
+}
+
+/** The kind of node at `loc`, by the backend's cheap query where it has one. */
+function kindAt(loc: Location): VfsKind | undefined {
+  const vfs = loc.mount.vfs;
+  if (vfs.kind !== undefined) return vfs.kind(loc.path);
+  return lstatOrUndefined(loc)?.kind;
 }
 
 function lstatOrUndefined(loc: Location): VfsStat | undefined {
@@ -98,7 +107,7 @@ export class Resolver {
    * mkdir("file/") is EEXIST. A trailing "/." is a lookup inside the name and
    * is never kept.
    */
-  resolve(start: Location, path: string, followFinal: boolean, keepFinal = false): Resolved {
+  resolve(start: Location, path: string, followFinal: boolean, keepFinal = false, wantStat = false): Resolved {
     if (path.length === 0) throw new WasiError(Errno.NOENT);
     if (path.length > MAX_PATH_BYTES) throw new WasiError(Errno.NAMETOOLONG);
     if (path.includes('\0')) throw new WasiError(Errno.INVAL);
@@ -126,12 +135,14 @@ export class Resolver {
       const trailingDot = trailingSlash && pending.includes('.');
       const mustBeDir = trailingSlash && (!keepFinal || trailingDot);
       const loc = this.child(top, name);
-      const stat = lstatOrUndefined(loc);
-      if (stat === undefined) {
-        if (isLast) return { parent: top, name, location: loc, stat, trailingSlash, trailingDot };
+      // Walking needs only the kind; a full stat is fetched for the final component when asked for.
+      const stat = isLast && wantStat ? lstatOrUndefined(loc) : undefined;
+      const kind = isLast && wantStat ? stat?.kind : kindAt(loc);
+      if (kind === undefined) {
+        if (isLast) return { parent: top, name, location: loc, kind, stat, trailingSlash, trailingDot };
         throw new WasiError(Errno.NOENT);
       }
-      if (stat.kind === 'symlink' && (!isLast || followFinal || mustBeDir)) {
+      if (kind === 'symlink' && (!isLast || followFinal || mustBeDir)) {
         if (++hops > MAX_SYMLINK_HOPS) throw new WasiError(Errno.LOOP);
         const target = loc.mount.vfs.readlink(loc.path);
         if (target.length === 0) throw new WasiError(Errno.NOENT);
@@ -141,17 +152,18 @@ export class Resolver {
         continue;
       }
       if (isLast) {
-        if (mustBeDir && stat.kind !== 'directory') throw new WasiError(Errno.NOTDIR);
-        return { parent: top, name, location: loc, stat, trailingSlash, trailingDot };
+        if (mustBeDir && kind !== 'directory') throw new WasiError(Errno.NOTDIR);
+        return { parent: top, name, location: loc, kind, stat, trailingSlash, trailingDot };
       }
-      if (stat.kind !== 'directory') throw new WasiError(Errno.NOTDIR);
+      if (kind !== 'directory') throw new WasiError(Errno.NOTDIR);
       stack.push(loc);
     }
 
     // The path named a directory already on the stack ("." or "a/..").
     const here = stack[stack.length - 1];
     const parent = stack.length > 1 ? stack[stack.length - 2] : here;
-    return { parent, name: '', location: here, stat: here.mount.vfs.lstat(here.path), trailingSlash: true, trailingDot: false };
+    const stat = wantStat ? here.mount.vfs.lstat(here.path) : undefined;
+    return { parent, name: '', location: here, kind: 'directory', stat, trailingSlash: true, trailingDot: false };
   }
 }
 

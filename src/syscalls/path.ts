@@ -16,9 +16,10 @@ import { timesArg } from './fd-meta.js';
  */
 function resolveAt(
   ctx: HostContext, fd: number, rights: number, path: number, pathLen: number, follow: boolean, keepFinal = false,
+  wantStat = false,
 ): Resolved {
   const dir = ctx.fds.getDir(fd, rights);
-  return ctx.resolver.resolve(dir.location, ctx.mem.string(path, pathLen), follow, keepFinal);
+  return ctx.resolver.resolve(dir.location, ctx.mem.string(path, pathLen), follow, keepFinal, wantStat);
 }
 
 function isMountRoot(loc: Location): boolean {
@@ -55,7 +56,7 @@ export function path_open(
   const writable = (base & Rights.FD_WRITE) !== 0;
   const readable = (base & Rights.FD_READ) !== 0 || !writable;
 
-  const st = r.stat;
+  const st = r.kind;
   if (st === undefined) {
     if (!create) return Errno.NOENT;
     if (r.trailingSlash) return Errno.ISDIR;
@@ -63,8 +64,8 @@ export function path_open(
     if (create && (oflags & OFlags.EXCL)) return Errno.EXIST;
     // A final symlink not followed: O_NOFOLLOW's ELOOP, with O_DIRECTORY too. wasmtime checks
     // O_DIRECTORY itself after an O_NOFOLLOW open and so says ELOOP; Linux says ENOTDIR there.
-    if (st.kind === 'symlink') return Errno.LOOP;
-    if (st.kind === 'directory') {
+    if (st === 'symlink') return Errno.LOOP;
+    if (st === 'directory') {
       // open(dir, O_CREAT) is EISDIR on Linux; wasmtime opens O_CREAT for writing and gets the same.
       if (writable || truncate || create) return Errno.ISDIR;
       const d = new DirDescriptor(r.location, undefined, base & RIGHTS_DIR_BASE, inheriting & RIGHTS_DIR_INHERITING);
@@ -72,7 +73,7 @@ export function path_open(
       return Errno.SUCCESS;
     }
     if (wantsDir) return Errno.NOTDIR;
-    if (st.kind !== 'file') return Errno.NOTSUP;
+    if (st !== 'file') return Errno.NOTSUP;
   }
 
   const loc = r.location;
@@ -99,7 +100,7 @@ export function path_open(
 export function path_create_directory(ctx: HostContext, fd: number, path: number, pathLen: number): Errno {
   // Anything already there is EEXIST, "file/" and "dangling-link/" included (Linux).
   const r = resolveAt(ctx, fd, Rights.PATH_CREATE_DIRECTORY, path, pathLen, false, true);
-  if (r.stat !== undefined) return Errno.EXIST;
+  if (r.kind !== undefined) return Errno.EXIST;
   r.location.mount.generation++;
   r.location.mount.vfs.mkdir(r.location.path);
   return Errno.SUCCESS;
@@ -109,8 +110,8 @@ export function path_remove_directory(ctx: HostContext, fd: number, path: number
   const r = resolveAt(ctx, fd, Rights.PATH_REMOVE_DIRECTORY, path, pathLen, false, true);
   // rmdir(".") and rmdir("a/.") are EINVAL in POSIX; a mount root is in use by its preopen.
   if (r.name === '' || r.trailingDot) return Errno.INVAL;
-  if (r.stat === undefined) return Errno.NOENT;
-  if (r.stat.kind !== 'directory') return Errno.NOTDIR;
+  if (r.kind === undefined) return Errno.NOENT;
+  if (r.kind !== 'directory') return Errno.NOTDIR;
   if (isMountRoot(r.location)) return Errno.BUSY;
   if (!isEmptyDir(r.location)) return Errno.NOTEMPTY;
   r.location.mount.generation++;
@@ -121,8 +122,8 @@ export function path_remove_directory(ctx: HostContext, fd: number, path: number
 export function path_unlink_file(ctx: HostContext, fd: number, path: number, pathLen: number): Errno {
   const r = resolveAt(ctx, fd, Rights.PATH_UNLINK_FILE, path, pathLen, false, true);
   if (r.name === '') return Errno.ISDIR;
-  if (r.stat === undefined) return Errno.NOENT;
-  if (r.stat.kind === 'directory') return Errno.ISDIR;
+  if (r.kind === undefined) return Errno.NOENT;
+  if (r.kind === 'directory') return Errno.ISDIR;
   // "file/" or "link/": the slash asks for a directory, and the link is not followed to find one.
   if (r.trailingSlash) return Errno.NOTDIR;
   r.location.mount.generation++;
@@ -140,8 +141,8 @@ export function path_rename(
 ): Errno {
   // Neither end's final symlink is followed, slash or not: rename("link/", x) is ENOTDIR (Linux),
   // never a move of the link's target.
-  const from = resolveAt(ctx, fd, Rights.PATH_RENAME_SOURCE, oldPath, oldPathLen, false, true);
-  const to = resolveAt(ctx, newFd, Rights.PATH_RENAME_TARGET, newPath, newPathLen, false, true);
+  const from = resolveAt(ctx, fd, Rights.PATH_RENAME_SOURCE, oldPath, oldPathLen, false, true, true);
+  const to = resolveAt(ctx, newFd, Rights.PATH_RENAME_TARGET, newPath, newPathLen, false, true, true);
   if (from.stat === undefined) return Errno.NOENT;
   // A "." or ".." last component (POSIX EBUSY on Linux), or a mount root, in use by its preopen.
   if (from.name === '' || to.name === '' || from.trailingDot || to.trailingDot) return Errno.BUSY;
@@ -167,7 +168,7 @@ export function path_rename(
 export function path_filestat_get(
   ctx: HostContext, fd: number, flags: number, path: number, pathLen: number, out: number,
 ): Errno {
-  const r = resolveAt(ctx, fd, Rights.PATH_FILESTAT_GET, path, pathLen, (flags & LookupFlags.SYMLINK_FOLLOW) !== 0);
+  const r = resolveAt(ctx, fd, Rights.PATH_FILESTAT_GET, path, pathLen, (flags & LookupFlags.SYMLINK_FOLLOW) !== 0, false, true);
   if (r.stat === undefined) return Errno.NOENT;
   writeFilestat(ctx.mem, out, r.stat);
   return Errno.SUCCESS;
@@ -179,7 +180,7 @@ export function path_filestat_set_times(
 ): Errno {
   const [a, m] = timesArg(atim, mtim, fstFlags);
   const r = resolveAt(ctx, fd, Rights.PATH_FILESTAT_SET_TIMES, path, pathLen, (flags & LookupFlags.SYMLINK_FOLLOW) !== 0);
-  if (r.stat === undefined) return Errno.NOENT;
+  if (r.kind === undefined) return Errno.NOENT;
   // The resolver already followed the final symlink if asked; what is left is set in place.
   r.location.mount.vfs.setTimes(r.location.path, a, m, false);
   return Errno.SUCCESS;
@@ -191,9 +192,9 @@ export function path_link(
 ): Errno {
   const from = resolveAt(ctx, oldFd, Rights.PATH_LINK_SOURCE, oldPath, oldPathLen, (oldFlags & LookupFlags.SYMLINK_FOLLOW) !== 0);
   const to = resolveAt(ctx, newFd, Rights.PATH_LINK_TARGET, newPath, newPathLen, false, true);
-  if (from.stat === undefined) return Errno.NOENT;
-  if (from.stat.kind === 'directory') return Errno.PERM;
-  if (to.stat !== undefined || to.name === '') return Errno.EXIST;
+  if (from.kind === undefined) return Errno.NOENT;
+  if (from.kind === 'directory') return Errno.PERM;
+  if (to.kind !== undefined || to.name === '') return Errno.EXIST;
   if (to.trailingSlash || from.trailingSlash) return Errno.NOENT;
   if (from.location.mount !== to.location.mount) return Errno.XDEV;
   to.location.mount.generation++;
@@ -213,7 +214,7 @@ export function path_symlink(
   if (target.charCodeAt(0) === 47 /* '/' */) return ESCAPE_ERRNO;
   if (to.name === '') return Errno.EXIST;
   // "file/" is ENOTDIR (wasmtime on Unix); any other existing name, "link/" included, EEXIST.
-  if (to.stat !== undefined) return to.trailingSlash && to.stat.kind === 'file' ? Errno.NOTDIR : Errno.EXIST;
+  if (to.kind !== undefined) return to.trailingSlash && to.kind === 'file' ? Errno.NOTDIR : Errno.EXIST;
   if (target.length === 0 || to.trailingSlash) return Errno.NOENT;
   to.location.mount.generation++;
   to.location.mount.vfs.symlink(target, to.location.path);
@@ -227,8 +228,8 @@ export function path_readlink(
   const r = resolveAt(ctx, fd, Rights.PATH_READLINK, path, pathLen, false);
   ctx.mem.check(buf, bufLen);
   ctx.mem.check(bufusedOut, 4);
-  if (r.stat === undefined) return Errno.NOENT;
-  if (r.stat.kind !== 'symlink') return Errno.INVAL;
+  if (r.kind === undefined) return Errno.NOENT;
+  if (r.kind !== 'symlink') return Errno.INVAL;
   const target = encodeUtf8(r.location.mount.vfs.readlink(r.location.path));
   const n = Math.min(target.byteLength, bufLen >>> 0);
   ctx.mem.write(buf, target.subarray(0, n));

@@ -206,6 +206,12 @@ export class NodeFS implements Vfs {
     return toVfsStat(fs.lstatSync(this.#host(path), { bigint: true }));
   }
 
+  kind(path: string): VfsKind | undefined {
+    // Number-mode lstat without an exception for a missing name: the resolver's per-component question.
+    const st = fs.lstatSync(this.#host(path), { throwIfNoEntry: false });
+    return st === undefined ? undefined : kindOfMode(st.mode);
+  }
+
   open(path: string, flags: VfsOpenFlags): VfsFile {
     // Never O_APPEND: the host keeps positions and writes at explicit offsets.
     let f = flags.write ? (flags.read ? C.O_RDWR : C.O_WRONLY) : C.O_RDONLY;

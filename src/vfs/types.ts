@@ -68,6 +68,11 @@ export interface Vfs {
    */
   readonly writeBehind?: boolean;
   lstat(path: string): VfsStat;
+  /**
+   * Optional, for speed: what lstat would say the node is, or undefined if
+   * nothing is there (no error). The resolver asks this of every component.
+   */
+  kind?(path: string): VfsKind | undefined;
   open(path: string, flags: VfsOpenFlags): VfsFile;
   /** Entries without "." and "..", in a stable order. */
   readdir(path: string): VfsDirEntry[];
