@@ -26,10 +26,13 @@ function pause(ms: number): void {
  * moment and retries rather than losing output.
  */
 class FdStream implements HostStream {
-  readonly filetype: FileType;
-  constructor(private readonly fd: number) {
+  private type: FileType | undefined;
+  constructor(private readonly fd: number) {}
+  /** Asked on first use (most programs ask once, at startup, through libc's isatty). */
+  get filetype(): FileType {
     // A terminal is a character device without seek rights, so libc's isatty() is true (abi-cheatsheet rule 7).
-    this.filetype = isatty(fd) ? FileType.CHARACTER_DEVICE : FileType.UNKNOWN;
+    this.type ??= isatty(this.fd) ? FileType.CHARACTER_DEVICE : FileType.UNKNOWN;
+    return this.type;
   }
   read(into: Uint8Array): number {
     for (;;) {

@@ -181,7 +181,8 @@ export class NodeFS implements Vfs {
     }
     let real: string;
     try {
-      real = fs.realpathSync(root);
+      // The native realpath is one libuv call; the JS one lstats each component from JS.
+      real = fs.realpathSync.native(root);
     } catch (cause) {
       throw new TypeError(`NodeFS: option \`root\` is not a directory: ${root}`, { cause });
     }
