@@ -7,13 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { WASI } from '../src/index.js';
 import { SYSCALLS } from '../src/syscalls/table.js';
 
-const SPEC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/spec');
+// The spec's witx, vendored verbatim in spec/preview1/ (see its README).
+const SPEC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../spec/preview1');
 const WITX = resolve(SPEC_DIR, 'wasi_snapshot_preview1.witx');
 const TYPENAMES = resolve(SPEC_DIR, 'typenames.witx');
 
 function readSpec(path: string): string {
   if (!existsSync(path)) {
-    throw new Error(`witx file missing: ${path} (expected the shared spec folder next to the repo, at ../shared/spec)`);
+    throw new Error(`witx file missing: ${path} (expected the vendored copy in spec/preview1/)`);
   }
   return readFileSync(path, 'utf8');
 }
