@@ -1,6 +1,7 @@
 import { Volume, fs as memfsDefault } from 'memfs';
 import { codeError } from '../errors.js';
 import type { Vfs, VfsDirEntry, VfsFile, VfsKind, VfsOpenFlags, VfsStat, VfsTime } from './types.js';
+import { kindOfDirent, kindOfMode, S_IFMT, type DirentLike } from './kinds.js';
 
 /**
  * A backend on a memfs `Volume`, for Node and browsers alike.
@@ -17,7 +18,6 @@ import type { Vfs, VfsDirEntry, VfsFile, VfsKind, VfsOpenFlags, VfsStat, VfsTime
 // memfs's own flag numbers (Linux's, whatever the platform it runs on).
 const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_NOFOLLOW } = memfsDefault.constants;
 
-const S_IFMT = 0o170000;
 
 /** The fields of memfs's `Stats<number>` this file reads. */
 interface MemStats {
@@ -32,40 +32,11 @@ interface MemStats {
 }
 
 /** The fields of memfs's `Dirent` this file reads (its own type keeps `mode` private). */
-interface MemDirent {
+interface MemDirent extends DirentLike {
   name: unknown;
-  isFile(): boolean;
-  isDirectory(): boolean;
-  isSymbolicLink(): boolean;
-  isCharacterDevice(): boolean;
-  isBlockDevice(): boolean;
-  isFIFO(): boolean;
-  isSocket(): boolean;
 }
 
-function kindOfMode(mode: number): VfsKind {
-  switch (mode & S_IFMT) {
-    case 0o100000: return 'file';
-    case 0o040000: return 'directory';
-    case 0o120000: return 'symlink';
-    case 0o020000: return 'char';
-    case 0o060000: return 'block';
-    case 0o010000: return 'fifo';
-    case 0o140000: return 'socket';
-    default: return 'unknown';
-  }
-}
 
-function kindOfDirent(d: MemDirent): VfsKind {
-  if (d.isFile()) return 'file';
-  if (d.isDirectory()) return 'directory';
-  if (d.isSymbolicLink()) return 'symlink';
-  if (d.isCharacterDevice()) return 'char';
-  if (d.isBlockDevice()) return 'block';
-  if (d.isFIFO()) return 'fifo';
-  if (d.isSocket()) return 'socket';
-  return 'unknown';
-}
 
 /** UTF-8 length of a string, without encoding it: a symlink's size is its target's byte count. */
 function utf8Length(s: string): number {

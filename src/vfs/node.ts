@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { codeError } from '../errors.js';
 import type { Vfs, VfsDirEntry, VfsFile, VfsKind, VfsOpenFlags, VfsStat, VfsTime } from './types.js';
+import { kindOfDirent, kindOfMode } from './kinds.js';
 
 /**
  * A backend on the host's filesystem through `node:fs`, confined to one
@@ -17,29 +18,7 @@ const C = fs.constants;
 const O_NOFOLLOW = C.O_NOFOLLOW ?? 0;
 const WIN32 = process.platform === 'win32';
 
-function kindOfMode(mode: number): VfsKind {
-  switch (mode & 0o170000) {
-    case 0o100000: return 'file';
-    case 0o040000: return 'directory';
-    case 0o120000: return 'symlink';
-    case 0o020000: return 'char';
-    case 0o060000: return 'block';
-    case 0o010000: return 'fifo';
-    case 0o140000: return 'socket';
-    default: return 'unknown';
-  }
-}
 
-function kindOfDirent(d: fs.Dirent): VfsKind {
-  if (d.isFile()) return 'file';
-  if (d.isDirectory()) return 'directory';
-  if (d.isSymbolicLink()) return 'symlink';
-  if (d.isCharacterDevice()) return 'char';
-  if (d.isBlockDevice()) return 'block';
-  if (d.isFIFO()) return 'fifo';
-  if (d.isSocket()) return 'socket';
-  return 'unknown';
-}
 
 /**
  * Times Node cannot set exactly: utimes takes seconds as a double and libuv
