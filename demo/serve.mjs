@@ -12,6 +12,14 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const fixtureDir = join(root, 'wasi-fixtures');
 
+/** The URL of a fixture's source, C or Rust, if it has one. */
+function sourceOf(name) {
+  for (const ext of ['c', 'rs']) {
+    if (existsSync(join(fixtureDir, `${name}.${ext}`))) return `/wasi-fixtures/${name}.${ext}`;
+  }
+  return null;
+}
+
 /** The fixtures the page offers: every wasi-fixtures/NAME.json with a NAME.wasm, and the ticker. */
 function fixtureList() {
   const list = readdirSync(fixtureDir)
@@ -24,7 +32,7 @@ function fixtureList() {
         name,
         description: spec.description ?? '',
         wasm: `/wasi-fixtures/${name}.wasm`,
-        source: existsSync(join(fixtureDir, `${name}.c`)) ? `/wasi-fixtures/${name}.c` : null,
+        source: sourceOf(name),
         args: spec.args ?? [],
         env: spec.env ?? {},
         stdin: spec.stdin ?? '',

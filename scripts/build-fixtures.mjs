@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Builds every wasi-fixtures/NAME.c into wasi-fixtures/NAME.wasm with clang
-// and wasi-libc. No dependencies beyond Node.
+// and wasi-libc, and every wasi-fixtures/NAME.rs with rustc (Rust's std for
+// wasm32-wasi). No dependencies beyond Node.
 //
 //   node scripts/build-fixtures.mjs              build all fixtures
 //   node scripts/build-fixtures.mjs hello argv   build only these
+//   node scripts/build-fixtures.mjs rust_fs      (a name is a .c or a .rs)
 //   node scripts/build-fixtures.mjs --check      build into a temp dir and
 //                                                compare with the committed
 //                                                .wasm files (exit 1 on any
@@ -14,6 +16,11 @@
 //   WASI_SYSROOT   sysroot holding wasi-libc (default: /usr, where Debian's
 //                  wasi-libc package puts include/wasm32-wasi and
 //                  lib/wasm32-wasi)
+//   RUSTC          Rust compiler with the wasm32-wasi std (default:
+//                  /usr/bin/rustc, Debian's rustc + libstd-rust-dev-wasm32;
+//                  a rustup rustc on PATH often lacks that target)
+//
+// Each compiler is only needed when a fixture of its language is built.
 //
 // Output is byte-for-byte deterministic for a given clang + wasi-libc: the
 // only build-dependent bytes are the module name in the "name" section, which
@@ -21,6 +28,11 @@
 // a temp directory. -Wl,--strip-debug drops the DWARF that libc.a carries
 // (about 90% of the size) but keeps the "name" section so traps show function
 // names.
+//
+// Rust fixtures are compiled from inside wasi-fixtures/ with the bare file
+// name, so the source path that panic locations embed is the same in every
+// checkout; -C strip=debuginfo drops std's DWARF (a hello is 5.8 MB with it,
+// about 95 KB without) and keeps the "name" section, like the C flags.
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -32,6 +44,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixturesDir = path.join(root, 'wasi-fixtures');
 const clang = process.env.CLANG || 'clang-19';
 const sysroot = process.env.WASI_SYSROOT || '/usr';
+const rustc = process.env.RUSTC || '/usr/bin/rustc';
+const rustFlags = ['--target', 'wasm32-wasi', '--edition', '2021', '-C', 'opt-level=2', '-C', 'debuginfo=0', '-C', 'strip=debuginfo'];
 const flags = [
   '--target=wasm32-wasi',
   `--sysroot=${sysroot}`,
@@ -49,27 +63,34 @@ if (unknown.length > 0 || argv.includes('--help')) {
   console.error('usage: node scripts/build-fixtures.mjs [--check] [NAME...]');
   process.exit(unknown.length > 0 ? 2 : 0);
 }
-const wanted = argv.filter((a) => !a.startsWith('-')).map((a) => a.replace(/\.(c|wasm|json)$/, ''));
+const wanted = argv.filter((a) => !a.startsWith('-')).map((a) => a.replace(/\.(c|rs|wasm|json)$/, ''));
 
-const allSources = fs
-  .readdirSync(fixturesDir)
-  .filter((f) => f.endsWith('.c'))
-  .map((f) => f.slice(0, -2))
-  .sort();
+/** Fixture name -> its source's language, from the NAME.c and NAME.rs files. */
+const langOf = new Map();
+for (const f of fs.readdirSync(fixturesDir).sort()) {
+  const m = /^(.*)\.(c|rs)$/.exec(f);
+  if (m === null) continue;
+  if (langOf.has(m[1])) {
+    console.error(`build-fixtures: wasi-fixtures/${m[1]} has both a .c and a .rs source`);
+    process.exit(2);
+  }
+  langOf.set(m[1], m[2]);
+}
+const allSources = [...langOf.keys()].sort();
 for (const w of wanted) {
   if (!allSources.includes(w)) {
-    console.error(`build-fixtures: no such fixture: wasi-fixtures/${w}.c`);
+    console.error(`build-fixtures: no such fixture: wasi-fixtures/${w}.c or ${w}.rs`);
     process.exit(2);
   }
 }
 const names = wanted.length > 0 ? wanted : allSources;
 
-function run(cmd, args) {
+function run(cmd, args, cwd = undefined) {
   return new Promise((resolve) => {
     let out = '';
     let child;
     try {
-      child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd });
     } catch (e) {
       resolve({ code: -1, out: String(e) });
       return;
@@ -81,8 +102,9 @@ function run(cmd, args) {
   });
 }
 
-// Fail early, with a clear message, when the compiler is missing.
-{
+// Fail early, with a clear message, when a needed compiler is missing.
+const langs = new Set(names.map((n) => langOf.get(n)));
+if (langs.has('c')) {
   const probe = await run(clang, ['--version']);
   if (probe.code !== 0) {
     console.error(`build-fixtures: cannot run ${clang} (${probe.out.trim()})`);
@@ -93,11 +115,28 @@ function run(cmd, args) {
     process.exit(2);
   }
 }
+if (langs.has('rs')) {
+  // A rustc without the wasm32-wasi std still runs, so probe the std itself.
+  const probe = await run(rustc, ['--version']);
+  let problem = probe.code !== 0 ? `cannot run ${rustc} (${probe.out.trim()})` : null;
+  if (problem === null) {
+    const sysroot = (await run(rustc, ['--print', 'sysroot'])).out.trim();
+    const std = path.join(sysroot, 'lib', 'rustlib', 'wasm32-wasi', 'lib');
+    if (!fs.existsSync(std)) problem = `${rustc} (${probe.out.trim()}) has no wasm32-wasi std (no ${std})`;
+  }
+  if (problem !== null) {
+    console.error(`build-fixtures: ${problem}`);
+    console.error('build-fixtures: install it with: apt-get install -y rustc libstd-rust-dev-wasm32');
+    console.error('build-fixtures: or point RUSTC at another rustc with the wasm32-wasi target installed');
+    process.exit(2);
+  }
+}
 
 const outDir = check ? fs.mkdtempSync(path.join(os.tmpdir(), 'wasi-fixtures-')) : fixturesDir;
 
 async function build(name) {
-  const src = path.join(fixturesDir, `${name}.c`);
+  const lang = langOf.get(name);
+  const src = path.join(fixturesDir, `${name}.${lang}`);
   const out = path.join(outDir, `${name}.wasm`);
   // Compile in a private temp dir, then copy into place, so a failed build
   // never leaves a half-written .wasm behind. The temp file keeps the final
@@ -105,7 +144,10 @@ async function build(name) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `fixture-${name}-`));
   const tmpOut = path.join(work, `${name}.wasm`);
   try {
-    const r = await run(clang, [...flags, '-o', tmpOut, src]);
+    const r =
+      lang === 'rs'
+        ? await run(rustc, [...rustFlags, '-o', tmpOut, `${name}.rs`], fixturesDir)
+        : await run(clang, [...flags, '-o', tmpOut, src]);
     if (r.code !== 0) return { name, ok: false, log: r.out };
     fs.copyFileSync(tmpOut, out);
     return { name, ok: true, log: r.out, size: fs.statSync(out).size };
@@ -127,7 +169,7 @@ let failed = 0;
 for (const r of results) {
   if (!r.ok) {
     failed++;
-    console.error(`FAILED  ${r.name}.c`);
+    console.error(`FAILED  ${r.name}.${langOf.get(r.name)}`);
     console.error(r.log.trimEnd());
     continue;
   }
@@ -167,15 +209,17 @@ if (check) {
     for (const f of fs.readdirSync(fixturesDir).filter((f) => f.endsWith('.wasm'))) {
       if (!allSources.includes(f.slice(0, -5))) {
         differ++;
-        console.log(`STALE   wasi-fixtures/${f} has no ${f.slice(0, -5)}.c`);
+        console.log(`STALE   wasi-fixtures/${f} has no ${f.slice(0, -5)}.c or .rs`);
       }
     }
   }
   fs.rmSync(outDir, { recursive: true, force: true });
   if (differ > 0) {
-    const ver = (await run(clang, ['--version'])).out.split('\n')[0];
-    console.log(`${differ} fixture(s) differ from the committed bytes (compiler: ${ver})`);
-    console.log('a different clang or wasi-libc version also changes the bytes; rebuild with: npm run fixtures');
+    const vers = [];
+    if (langs.has('c')) vers.push((await run(clang, ['--version'])).out.split('\n')[0]);
+    if (langs.has('rs')) vers.push((await run(rustc, ['--version'])).out.split('\n')[0]);
+    console.log(`${differ} fixture(s) differ from the committed bytes (compilers: ${vers.join('; ')})`);
+    console.log('a different clang, wasi-libc or rustc version also changes the bytes; rebuild with: npm run fixtures');
   }
 }
 

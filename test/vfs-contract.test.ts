@@ -202,6 +202,28 @@ describe.each(backends)('Vfs contract: $name', ({ make }) => {
     expect(vfs.readdir('/')).toEqual([]);
   });
 
+  it('rename onto an existing name replaces it: the old entry is gone and its links counted down', () => {
+    vfs.mkdir('/d');
+    writeFile('/d/a', 'new');
+    writeFile('/d/b', 'old');
+    vfs.link('/d/b', '/b2');
+    expect(vfs.lstat('/b2').nlink).toBe(2n);
+    vfs.rename('/d/a', '/d/b');
+    expect(vfs.readdir('/d').map((e) => e.name)).toEqual(['b']);
+    expect(readAll('/d/b')).toBe('new');
+    expect(vfs.lstat('/b2').nlink).toBe(1n);
+    expect(readAll('/b2')).toBe('old');
+    // an empty directory replaced by a directory
+    vfs.mkdir('/d/x');
+    vfs.mkdir('/d/y');
+    vfs.rename('/d/x', '/d/y');
+    expect(vfs.readdir('/d').map((e) => e.name)).toEqual(['b', 'y']);
+    vfs.rmdir('/d/y');
+    vfs.unlink('/d/b');
+    vfs.rmdir('/d'); // nothing left behind: the parent really is empty
+    expect(vfs.readdir('/').map((e) => e.name)).toEqual(['b2']);
+  });
+
   it('errors carry POSIX codes', () => {
     writeFile('/f', 'x');
     vfs.mkdir('/d');
