@@ -186,6 +186,20 @@ describe.skipIf(SKIP_BROWSER)('in Chromium', () => {
     }
   });
 
+  describe('clock_time_get(MONOTONIC)', () => {
+    // performance.now() is coarsened to 5-100 µs in browsers; a guest reading the clock
+    // twice in a row still sees it move (wasi-testsuite clock_gettime-monotonic asserts it).
+    for (const where of ['main thread', 'Web Worker'] as const) {
+      it(`${where}: back-to-back reads always increase and stay within a tick of the page's clock`, async () => {
+        type Reads = { notIncreasing: number; spanNs: number; aheadOfPageNs: number };
+        const r = where === 'main thread' ? await onPage<Reads>('monotonicReads', 20000) : await inWorker<Reads>('monotonicReads', 20000);
+        expect(r.notIncreasing).toBe(0);
+        expect(r.spanNs).toBeGreaterThan(0);
+        expect(r.aheadOfPageNs).toBeLessThan(1_000_000);
+      });
+    }
+  });
+
   describe('the other builds', () => {
     it('the IIFE works from a plain <script> tag as the global wasiHost', async () => {
       const p = await context.newPage();

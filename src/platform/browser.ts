@@ -3,8 +3,22 @@ import type { Platform } from '../platform.js';
 const originUs = BigInt(Math.round(performance.timeOrigin * 1000));
 const startMs = performance.now();
 
-/** The one clock both clock_time_get(MONOTONIC) and sleeps are measured on. */
-const monotonicNs = (): number => Math.floor(performance.now() * 1e6);
+let lastMonotonicNs = -1;
+
+/**
+ * The one clock both clock_time_get(MONOTONIC) and sleeps are measured on.
+ * Browsers coarsen performance.now() (5 µs when cross-origin isolated, else
+ * 100 µs), so two reads in a row would often be equal; programs (and the
+ * official wasi-testsuite) expect back-to-back reads to differ, as they do on
+ * a nanosecond clock. Within one coarse tick each read is 1 ns past the last:
+ * the clock never goes backwards, and it runs at most a few µs ahead of
+ * performance.now() until the next tick catches it up.
+ */
+function monotonicNs(): number {
+  const now = Math.floor(performance.now() * 1e6);
+  lastMonotonicNs = now > lastMonotonicNs ? now : lastMonotonicNs + 1;
+  return lastMonotonicNs;
+}
 
 /**
  * A cell to Atomics.wait on, or null where this thread may not block.

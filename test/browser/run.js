@@ -81,3 +81,26 @@ export function pollSleep(ms, abstime = false) {
     atomicsWaits: globalThis.__atomicsWaits ?? null,
   };
 }
+
+/**
+ * Reads clock_time_get(MONOTONIC) `n` times back to back, as a guest would,
+ * and reports how many reads did not move past the one before.
+ */
+export function monotonicReads(n) {
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  const wasi = new WASI({});
+  wasi.initialize({ exports: { memory } });
+  const dv = new DataView(memory.buffer);
+  let last = -1n;
+  let notIncreasing = 0;
+  let first = 0n;
+  for (let i = 0; i < n; i++) {
+    if (wasi.wasiImport.clock_time_get(1, 1n, 0) !== 0) throw new Error('clock_time_get failed');
+    const t = dv.getBigUint64(0, true);
+    if (i === 0) first = t;
+    if (t <= last) notIncreasing++;
+    last = t;
+  }
+  const pageNs = BigInt(Math.floor(performance.now() * 1e6));
+  return { notIncreasing, spanNs: Number(last - first), aheadOfPageNs: Number(last - pageNs) };
+}
