@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ERRNO_NAMES } from './abi/errno.js';
 import { WASI } from './index.js';
 import { MemFS } from './vfs/memfs.js';
-import type { TraceEntry, WASIOptions } from './wasi.js';
+import { wasiImportVersion, type TraceEntry, type WASIOptions } from './wasi.js';
 import type { Vfs } from './vfs/types.js';
 
 const HELP = `Usage: wasi-host run [OPTIONS] <WASM> [ARGS]...
@@ -106,7 +106,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   const preopens: Record<string, string | Vfs> = {};
   for (const [guest, host] of cli.preopens) preopens[guest] = host === 'memory' ? new MemFS() : host;
   const options: WASIOptions = {
-    version: 'preview1',
     args: [cli.wasm, ...cli.args],
     env: cli.env,
     preopens,
@@ -120,8 +119,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`wasi-host: cannot read ${cli.wasm}: ${(err as Error).message}\n`);
     return 2;
   }
-  const wasi = new WASI(options);
   const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  // Old modules import wasi_unstable (preview 0); wasmtime runs both, and so do we.
+  options.version = wasiImportVersion(module) ?? 'preview1';
+  const wasi = new WASI(options);
   const instance = await WebAssembly.instantiate(module, wasi.getImportObject() as unknown as WebAssembly.Imports);
   return wasi.start(instance);
 }

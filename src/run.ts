@@ -1,4 +1,4 @@
-import type { WASIHost, WASIOptions } from './wasi.js';
+import { wasiImportVersion, type WASIHost, type WASIOptions } from './wasi.js';
 
 export interface RunResult {
   exitCode: number;
@@ -8,14 +8,18 @@ export interface RunResult {
   stderrBytes: Uint8Array;
 }
 
-/** Instantiates and runs a command with stdout and stderr collected: the common case in one call. */
+/**
+ * Instantiates and runs a command with stdout and stderr collected: the common case in one call.
+ * Without `version`, the module's own imports choose preview1 or wasi_unstable.
+ */
 export async function runWith(
   make: (options: WASIOptions) => WASIHost,
   wasm: BufferSource | WebAssembly.Module,
   options: Omit<WASIOptions, 'stdout' | 'stderr'> = {},
 ): Promise<RunResult> {
-  const wasi = make({ ...options, stdout: 'collect', stderr: 'collect' });
   const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm);
+  const version = options.version ?? wasiImportVersion(module) ?? 'preview1';
+  const wasi = make({ ...options, version, stdout: 'collect', stderr: 'collect' });
   const instance = await WebAssembly.instantiate(module, wasi.getImportObject() as unknown as WebAssembly.Imports);
   const exitCode = wasi.start(instance);
   const stdoutBytes = wasi.getStdout();

@@ -9,6 +9,7 @@ import { Collector, inputStream, outputStream, type StdinOption, type StdoutOpti
 import { WASIExit, type HostContext } from './syscalls/context.js';
 import { release } from './syscalls/fd-meta.js';
 import { SYSCALLS, type SyscallDef } from './syscalls/table.js';
+import { SYSCALLS_UNSTABLE } from './syscalls/unstable.js';
 import { WriteBehind } from './write-behind.js';
 import type { Vfs } from './vfs/types.js';
 
@@ -22,8 +23,12 @@ export interface TraceEntry {
 }
 
 export interface WASIOptions {
-  /** Only 'preview1' (the `wasi_snapshot_preview1` module) is supported. */
-  version?: 'preview1';
+  /**
+   * Which WASI the guest imports: 'preview1' (`wasi_snapshot_preview1`, the
+   * default) or 'unstable' (`wasi_unstable`, preview 0, for modules built before
+   * 2020), as in node:wasi. `wasiImportVersion(module)` tells which a module needs.
+   */
+  version?: WASIVersion;
   /** argv, including argv[0]. */
   args?: readonly string[];
   env?: Readonly<Record<string, string | undefined>>;
@@ -48,15 +53,33 @@ export interface WASIOptions {
   trace?: (entry: TraceEntry) => void;
 }
 
-/** The functions of `wasi_snapshot_preview1`, as handed to WebAssembly.instantiate. */
+export type WASIVersion = 'preview1' | 'unstable';
+
+/** The import module each version's functions are found under. */
+const MODULE_OF: Readonly<Record<WASIVersion, string>> = { preview1: 'wasi_snapshot_preview1', unstable: 'wasi_unstable' };
+
+/**
+ * The WASI version a compiled module imports ('preview1' or 'unstable'), or
+ * undefined if it imports neither (a module that needs no host).
+ */
+export function wasiImportVersion(module: WebAssembly.Module): WASIVersion | undefined {
+  let found: WASIVersion | undefined;
+  for (const imp of WebAssembly.Module.imports(module)) {
+    if (imp.module === 'wasi_snapshot_preview1') return 'preview1';
+    if (imp.module === 'wasi_unstable') found = 'unstable';
+  }
+  return found;
+}
+
+/** The functions of `wasi_snapshot_preview1` (or `wasi_unstable`), as handed to WebAssembly.instantiate. */
 export type WASIImport = Record<string, (...args: never[]) => number | void>;
 
 type AnyFn = (ctx: HostContext, ...args: (number | bigint)[]) => number;
 
 function checkOptions(options: WASIOptions): void {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-  if (options.version !== undefined && options.version !== 'preview1') {
-    throw new TypeError(`version: only 'preview1' is supported, got ${String(options.version)}`);
+  if (options.version !== undefined && options.version !== 'preview1' && options.version !== 'unstable') {
+    throw new TypeError(`version must be 'preview1' or 'unstable', got ${String(options.version)}`);
   }
   if (options.args !== undefined && (!Array.isArray(options.args) || options.args.some((a) => typeof a !== 'string'))) {
     throw new TypeError('args must be an array of strings');
@@ -150,8 +173,9 @@ export class WASIHost {
     this.wasiImport = this.buildImports();
   }
 
-  getImportObject(): { wasi_snapshot_preview1: WASIImport } {
-    return { wasi_snapshot_preview1: this.wasiImport };
+  /** `{ wasi_snapshot_preview1: wasiImport }`, or `{ wasi_unstable: wasiImport }` for version 'unstable'. */
+  getImportObject(): Record<string, WASIImport> {
+    return { [MODULE_OF[this.options.version ?? 'preview1']]: this.wasiImport };
   }
 
   /**
@@ -230,7 +254,8 @@ export class WASIHost {
 
   private buildImports(): WASIImport {
     const out: WASIImport = {};
-    for (const def of SYSCALLS) out[def.name] = this.options.trace ? this.traced(def, this.options.trace) : this.bind(def);
+    const table = this.options.version === 'unstable' ? SYSCALLS_UNSTABLE : SYSCALLS;
+    for (const def of table) out[def.name] = this.options.trace ? this.traced(def, this.options.trace) : this.bind(def);
     return out;
   }
 

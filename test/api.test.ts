@@ -81,7 +81,7 @@ describe('memories', () => {
 
 describe('options are checked with errors that name them', () => {
   it.each([
-    [{ version: 'unstable' }, TypeError, /version/],
+    [{ version: 'preview2' }, TypeError, /version/],
     [{ args: ['ok', 3] }, TypeError, /args/],
     [{ env: 'x' }, TypeError, /env/],
     [{ preopens: { '/x': 42 } }, TypeError, /preopens/],

@@ -29,6 +29,7 @@ import { errnoOf } from '../src/errors.js';
 import { WASI } from '../src/index.js';
 import { WASIExit, type HostContext } from '../src/syscalls/context.js';
 import { SYSCALLS, type SyscallDef } from '../src/syscalls/table.js';
+import { SYSCALLS_UNSTABLE } from '../src/syscalls/unstable.js';
 import { MemFS } from '../src/vfs/memfs.js';
 import { NodeFS } from '../src/vfs/node.js';
 import type { WASIOptions } from '../src/wasi.js';
@@ -258,17 +259,23 @@ function fillMemory(mem: WebAssembly.Memory, seed: number): void {
   }
 }
 
+/** Where boundPoll finds a clock subscription's fields: preview1's layout, or wasi_unstable's. */
+interface PollLayout { size: number; timeout: number; flags: number }
+const POLL_PREVIEW1: PollLayout = { size: 48, timeout: 24, flags: 40 };
+const POLL_UNSTABLE: PollLayout = { size: 56, timeout: 32, flags: 48 };
+
 /** Caps every clock subscription poll_oneoff would read at a few ms, so no run sleeps long. */
-function boundPoll(mem: Uint8Array, args: Args): void {
+function boundPoll(mem: Uint8Array, args: Args, layout: PollLayout = POLL_PREVIEW1): void {
   const v = new DataView(mem.buffer, mem.byteOffset, mem.byteLength);
-  const n = Math.min(u(args.nsubscriptions), Math.floor(mem.byteLength / 48));
+  const n = Math.min(u(args.nsubscriptions), Math.floor(mem.byteLength / layout.size));
   for (let i = 0; i < n; i++) {
-    const at = u(args.in) + i * 48;
-    if (at + 48 > mem.byteLength) break;
+    const at = u(args.in) + i * layout.size;
+    if (at + layout.size > mem.byteLength) break;
     if (v.getUint8(at + 8) !== 0) continue;
     // Relative: at most 2 ms. Absolute: a deadline far in the past, so no wait at all.
-    const abs = (v.getUint16(at + 40, true) & 1) !== 0;
-    v.setBigUint64(at + 24, abs ? v.getBigUint64(at + 24, true) % 1_000_000n : v.getBigUint64(at + 24, true) % 2_000_000n, true);
+    const abs = (v.getUint16(at + layout.flags, true) & 1) !== 0;
+    const t = v.getBigUint64(at + layout.timeout, true);
+    v.setBigUint64(at + layout.timeout, abs ? t % 1_000_000n : t % 2_000_000n, true);
   }
 }
 
@@ -309,12 +316,13 @@ function memoryFor(kind: MemoryKind): WebAssembly.Memory {
   return m;
 }
 
-function makeWorld(kind: MemoryKind, seed: number): World {
+function makeWorld(kind: MemoryKind, seed: number, version: 'preview1' | 'unstable' = 'preview1'): World {
   const memory = memoryFor(kind);
   const grow = (): void => {
     if (memory.buffer.byteLength < MAX_PAGES * PAGE) memory.grow(1);
   };
   const options: WASIOptions = {
+    version,
     args: ARGS,
     env: ENV,
     preopens: {
@@ -373,7 +381,10 @@ function describeCall(def: SyscallDef, args: (number | bigint)[]): string {
 }
 
 /** What a failing check reports: the call and the first bytes that changed where they should not have. */
-function checkMemory(def: SyscallDef, args: (number | bigint)[], argMap: Args, before: Uint8Array, after: Uint8Array, errno: number): void {
+function checkMemory(
+  def: SyscallDef, args: (number | bigint)[], argMap: Args, before: Uint8Array, after: Uint8Array, errno: number,
+  regionsOf: typeof OUT_REGIONS = OUT_REGIONS,
+): void {
   const size = after.byteLength;
   expect(size >= before.byteLength, 'memory shrank').toBe(true);
   // Most calls change nothing or a few bytes: find the changed 1 KiB chunks with memcmp first.
@@ -386,7 +397,7 @@ function checkMemory(def: SyscallDef, args: (number | bigint)[], argMap: Args, b
   if (changed.length === 0) return;
   const allowed = new Uint8Array(size);
   if (errno === Errno.SUCCESS) {
-    const regions = [...(OUT_REGIONS[def.name]?.(argMap, before) ?? []), ...(OUT_REGIONS[def.name]?.(argMap, after) ?? [])];
+    const regions = [...(regionsOf[def.name]?.(argMap, before) ?? []), ...(regionsOf[def.name]?.(argMap, after) ?? [])];
     for (const [p, l] of regions) allowed.fill(1, Math.min(p, size), Math.min(p + l, size));
   }
   const bad: number[] = [];
@@ -399,10 +410,12 @@ function checkMemory(def: SyscallDef, args: (number | bigint)[], argMap: Args, b
   expect(bad, `${describeCall(def, args)} -> ${errno} wrote outside its out-params at ${bad.join(', ')}`).toEqual([]);
 }
 
-function callChecked(w: World, def: SyscallDef, args: (number | bigint)[]): number {
+function callChecked(
+  w: World, def: SyscallDef, args: (number | bigint)[], regionsOf: typeof OUT_REGIONS = OUT_REGIONS, poll: PollLayout = POLL_PREVIEW1,
+): number {
   const argMap: Args = {};
   def.params.forEach(([n], i) => (argMap[n] = args[i]));
-  if (def.name === 'poll_oneoff') boundPoll(new Uint8Array(w.memory.buffer), argMap);
+  if (def.name === 'poll_oneoff') boundPoll(new Uint8Array(w.memory.buffer), argMap, poll);
   const before = snapshotOf(w.memory);
   let errno: unknown;
   try {
@@ -411,7 +424,7 @@ function callChecked(w: World, def: SyscallDef, args: (number | bigint)[]): numb
     throw new Error(`${describeCall(def, args)} threw ${String(err)}`);
   }
   expect(typeof errno === 'number' && Number.isInteger(errno) && errno >= 0 && errno <= 76, `${describeCall(def, args)} returned ${String(errno)}`).toBe(true);
-  checkMemory(def, args, argMap, before, new Uint8Array(w.memory.buffer), errno as number);
+  checkMemory(def, args, argMap, before, new Uint8Array(w.memory.buffer), errno as number, regionsOf);
   return errno as number;
 }
 
@@ -468,6 +481,36 @@ for (const kind of ['plain', 'shared', 'growing'] as const) {
     }
   });
 }
+
+// wasi_unstable: the imports whose decoding differs from preview1 (src/syscalls/unstable.ts),
+// with its 56-byte filestat and subscription records.
+const UNSTABLE_REGIONS: typeof OUT_REGIONS = {
+  ...OUT_REGIONS,
+  fd_filestat_get: (a) => [[u(a.buf_out), 56]],
+  path_filestat_get: (a) => [[u(a.buf_out), 56]],
+};
+describe('crash-proof imports (property), wasi_unstable', () => {
+  const own = SYSCALLS_UNSTABLE.filter((d) => SYSCALLS.find((p) => p.name === d.name)?.fn !== d.fn);
+  it('overrides exactly the calls whose layouts differ', () => {
+    expect(own.map((d) => d.name).sort()).toEqual(['fd_filestat_get', 'fd_seek', 'path_filestat_get', 'poll_oneoff']);
+  });
+  for (const def of own) {
+    it(`${def.name}: an errno, nothing written outside its out-params`, () => {
+      fc.assert(
+        fc.property(fc.nat(), fc.array(argsFor(def, PAGE), { minLength: 1, maxLength: 4 }), (seed, calls) => {
+          resetHostDirSometimes(seed);
+          const w = makeWorld('plain', seed, 'unstable');
+          try {
+            for (const args of calls) callChecked(w, def, args, UNSTABLE_REGIONS, POLL_UNSTABLE);
+          } finally {
+            closeWorld(w);
+          }
+        }),
+        { numRuns: RUNS_PER_IMPORT.plain },
+      );
+    }, TIMEOUT);
+  }
+});
 
 /** The host directory is only reset now and then: most random calls cannot change it anyway. */
 function resetHostDirSometimes(seed: number): void {

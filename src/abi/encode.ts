@@ -1,5 +1,5 @@
 import { FileType } from './constants.js';
-import { FDSTAT_SIZE, FILESTAT_SIZE, FdstatOff, FilestatOff } from './layout.js';
+import { FDSTAT_SIZE, FILESTAT_SIZE, FILESTAT_UNSTABLE_SIZE, FdstatOff, FilestatOff, FilestatUnstableOff } from './layout.js';
 import type { GuestMemory } from '../memory.js';
 import type { VfsKind, VfsStat } from '../vfs/types.js';
 
@@ -30,6 +30,22 @@ export function writeFilestat(mem: GuestMemory, ptr: number, st: VfsStat): void 
   v.setBigUint64(p + FilestatOff.ATIM, st.atimNs, true);
   v.setBigUint64(p + FilestatOff.MTIM, st.mtimNs, true);
   v.setBigUint64(p + FilestatOff.CTIM, st.ctimNs, true);
+}
+
+/** Writes wasi_unstable's 56-byte filestat: nlink is a u32 there (a count past 2^32-1 saturates). */
+export function writeFilestatUnstable(mem: GuestMemory, ptr: number, st: VfsStat): void {
+  mem.check(ptr, FILESTAT_UNSTABLE_SIZE);
+  const v = mem.view;
+  const p = ptr >>> 0;
+  v.setBigUint64(p + FilestatUnstableOff.DEV, st.dev, true);
+  v.setBigUint64(p + FilestatUnstableOff.INO, st.ino, true);
+  v.setBigUint64(p + FilestatUnstableOff.FILETYPE, 0n, true);
+  v.setUint8(p + FilestatUnstableOff.FILETYPE, filetypeOf(st.kind));
+  v.setUint32(p + FilestatUnstableOff.NLINK, st.nlink > 0xffffffffn ? 0xffffffff : Number(st.nlink), true);
+  v.setBigUint64(p + FilestatUnstableOff.SIZE, st.size, true);
+  v.setBigUint64(p + FilestatUnstableOff.ATIM, st.atimNs, true);
+  v.setBigUint64(p + FilestatUnstableOff.MTIM, st.mtimNs, true);
+  v.setBigUint64(p + FilestatUnstableOff.CTIM, st.ctimNs, true);
 }
 
 /** Writes a 24-byte fdstat (padding zeroed). */

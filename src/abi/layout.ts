@@ -16,3 +16,28 @@ export const enum SubscriptionOff {
   FD = 16,
 }
 export const enum EventOff { USERDATA = 0, ERROR = 8, TYPE = 10, NBYTES = 16, FLAGS = 24 }
+
+/**
+ * wasi_unstable (preview 0, `version: 'unstable'`) differs from preview1 in two
+ * layouts (WASI legacy/preview0 typenames.witx): `filestat.nlink` is a u32
+ * (`linkcount`), so the record is 56 bytes; and `subscription_clock` starts
+ * with a u64 `identifier`, moving the clock fields up by 8 (56 bytes).
+ */
+export const FILESTAT_UNSTABLE_SIZE = 56;
+export const SUBSCRIPTION_UNSTABLE_SIZE = 56;
+export const enum FilestatUnstableOff { DEV = 0, INO = 8, FILETYPE = 16, NLINK = 20, SIZE = 24, ATIM = 32, MTIM = 40, CTIM = 48 }
+
+/** Where poll_oneoff finds a subscription's fields: the one layout detail preview 0 and 1 disagree on. */
+export interface SubscriptionLayout {
+  readonly size: number;
+  readonly clockId: number;
+  readonly clockTimeout: number;
+  readonly clockFlags: number;
+  readonly fd: number;
+}
+export const SUBSCRIPTION_PREVIEW1: SubscriptionLayout = {
+  size: SUBSCRIPTION_SIZE, clockId: 16, clockTimeout: 24, clockFlags: 40, fd: 16,
+};
+export const SUBSCRIPTION_UNSTABLE: SubscriptionLayout = {
+  size: SUBSCRIPTION_UNSTABLE_SIZE, clockId: 24, clockTimeout: 32, clockFlags: 48, fd: 16,
+};

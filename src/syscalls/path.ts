@@ -1,4 +1,4 @@
-import { Errno } from '../abi/errno.js';
+import { Errno, WasiError } from '../abi/errno.js';
 import {
   FDFLAGS_ALL, LookupFlags, OFlags, OFLAGS_ALL, Rights, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING,
   RIGHTS_FILE_BASE, rightsFromAbi,
@@ -9,6 +9,7 @@ import { encodeUtf8 } from '../memory.js';
 import { ESCAPE_ERRNO, type Resolved } from '../path.js';
 import type { HostContext } from './context.js';
 import { timesArg } from './fd-meta.js';
+import type { VfsStat } from '../vfs/types.js';
 
 /**
  * Looks up the directory fd (with `rights`), decodes the guest path and resolves it. `keepFinal`
@@ -165,12 +166,17 @@ export function path_rename(
   return Errno.SUCCESS;
 }
 
+/** What path_filestat_get reports, in either ABI's layout (the caller writes it). */
+export function statAtPath(ctx: HostContext, fd: number, flags: number, path: number, pathLen: number): VfsStat {
+  const r = resolveAt(ctx, fd, Rights.PATH_FILESTAT_GET, path, pathLen, (flags & LookupFlags.SYMLINK_FOLLOW) !== 0, false, true);
+  if (r.stat === undefined) throw new WasiError(Errno.NOENT);
+  return r.stat;
+}
+
 export function path_filestat_get(
   ctx: HostContext, fd: number, flags: number, path: number, pathLen: number, out: number,
 ): Errno {
-  const r = resolveAt(ctx, fd, Rights.PATH_FILESTAT_GET, path, pathLen, (flags & LookupFlags.SYMLINK_FOLLOW) !== 0, false, true);
-  if (r.stat === undefined) return Errno.NOENT;
-  writeFilestat(ctx.mem, out, r.stat);
+  writeFilestat(ctx.mem, out, statAtPath(ctx, fd, flags, path, pathLen));
   return Errno.SUCCESS;
 }
 

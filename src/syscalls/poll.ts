@@ -1,6 +1,6 @@
 import { Errno } from '../abi/errno.js';
 import { EventType, Rights, SubClockFlags } from '../abi/constants.js';
-import { EVENT_SIZE, EventOff, SUBSCRIPTION_SIZE, SubscriptionOff } from '../abi/layout.js';
+import { EVENT_SIZE, EventOff, SUBSCRIPTION_PREVIEW1, SUBSCRIPTION_UNSTABLE, SubscriptionOff, type SubscriptionLayout } from '../abi/layout.js';
 import type { HostContext } from './context.js';
 import { readClock } from './clock.js';
 
@@ -39,24 +39,26 @@ function fdEvent(ctx: HostContext, fd: number, type: EventType, userdata: bigint
  * through the platform (Atomics.wait where allowed), never by spinning in here.
  * Per-subscription failures go in the event's error field, not the return value.
  */
-export function poll_oneoff(ctx: HostContext, inPtr: number, outPtr: number, nsubs: number, neventsOut: number): Errno {
+function pollWith(
+  sub: SubscriptionLayout, ctx: HostContext, inPtr: number, outPtr: number, nsubs: number, neventsOut: number,
+): Errno {
   const n = nsubs >>> 0;
   if (n === 0) return Errno.INVAL;
   const mem = ctx.mem;
-  mem.check(inPtr, n * SUBSCRIPTION_SIZE);
+  mem.check(inPtr, n * sub.size);
   mem.check(outPtr, n * EVENT_SIZE);
   mem.check(neventsOut, 4);
 
   const ready: Ready[] = [];
   const clocks: { userdata: bigint; wait: bigint }[] = [];
   for (let i = 0; i < n; i++) {
-    const at = (inPtr >>> 0) + i * SUBSCRIPTION_SIZE;
+    const at = (inPtr >>> 0) + i * sub.size;
     const userdata = mem.u64(at + SubscriptionOff.USERDATA);
     const tag = mem.u8At(at + SubscriptionOff.TAG);
     if (tag === EventType.CLOCK) {
-      const id = mem.u32(at + SubscriptionOff.CLOCK_ID);
-      const timeout = mem.u64(at + SubscriptionOff.CLOCK_TIMEOUT);
-      const flags = mem.u16(at + SubscriptionOff.CLOCK_FLAGS);
+      const id = mem.u32(at + sub.clockId);
+      const timeout = mem.u64(at + sub.clockTimeout);
+      const flags = mem.u16(at + sub.clockFlags);
       const now = readClock(ctx, id);
       if (now === undefined) {
         ready.push({ userdata, type: EventType.CLOCK, error: Errno.INVAL, nbytes: 0n });
@@ -65,7 +67,7 @@ export function poll_oneoff(ctx: HostContext, inPtr: number, outPtr: number, nsu
       const wait = flags & SubClockFlags.ABSTIME ? timeout - now : timeout;
       clocks.push({ userdata, wait: wait > 0n ? wait : 0n });
     } else if (tag === EventType.FD_READ || tag === EventType.FD_WRITE) {
-      ready.push(fdEvent(ctx, mem.u32(at + SubscriptionOff.FD), tag, userdata));
+      ready.push(fdEvent(ctx, mem.u32(at + sub.fd), tag, userdata));
     } else {
       ready.push({ userdata, type: tag as EventType, error: Errno.INVAL, nbytes: 0n });
     }
@@ -83,4 +85,13 @@ export function poll_oneoff(ctx: HostContext, inPtr: number, outPtr: number, nsu
   for (let i = 0; i < ready.length; i++) writeEvent(ctx, (outPtr >>> 0) + i * EVENT_SIZE, ready[i]);
   mem.setU32(neventsOut, ready.length);
   return Errno.SUCCESS;
+}
+
+export function poll_oneoff(ctx: HostContext, inPtr: number, outPtr: number, nsubs: number, neventsOut: number): Errno {
+  return pollWith(SUBSCRIPTION_PREVIEW1, ctx, inPtr, outPtr, nsubs, neventsOut);
+}
+
+/** wasi_unstable's poll_oneoff: the same, over its 56-byte subscriptions. */
+export function poll_oneoff_unstable(ctx: HostContext, inPtr: number, outPtr: number, nsubs: number, neventsOut: number): Errno {
+  return pollWith(SUBSCRIPTION_UNSTABLE, ctx, inPtr, outPtr, nsubs, neventsOut);
 }
