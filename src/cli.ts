@@ -21,8 +21,9 @@ Options (as in \`wasmtime run\`):
   --                     End of options (the next word is <WASM>).
   -h, --help             Show this help.
 
-The guest's exit code becomes this process's exit code. Stdin, stdout and
-stderr are this process's own.`;
+The guest's exit code becomes this process's exit code (134 if it traps, as
+wasmtime; 2 if the module cannot be read, compiled or linked). Stdin, stdout
+and stderr are this process's own.`;
 
 export interface CliArgs {
   wasm: string;
@@ -119,10 +120,38 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`wasi-host: cannot read ${cli.wasm}: ${(err as Error).message}\n`);
     return 2;
   }
-  const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  let module: WebAssembly.Module;
+  try {
+    module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  } catch (err) {
+    process.stderr.write(`wasi-host: ${cli.wasm} is not a valid WebAssembly module: ${(err as Error).message}\n`);
+    return 2;
+  }
   // Old modules import wasi_unstable (preview 0); wasmtime runs both, and so do we.
   options.version = wasiImportVersion(module) ?? 'preview1';
   const wasi = new WASI(options);
-  const instance = await WebAssembly.instantiate(module, wasi.getImportObject() as unknown as WebAssembly.Imports);
-  return wasi.start(instance);
+  let instance: WebAssembly.Instance;
+  try {
+    instance = await WebAssembly.instantiate(module, wasi.getImportObject() as unknown as WebAssembly.Imports);
+  } catch (err) {
+    process.stderr.write(`wasi-host: cannot instantiate ${cli.wasm}: ${(err as Error).message}\n`);
+    return 2;
+  }
+  try {
+    return wasi.start(instance);
+  } catch (err) {
+    if (!(err instanceof WebAssembly.RuntimeError)) throw err;
+    process.stderr.write(describeTrap(err));
+    // wasmtime exits with 128 + SIGABRT on a trap (on Unix), so scripts see the same status.
+    return 134;
+  }
+}
+
+/** A trap as a person wants to read it: what trapped, then the guest's own frames, innermost first. */
+export function describeTrap(err: WebAssembly.RuntimeError): string {
+  const frames = (err.stack ?? '')
+    .split('\n')
+    .filter((line) => line.includes('wasm://') || line.includes('wasm-function'))
+    .map((line) => `    ${line.trim()}\n`);
+  return `wasi-host: wasm trap: ${err.message}\n${frames.length > 0 ? 'wasm backtrace:\n' + frames.join('') : ''}`;
 }

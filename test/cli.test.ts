@@ -22,6 +22,20 @@ describe('wasi-host run', () => {
     expect(r.stdout).toContain('argv[2] = [--not-a-flag]');
   });
 
+  it('a trap exits 134 as in wasmtime, after the output, with the guest\'s frames', () => {
+    const r = cli(['run', new URL('./wasm/trap_named.wasm', import.meta.url).pathname]);
+    expect(r.status).toBe(134);
+    expect(r.stdout).toBe('before\n');
+    expect(r.stderr).toMatch(/^wasi-host: wasm trap: unreachable\n/);
+    expect(r.stderr).toMatch(/wasm backtrace:\n.*crash/);
+  });
+
+  it('a file that is not WebAssembly exits 2 and says so', () => {
+    const r = cli(['run', join(FIX, 'hello.json')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/not a valid WebAssembly module/);
+  });
+
   it('turns the guest exit code into the process exit code', () => {
     expect(cli(['run', join(FIX, 'exit_code.wasm')]).status).toBe(42);
   });
