@@ -6,9 +6,11 @@ import { wasiImportVersion, type TraceEntry, type WASIOptions } from './wasi.js'
 import type { Vfs } from './vfs/types.js';
 
 const HELP = `Usage: wasi-host run [OPTIONS] <WASM> [ARGS]...
+       wasi-host [OPTIONS] <WASM> [ARGS]...   (the same; "run" may be left out)
 
-Runs a WASI preview1 command. Options come before the module; everything
-after it is passed to the program (its argv[0] is <WASM> as given).
+Runs a WASI command (preview1, or wasi_unstable for old modules). Options
+come before the module; everything after it is passed to the program (its
+argv[0] is <WASM> as given).
 
 Options (as in \`wasmtime run\`):
   --dir HOST[::GUEST]    Preopen host directory HOST, seen by the guest as GUEST
@@ -87,7 +89,9 @@ function formatTrace(e: TraceEntry): string {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  // As with wasmtime, `run` may be left out: `wasi-host [OPTIONS] prog.wasm ARGS...`.
+  const implicitRun = argv.length > 0 && argv[0] !== 'run' && (argv[0].startsWith('--') && argv[0] !== '--help' || argv[0].endsWith('.wasm'));
+  const [command, ...rest] = implicitRun ? ['run', ...argv] : argv;
   if (command === undefined || command === '-h' || command === '--help' || rest.includes('-h') && rest.indexOf('-h') < 1 || rest[0] === '--help') {
     process.stdout.write(HELP + '\n');
     return command === undefined ? 2 : 0;

@@ -36,6 +36,12 @@ describe('wasi-host run', () => {
     expect(r.stderr).toMatch(/not a valid WebAssembly module/);
   });
 
+  it('runs a module without the word run, as wasmtime does', () => {
+    expect(cli([join(FIX, 'exit_code.wasm')]).status).toBe(42);
+    const r = cli(['--env', 'GREETING=hi', join(FIX, 'hello.wasm')]);
+    expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 0, stdout: 'Hello, WASI!\n' });
+  });
+
   it('turns the guest exit code into the process exit code', () => {
     expect(cli(['run', join(FIX, 'exit_code.wasm')]).status).toBe(42);
   });
