@@ -271,6 +271,19 @@ export class WASIHost {
     const f = def.fn as unknown as AnyFn;
     const flushes = def.name !== 'fd_write';
     type V = number & bigint;
+    if (def.name.startsWith('path_')) {
+      // Name lookups miss as a matter of course (stat probes, O_CREAT|O_EXCL, mkdir -p), and
+      // every miss is an exception below: from Node's fs, memfs or our WasiError. Their
+      // stacks are never read (the guest gets an errno), and capturing one costs
+      // microseconds, more than the rest of the miss. V8's limit; other engines ignore it.
+      const E = Error as { stackTraceLimit?: number };
+      return (...args: V[]) => {
+        if (wb.owner !== null) wb.flush();
+        const limit = E.stackTraceLimit;
+        E.stackTraceLimit = 0;
+        try { return f(ctx, ...args); } catch (e) { return failure(e); } finally { E.stackTraceLimit = limit; }
+      };
+    }
     if (def.total === true && def.params.length === 3) {
       return (a: V, b: V, c: V) => {
         if (wb.owner !== null) wb.flush();

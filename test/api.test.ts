@@ -166,3 +166,27 @@ describe('run() and trace', () => {
     expect(calls[0].args).toEqual([1, 0, 1, 8]);
   });
 });
+
+describe('the host leaves the embedder\'s Error settings alone', () => {
+  it('path_* calls capture no stacks for their misses and restore Error.stackTraceLimit, also when a backend throws', () => {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const broken = new MemFS({ a: 'x' });
+    broken.lstat = () => { throw new TypeError('backend bug'); };
+    const wasi = new WASI({ preopens: { '/m': new MemFS({ a: 'x' }), '/b': broken } });
+    wasi.initialize({ exports: { memory } } as unknown as WebAssembly.Instance);
+    const imp = wasi.wasiImport as unknown as Record<string, (...a: (number | bigint)[]) => number>;
+    new Uint8Array(memory.buffer).set(new TextEncoder().encode('missing'), 100);
+    new Uint8Array(memory.buffer).set(new TextEncoder().encode('a'), 120);
+    const saved = Error.stackTraceLimit;
+    Error.stackTraceLimit = 17;
+    try {
+      expect(imp.path_filestat_get(3, 1, 100, 7, 200)).toBe(44); // ENOENT
+      expect(Error.stackTraceLimit).toBe(17);
+      expect(imp.path_filestat_get(4, 1, 120, 1, 200)).toBe(29); // EIO: the backend's own bug
+      expect(Error.stackTraceLimit).toBe(17);
+      expect(new Error('mine').stack).toContain('api.test');
+    } finally {
+      Error.stackTraceLimit = saved;
+    }
+  });
+});

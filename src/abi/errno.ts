@@ -33,7 +33,15 @@ export const ERRNO_NAMES: readonly string[] = [
  * catches it and returns the number, so it never reaches the guest as an exception.
  */
 export class WasiError extends Error {
-  constructor(readonly errno: Errno) {
+  readonly errno: Errno;
+  constructor(errno: Errno) {
+    // Control flow on the errno paths (a failed stat, a missing fd): capturing a
+    // stack costs microseconds and nothing reads it (V8's limit; other engines ignore it).
+    const ErrorCtor = Error as { stackTraceLimit?: number };
+    const limit = ErrorCtor.stackTraceLimit;
+    ErrorCtor.stackTraceLimit = 0;
     super(ERRNO_NAMES[errno] ?? `errno ${errno}`);
+    ErrorCtor.stackTraceLimit = limit;
+    this.errno = errno;
   }
 }

@@ -19,8 +19,16 @@ export interface HostContext {
 
 /** Thrown by proc_exit to unwind out of the guest; the one exception allowed to leave an import. */
 export class WASIExit extends Error {
-  constructor(readonly code: number) {
+  readonly code: number;
+  constructor(code: number) {
+    // Control flow, not a failure: a stack trace is never read and capturing one
+    // costs more than the rest of an exit (V8's limit; other engines ignore it).
+    const ErrorCtor = Error as { stackTraceLimit?: number };
+    const limit = ErrorCtor.stackTraceLimit;
+    ErrorCtor.stackTraceLimit = 0;
     super(`WASI program exited with code ${code}`);
+    ErrorCtor.stackTraceLimit = limit;
+    this.code = code;
     this.name = 'WASIExit';
   }
 }

@@ -300,6 +300,12 @@ export class MemFS implements Vfs {
     return toVfsStat(this.#s, st, size);
   }
 
+  kind(path: string): VfsKind | undefined {
+    // The resolver's per-component question, answered without an exception for a missing name.
+    const st = this.#s.vol.lstatSync(this.#p(path), { throwIfNoEntry: false }) as MemStats | undefined;
+    return st === undefined ? undefined : kindOfMode(st.mode);
+  }
+
   open(path: string, flags: VfsOpenFlags): VfsFile {
     // Never O_APPEND: the host keeps positions, and memfs's O_APPEND would
     // move a positioned write to the end.
