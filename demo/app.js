@@ -312,9 +312,11 @@ function run() {
       renderTree();
       if (data.error !== null) {
         write('err', `[${data.error}]\n`);
+        flush();
         setStatus(`Failed: ${data.error}`, 'fail');
       } else {
         write('info', `[exit code ${data.exitCode}]\n`);
+        flush();
         setStatus(`Exited with code ${data.exitCode} in ${data.ms.toFixed(0)} ms.`, data.exitCode === 0 ? 'ok' : 'fail');
       }
       finish();
@@ -334,6 +336,7 @@ function stop() {
   const secs = ((performance.now() - runStarted) / 1000).toFixed(1);
   finish();
   write('info', `[stopped after ${secs} s]\n`);
+  flush(); // the last line shows with the status, not a frame later
   setStatus(`Stopped after ${secs} s. The files are as they were before the run.`, 'fail');
 }
 

@@ -116,8 +116,8 @@ describe.skipIf(SKIP_BROWSER)('the demo page in Chromium', () => {
     expect(Date.now() - t0).toBeLessThan(2000);
     await page.getByRole('button', { name: 'Stop' }).click();
     await waitForStatus(/Stopped after/);
+    await expect.poll(terminal).toMatch(/\[stopped after [\d.]+ s\]/);
     const after = await terminal();
-    expect(after).toMatch(/\[stopped after [\d.]+ s\]/);
     // Nothing more arrives once stopped.
     await page.waitForTimeout(300);
     expect(await terminal()).toBe(after);
