@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { ERRNO_NAMES } from './abi/errno.js';
 import { WASI } from './index.js';
 import { MemFS } from './vfs/memfs.js';
-import { wasiImportVersion, type TraceEntry, type WASIOptions } from './wasi.js';
+import { wasiImportVersion, type WASIOptions } from './wasi.js';
+import { formatTraceEntry, TraceSummary } from './trace.js';
 import type { Vfs } from './vfs/types.js';
 
 const HELP = `Usage: wasi-host run [OPTIONS] <WASM> [ARGS]...
@@ -19,7 +20,10 @@ Options (as in \`wasmtime run\`):
   --memdir GUEST         Preopen an empty in-memory directory as GUEST.
   --env NAME=VALUE       Set an environment variable for the guest.
   --env NAME             Pass the host's value of NAME through.
-  --trace                Print every WASI call, its arguments and errno to stderr.
+  --trace                Print every WASI call to stderr: its arguments (paths
+                         decoded), errno, results (fd, bytes...) and host time.
+  --trace-summary        At exit, print calls, host time and errnos per syscall
+                         to stderr (like strace -c).
   --                     End of options (the next word is <WASM>).
   -h, --help             Show this help.
 
@@ -33,13 +37,14 @@ export interface CliArgs {
   env: Record<string, string>;
   preopens: [string, string | 'memory'][];
   trace: boolean;
+  traceSummary: boolean;
 }
 
 class UsageError extends Error {}
 
 /** Parses `run` arguments; throws UsageError with a message naming the bad flag. */
 export function parseRunArgs(argv: readonly string[], hostEnv: Record<string, string | undefined>): CliArgs {
-  const out: CliArgs = { wasm: '', args: [], env: {}, preopens: [], trace: false };
+  const out: CliArgs = { wasm: '', args: [], env: {}, preopens: [], trace: false, traceSummary: false };
   let i = 0;
   const value = (flag: string): string => {
     const v = argv[++i];
@@ -71,6 +76,8 @@ export function parseRunArgs(argv: readonly string[], hostEnv: Record<string, st
       else if (hostEnv[v] !== undefined) out.env[v] = hostEnv[v] as string;
     } else if (flag === '--trace') {
       out.trace = true;
+    } else if (flag === '--trace-summary') {
+      out.traceSummary = true;
     } else if (a.startsWith('-') && a !== '-') {
       throw new UsageError(`unknown option ${flag}`);
     } else {
@@ -83,10 +90,6 @@ export function parseRunArgs(argv: readonly string[], hostEnv: Record<string, st
   return out;
 }
 
-function formatTrace(e: TraceEntry): string {
-  const args = e.args.map((a) => (typeof a === 'bigint' ? `${a}n` : String(a))).join(', ');
-  return `[wasi] ${e.name}(${args}) -> ${e.errno === undefined ? 'exit' : `${e.errno} ${ERRNO_NAMES[e.errno] ?? ''}`}\n`;
-}
 
 export async function main(argv: readonly string[]): Promise<number> {
   // As with wasmtime, `run` may be left out: `wasi-host [OPTIONS] prog.wasm ARGS...`.
@@ -116,7 +119,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     preopens,
     returnOnExit: true,
   };
-  if (cli.trace) options.trace = (e) => process.stderr.write(formatTrace(e));
+  const summary = cli.traceSummary ? new TraceSummary(ERRNO_NAMES) : undefined;
+  if (cli.trace || summary !== undefined) {
+    options.trace = (e) => {
+      if (cli.trace) process.stderr.write(formatTraceEntry(e, ERRNO_NAMES));
+      summary?.add(e);
+    };
+  }
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(cli.wasm);
@@ -148,6 +157,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(describeTrap(err));
     // wasmtime exits with 128 + SIGABRT on a trap (on Unix), so scripts see the same status.
     return 134;
+  } finally {
+    if (summary !== undefined) process.stderr.write(summary.format());
   }
 }
 

@@ -9,18 +9,10 @@ import { Collector, inputStream, outputStream, type StdinOption, type StdoutOpti
 import { WASIExit, type HostContext } from './syscalls/context.js';
 import { release } from './syscalls/fd-meta.js';
 import { SYSCALLS, type SyscallDef } from './syscalls/table.js';
+import { tracePaths, traceResults, type TraceEntry } from './trace.js';
 import { SYSCALLS_UNSTABLE } from './syscalls/unstable.js';
 import { WriteBehind } from './write-behind.js';
 import type { Vfs } from './vfs/types.js';
-
-/** One traced call: what the guest asked and what it got. */
-export interface TraceEntry {
-  readonly name: string;
-  readonly args: readonly (number | bigint)[];
-  /** The errno returned, or undefined for proc_exit. */
-  readonly errno: number | undefined;
-  readonly errnoName: string | undefined;
-}
 
 export interface WASIOptions {
   /**
@@ -308,19 +300,25 @@ export class WASIHost {
     const f = def.fn as unknown as AnyFn;
     const wb = ctx.writeBehind;
     const flushes = def.name !== 'fd_write';
+    const params = def.params.map(([n]) => n);
+    const now = (): number => performance.now();
     return (...args: (number | bigint)[]) => {
       let errno: number | undefined;
       if (wb.owner !== null && flushes) wb.flush();
+      const paths = tracePaths(ctx.mem, params, args);
+      const t0 = now();
       try {
         errno = f(ctx, ...args);
       } catch (e) {
         if (e instanceof WASIExit) {
-          trace({ name: def.name, args, errno: undefined, errnoName: undefined });
+          trace({ name: def.name, args, params, errno: undefined, errnoName: undefined, paths, results: {}, ms: now() - t0 });
           throw e;
         }
         errno = errnoOf(e);
       }
-      trace({ name: def.name, args, errno, errnoName: ERRNO_NAMES[errno] });
+      const ms = now() - t0;
+      const results = errno === Errno.SUCCESS ? traceResults(ctx.mem, def.name, params, args) : {};
+      trace({ name: def.name, args, params, errno, errnoName: ERRNO_NAMES[errno], paths, results, ms });
       return errno;
     };
   }

@@ -164,6 +164,30 @@ describe('run() and trace', () => {
     wasi.start(await instantiate(wasi, 'command'));
     expect(calls.map((c) => [c.name, c.errnoName])).toEqual([['fd_write', 'success'], ['proc_exit', undefined]]);
     expect(calls[0].args).toEqual([1, 0, 1, 8]);
+    expect(calls[0].params).toEqual(['fd', 'iovs', 'iovs_len', 'nwritten_out']);
+    expect(calls[0].results).toEqual({ nwritten_out: 3 });
+    expect(calls[0].ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('decodes path arguments before the call and reports what the host wrote', () => {
+    const calls: TraceEntry[] = [];
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const fs = new MemFS({ 'a.txt': 'x' });
+    fs.volume.symlinkSync('a.txt', '/link');
+    const wasi = new WASI({ preopens: { '/m': fs }, trace: (e) => calls.push(e) });
+    wasi.initialize({ exports: { memory } } as unknown as WebAssembly.Instance);
+    const imp = wasi.wasiImport as unknown as Record<string, (...a: (number | bigint)[]) => number>;
+    new Uint8Array(memory.buffer).set(new TextEncoder().encode('linkmissing'), 100);
+    expect(imp.path_readlink(3, 100, 4, 200, 64, 300)).toBe(0);
+    expect(imp.path_open(3, 1, 104, 7, 0, 0n, 0n, 0, 300)).toBe(44);
+    expect(imp.fd_prestat_dir_name(3, 400, 2)).toBe(0);
+    expect(imp.path_open(3, 1, 65530, 100, 0, 0n, 0n, 0, 300)).toBe(21); // EFAULT: the path is unreadable
+    expect(calls.map((c) => [c.name, c.paths, c.results, c.errnoName])).toEqual([
+      ['path_readlink', { path: 'link' }, { bufused_out: 5, target: 'a.txt' }, 'success'],
+      ['path_open', { path: 'missing' }, {}, 'noent'],
+      ['fd_prestat_dir_name', {}, { name: '/m' }, 'success'],
+      ['path_open', { path: '<unreadable>' }, {}, 'fault'],
+    ]);
   });
 });
 

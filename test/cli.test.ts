@@ -65,15 +65,35 @@ describe('wasi-host run', () => {
   it('explains itself and rejects unknown flags', () => {
     const help = cli(['--help']);
     expect(help.status).toBe(0);
-    for (const flag of ['--dir', '--mapdir', '--env', '--memdir', '--trace']) expect(help.stdout).toContain(flag);
+    for (const flag of ['--dir', '--mapdir', '--env', '--memdir', '--trace', '--trace-summary']) expect(help.stdout).toContain(flag);
     const bad = cli(['run', '--bogus', 'x.wasm']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('unknown option --bogus');
   });
 
-  it('traces calls to stderr', () => {
-    const r = cli(['run', '--trace', join(FIX, 'hello.wasm')]);
-    expect(r.stderr).toMatch(/\[wasi\] fd_write\(1, .*\) -> 0 success/);
+  it('traces calls to stderr: named arguments, decoded paths, results, errnos as C knows them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wasi-host-cli-'));
+    try {
+      writeFileSync(join(dir, 'in.txt'), 'abc');
+      const r = cli(['run', '--trace', '--dir', `${dir}::/sandbox`, join(FIX, 'cat.wasm'), '/sandbox/in.txt', '/sandbox/nope']);
+      expect(r.stdout).toBe('abc');
+      expect(r.stderr).toMatch(/\[wasi\] fd_prestat_dir_name\(fd=3, path=\d+, path_len=8\) -> 0 name="\/sandbox" {2}\(\d+\.\d{3} ms\)\n/);
+      expect(r.stderr).toMatch(/\[wasi\] path_open\(fd=3, dirflags=1, path="in.txt", oflags=0, .*fd_out=\d+\) -> 0 fd=4 /);
+      expect(r.stderr).toMatch(/\[wasi\] fd_read\(fd=4, .*\) -> 0 nread=3 /);
+      expect(r.stderr).toMatch(/\[wasi\] path_open\(fd=3, dirflags=1, path="nope", .*\) -> 44 ENOENT /);
+      expect(r.stderr).toMatch(/\[wasi\] proc_exit\(rval=1\) -> exit /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--trace-summary counts calls and errnos per syscall at exit', () => {
+    const r = cli(['run', '--trace-summary', '--dir', `${FIX}::/sandbox`, join(FIX, 'cat.wasm'), '/sandbox/hello.json', '/sandbox/nope']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).not.toMatch(/\[wasi\] path_open\(/);
+    expect(r.stderr).toMatch(/\n +2 +\d+\.\d{3} {2}path_open +ENOENT 1\n/);
+    expect(r.stderr).toMatch(/\n +1 +\d+\.\d{3} {2}proc_exit\n/);
+    expect(r.stderr).toMatch(/\n +\d+ +\d+\.\d{3} {2}total\n$/);
   });
 });
 
@@ -85,6 +105,7 @@ describe('parseRunArgs', () => {
       env: { A: '1', HOME: '/root' },
       preopens: [['.', '.'], ['/b', '/a'], ['/g', '/h']],
       trace: false,
+      traceSummary: false,
     });
     expect(parseRunArgs(['--', '--odd.wasm'], {}).wasm).toBe('--odd.wasm');
   });
