@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Builds every wasi-fixtures/NAME.c into wasi-fixtures/NAME.wasm with clang
-// and wasi-libc, and every wasi-fixtures/NAME.rs with rustc (Rust's std for
-// wasm32-wasi). No dependencies beyond Node.
+// and wasi-libc, every wasi-fixtures/NAME.rs with rustc (Rust's std for
+// wasm32-wasi), and every wasi-fixtures/NAME.cpp with clang++ and LLVM's
+// libc++. No dependencies beyond Node (and, for C++, @yowasp/clang).
 //
 //   node scripts/build-fixtures.mjs              build all fixtures
 //   node scripts/build-fixtures.mjs hello argv   build only these
-//   node scripts/build-fixtures.mjs rust_fs      (a name is a .c or a .rs)
+//   node scripts/build-fixtures.mjs rust_fs      (a name is a .c, .rs or .cpp)
 //   node scripts/build-fixtures.mjs --check      build into a temp dir and
 //                                                compare with the committed
 //                                                .wasm files (exit 1 on any
@@ -19,6 +20,12 @@
 //   RUSTC          Rust compiler with the wasm32-wasi std (default:
 //                  /usr/bin/rustc, Debian's rustc + libstd-rust-dev-wasm32;
 //                  a rustup rustc on PATH often lacks that target)
+//   YOWASP_CLANG   the @yowasp/clang package directory to build C++ with
+//                  (default: node_modules/@yowasp/clang in this checkout)
+//   CLANGXX        a native clang++ to use for C++ instead (its bytes differ
+//                  from the committed ones); it must find, by itself or
+//                  through WASI_SYSROOT, a wasm32-wasip1 libc++ built with
+//                  std::filesystem and <fstream>, as wasi-sdk's is
 //
 // Each compiler is only needed when a fixture of its language is built.
 //
@@ -33,12 +40,22 @@
 // name, so the source path that panic locations embed is the same in every
 // checkout; -C strip=debuginfo drops std's DWARF (a hello is 5.8 MB with it,
 // about 95 KB without) and keeps the "name" section, like the C flags.
+//
+// C++ fixtures are built with @yowasp/clang, an npm package holding clang,
+// lld, a wasm32-wasip1 wasi-libc and libc++ (itself compiled to WebAssembly,
+// so it runs in Node), pinned to one version. Debian's wasm32 libc++
+// (libc++-19-dev-wasm32, and -22 likewise) is built without std::filesystem
+// and <fstream>, which are what the C++ fixtures exist to exercise. Both
+// libc++ builds lack exception support, so the fixtures are compiled with
+// -fno-exceptions and use the std::error_code overloads. The source is handed
+// to clang++ as NAME.cpp in its own virtual filesystem, so nothing of the
+// checkout's path reaches the output.
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixturesDir = path.join(root, 'wasi-fixtures');
@@ -46,6 +63,18 @@ const clang = process.env.CLANG || 'clang-19';
 const sysroot = process.env.WASI_SYSROOT || '/usr';
 const rustc = process.env.RUSTC || '/usr/bin/rustc';
 const rustFlags = ['--target', 'wasm32-wasi', '--edition', '2021', '-C', 'opt-level=2', '-C', 'debuginfo=0', '-C', 'strip=debuginfo'];
+const yowaspVersion = '22.0.0-git20542-10';
+const yowaspDir = process.env.YOWASP_CLANG || path.join(root, 'node_modules', '@yowasp', 'clang');
+const clangxx = process.env.CLANGXX || null;
+const cxxFlags = [
+  '-std=c++23',
+  '-O2',
+  '-fno-exceptions',
+  '-Wall',
+  '-Wextra',
+  '-Wno-unused-parameter',
+  '-Wl,--strip-debug',
+];
 const flags = [
   '--target=wasm32-wasi',
   `--sysroot=${sysroot}`,
@@ -63,15 +92,15 @@ if (unknown.length > 0 || argv.includes('--help')) {
   console.error('usage: node scripts/build-fixtures.mjs [--check] [NAME...]');
   process.exit(unknown.length > 0 ? 2 : 0);
 }
-const wanted = argv.filter((a) => !a.startsWith('-')).map((a) => a.replace(/\.(c|rs|wasm|json)$/, ''));
+const wanted = argv.filter((a) => !a.startsWith('-')).map((a) => a.replace(/\.(c|rs|cpp|wasm|json)$/, ''));
 
-/** Fixture name -> its source's language, from the NAME.c and NAME.rs files. */
+/** Fixture name -> its source's language, from the NAME.c, NAME.rs and NAME.cpp files. */
 const langOf = new Map();
 for (const f of fs.readdirSync(fixturesDir).sort()) {
-  const m = /^(.*)\.(c|rs)$/.exec(f);
+  const m = /^(.*)\.(c|rs|cpp)$/.exec(f);
   if (m === null) continue;
   if (langOf.has(m[1])) {
-    console.error(`build-fixtures: wasi-fixtures/${m[1]} has both a .c and a .rs source`);
+    console.error(`build-fixtures: wasi-fixtures/${m[1]} has both a .${langOf.get(m[1])} and a .${m[2]} source`);
     process.exit(2);
   }
   langOf.set(m[1], m[2]);
@@ -79,7 +108,7 @@ for (const f of fs.readdirSync(fixturesDir).sort()) {
 const allSources = [...langOf.keys()].sort();
 for (const w of wanted) {
   if (!allSources.includes(w)) {
-    console.error(`build-fixtures: no such fixture: wasi-fixtures/${w}.c or ${w}.rs`);
+    console.error(`build-fixtures: no such fixture: wasi-fixtures/${w}.c, ${w}.rs or ${w}.cpp`);
     process.exit(2);
   }
 }
@@ -131,6 +160,72 @@ if (langs.has('rs')) {
     process.exit(2);
   }
 }
+/** How C++ is compiled: runClang from @yowasp/clang, or null when CLANGXX is set. */
+let yowasp = null;
+if (langs.has('cpp') && clangxx !== null) {
+  // A clang++ whose libc++ lacks std::filesystem still compiles most things,
+  // so probe the headers the fixtures need.
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fixture-cxx-probe-'));
+  fs.writeFileSync(
+    path.join(work, 'probe.cpp'),
+    '#include <filesystem>\n#include <fstream>\n' +
+      'int main() { std::error_code ec; (void)std::filesystem::status(".", ec); std::ifstream f("x"); }\n',
+  );
+  const compileFlags = cxxFlags.filter((f) => !f.startsWith('-Wl,'));
+  const probe = await run(clangxx, ['--target=wasm32-wasip1', ...sysrootFlag(), ...compileFlags, '-fsyntax-only', path.join(work, 'probe.cpp')]);
+  fs.rmSync(work, { recursive: true, force: true });
+  if (probe.code !== 0) {
+    console.error(`build-fixtures: ${clangxx} cannot compile std::filesystem and <fstream> for wasm32-wasip1:`);
+    console.error(probe.out.trimEnd().split('\n').slice(0, 6).join('\n'));
+    console.error("build-fixtures: Debian's libc++-19-dev-wasm32 is built without them; use wasi-sdk's clang++,");
+    console.error('build-fixtures: or unset CLANGXX to build with @yowasp/clang');
+    process.exit(2);
+  }
+} else if (langs.has('cpp')) {
+  const pkg = path.join(yowaspDir, 'package.json');
+  let problem = null;
+  if (!fs.existsSync(pkg)) problem = `no @yowasp/clang at ${yowaspDir}`;
+  else {
+    const version = JSON.parse(fs.readFileSync(pkg, 'utf8')).version;
+    if (version !== yowaspVersion) {
+      console.error(`build-fixtures: warning: @yowasp/clang ${version} at ${yowaspDir}; the committed C++ fixtures come from ${yowaspVersion}`);
+    }
+    const mod = await import(pathToFileURL(path.join(yowaspDir, 'gen', 'bundle.js')).href);
+    // Load its resources once, quietly (a first runClang would print progress).
+    await mod.runLLVM(null, {}, { fetchProgress: () => {} });
+    yowasp = mod.runClang;
+  }
+  if (problem !== null) {
+    console.error(`build-fixtures: ${problem}`);
+    console.error(`build-fixtures: install it with: npm install --no-save @yowasp/clang@${yowaspVersion}`);
+    console.error('build-fixtures: (or install it elsewhere and set YOWASP_CLANG to its package directory,');
+    console.error("build-fixtures: or set CLANGXX to a clang++ whose wasm32 libc++ has std::filesystem)");
+    process.exit(2);
+  }
+}
+
+function sysrootFlag() {
+  return process.env.WASI_SYSROOT ? [`--sysroot=${process.env.WASI_SYSROOT}`] : [];
+}
+
+/** Compiles NAME.cpp with @yowasp/clang, in its own virtual filesystem, into outPath. */
+async function runYowasp(name, outPath) {
+  let out = '';
+  const collect = (bytes) => {
+    if (bytes) out += Buffer.from(bytes).toString('utf8');
+  };
+  try {
+    const files = await yowasp(
+      ['clang++', '--target=wasm32-wasip1', ...cxxFlags, '-o', `${name}.wasm`, `${name}.cpp`],
+      { [`${name}.cpp`]: fs.readFileSync(path.join(fixturesDir, `${name}.cpp`)) },
+      { stdout: collect, stderr: collect },
+    );
+    fs.writeFileSync(outPath, files[`${name}.wasm`]);
+    return { code: 0, out };
+  } catch (e) {
+    return { code: typeof e.code === 'number' ? e.code : -1, out: out || String(e) };
+  }
+}
 
 const outDir = check ? fs.mkdtempSync(path.join(os.tmpdir(), 'wasi-fixtures-')) : fixturesDir;
 
@@ -147,7 +242,11 @@ async function build(name) {
     const r =
       lang === 'rs'
         ? await run(rustc, [...rustFlags, '-o', tmpOut, `${name}.rs`], fixturesDir)
-        : await run(clang, [...flags, '-o', tmpOut, src]);
+        : lang === 'cpp' && yowasp !== null
+          ? await runYowasp(name, tmpOut)
+          : lang === 'cpp'
+            ? await run(clangxx, ['--target=wasm32-wasip1', ...sysrootFlag(), ...cxxFlags, '-o', tmpOut, src])
+            : await run(clang, [...flags, '-o', tmpOut, src]);
     if (r.code !== 0) return { name, ok: false, log: r.out };
     fs.copyFileSync(tmpOut, out);
     return { name, ok: true, log: r.out, size: fs.statSync(out).size };
@@ -209,7 +308,7 @@ if (check) {
     for (const f of fs.readdirSync(fixturesDir).filter((f) => f.endsWith('.wasm'))) {
       if (!allSources.includes(f.slice(0, -5))) {
         differ++;
-        console.log(`STALE   wasi-fixtures/${f} has no ${f.slice(0, -5)}.c or .rs`);
+        console.log(`STALE   wasi-fixtures/${f} has no ${f.slice(0, -5)}.c, .rs or .cpp`);
       }
     }
   }
@@ -218,8 +317,12 @@ if (check) {
     const vers = [];
     if (langs.has('c')) vers.push((await run(clang, ['--version'])).out.split('\n')[0]);
     if (langs.has('rs')) vers.push((await run(rustc, ['--version'])).out.split('\n')[0]);
+    if (langs.has('cpp') && clangxx !== null) vers.push((await run(clangxx, ['--version'])).out.split('\n')[0]);
+    if (langs.has('cpp') && yowasp !== null) {
+      vers.push(`@yowasp/clang ${JSON.parse(fs.readFileSync(path.join(yowaspDir, 'package.json'), 'utf8')).version}`);
+    }
     console.log(`${differ} fixture(s) differ from the committed bytes (compilers: ${vers.join('; ')})`);
-    console.log('a different clang, wasi-libc or rustc version also changes the bytes; rebuild with: npm run fixtures');
+    console.log('a different clang, wasi-libc, rustc or @yowasp/clang version also changes the bytes; rebuild with: npm run fixtures');
   }
 }
 
