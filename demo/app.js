@@ -230,7 +230,7 @@ async function chooseFixture(name) {
     const a = document.createElement('a');
     a.href = f.source;
     a.target = '_blank';
-    a.textContent = f.source.endsWith('.rs') ? 'Rust source' : 'C source';
+    a.textContent = f.source.endsWith('.rs') ? 'Rust source' : f.source.endsWith('.cpp') ? 'C++ source' : 'C source';
     ui.description.append(' (', a, ')');
   }
   ui.args.value = f.args.map(quoteArg).join(' ');

@@ -14,7 +14,7 @@ const fixtureDir = join(root, 'wasi-fixtures');
 
 /** The URL of a fixture's source, C or Rust, if it has one. */
 function sourceOf(name) {
-  for (const ext of ['c', 'rs']) {
+  for (const ext of ['c', 'rs', 'cpp']) {
     if (existsSync(join(fixtureDir, `${name}.${ext}`))) return `/wasi-fixtures/${name}.${ext}`;
   }
   return null;

@@ -15,6 +15,7 @@ const TYPES = {
   '.wasm': 'application/wasm',
   '.c': 'text/plain; charset=utf-8',
   '.rs': 'text/plain; charset=utf-8',
+  '.cpp': 'text/plain; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
