@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { ERRNO_NAMES } from './abi/errno.js';
 import { WASI } from './index.js';
 import { MemFS } from './vfs/memfs.js';
 import { wasiImportVersion, type WASIOptions } from './wasi.js';
@@ -119,10 +118,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     preopens,
     returnOnExit: true,
   };
-  const summary = cli.traceSummary ? new TraceSummary(ERRNO_NAMES) : undefined;
+  const summary = cli.traceSummary ? new TraceSummary() : undefined;
   if (cli.trace || summary !== undefined) {
     options.trace = (e) => {
-      if (cli.trace) process.stderr.write(formatTraceEntry(e, ERRNO_NAMES));
+      if (cli.trace) process.stderr.write(formatTraceEntry(e));
       summary?.add(e);
     };
   }

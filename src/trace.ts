@@ -40,10 +40,12 @@ const PATH_PARAMS: readonly (readonly [string, string])[] = [
 ];
 
 /** Decodes the path arguments of a call; an unreadable one is shown as such, never thrown. */
-export function tracePaths(mem: GuestMemory, params: readonly string[], args: readonly (number | bigint)[]): Record<string, string> {
+export function tracePaths(
+  mem: GuestMemory, name: string, params: readonly string[], args: readonly (number | bigint)[],
+): Record<string, string> {
   const out: Record<string, string> = {};
   // fd_prestat_dir_name's `path` is a buffer the host fills, not a path given (see traceResults).
-  if (params.length === 3 && params[1] === 'path' && params[2] === 'path_len' && params[0] === 'fd') return out;
+  if (name === 'fd_prestat_dir_name') return out;
   for (const [p, len] of PATH_PARAMS) {
     const i = params.indexOf(p);
     const j = params.indexOf(len);
@@ -81,31 +83,28 @@ export function traceResults(
 }
 
 /** One line per call, as `wasi-host run --trace` prints it. */
-export function formatTraceEntry(e: TraceEntry, errnoNames: readonly string[]): string {
+export function formatTraceEntry(e: TraceEntry): string {
   const args = e.args.map((a, i) => {
     const name = e.params[i] ?? `arg${i}`;
     if (name in e.paths) return `${name}=${JSON.stringify(e.paths[name])}`;
-    if (name.endsWith('_len') && `${name.slice(0, -4)}` in e.paths) return null;
+    if (name.endsWith('_len') && name.slice(0, -4) in e.paths) return null;
     return `${name}=${typeof a === 'bigint' ? (a >= 0x10000n ? '0x' + a.toString(16) : String(a)) : String(a)}`;
   }).filter((s) => s !== null);
-  const result = e.errno === undefined ? 'exit' : e.errno === 0 ? '0' : `${e.errno} ${errnoLabel(e.errno, errnoNames)}`;
+  const result = e.errno === undefined ? 'exit' : e.errno === 0 ? '0' : `${e.errno} ${errnoLabel(e)}`;
   const outs = Object.entries(e.results)
     .map(([k, v]) => ` ${k.replace(/_out$/, '')}=${typeof v === 'string' ? JSON.stringify(v) : String(v)}`)
     .join('');
   return `[wasi] ${e.name}(${args.join(', ')}) -> ${result}${outs}  (${e.ms.toFixed(3)} ms)\n`;
 }
 
-/** An errno as C programmers know it: "ENOENT" for witx's "noent". */
-export function errnoLabel(errno: number, errnoNames: readonly string[]): string {
-  const n = errnoNames[errno];
-  return n === undefined ? `errno ${errno}` : `E${n.toUpperCase()}`;
+/** A failed call's errno as C programmers know it: "ENOENT" for witx's "noent". */
+function errnoLabel(e: TraceEntry): string {
+  return e.errnoName === undefined ? `errno ${String(e.errno)}` : `E${e.errnoName.toUpperCase()}`;
 }
 
 /** Per-syscall counts for `--trace-summary`, like `strace -c`. */
 export class TraceSummary {
   readonly #rows = new Map<string, { calls: number; ms: number; errors: Map<string, number> }>();
-
-  constructor(private readonly errnoNames: readonly string[]) {}
 
   add(e: TraceEntry): void {
     let row = this.#rows.get(e.name);
@@ -116,7 +115,7 @@ export class TraceSummary {
     row.calls++;
     row.ms += e.ms;
     if (e.errno !== undefined && e.errno !== 0) {
-      const n = errnoLabel(e.errno, this.errnoNames);
+      const n = errnoLabel(e);
       row.errors.set(n, (row.errors.get(n) ?? 0) + 1);
     }
   }

@@ -1,4 +1,4 @@
-import { Errno, ERRNO_NAMES } from './abi/errno.js';
+import { Errno, ERRNO_NAMES, restoreStackTraces, stackTracesOff } from './abi/errno.js';
 import { RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, RIGHTS_STDIN_BASE, RIGHTS_STDOUT_BASE } from './abi/constants.js';
 import { errnoOf } from './errors.js';
 import { DirDescriptor, FdTable, makeMount, StreamDescriptor, type HostStream, type Mount } from './fd-table.js';
@@ -265,15 +265,12 @@ export class WASIHost {
     type V = number & bigint;
     if (def.name.startsWith('path_')) {
       // Name lookups miss as a matter of course (stat probes, O_CREAT|O_EXCL, mkdir -p), and
-      // every miss is an exception below: from Node's fs, memfs or our WasiError. Their
-      // stacks are never read (the guest gets an errno), and capturing one costs
-      // microseconds, more than the rest of the miss. V8's limit; other engines ignore it.
-      const E = Error as { stackTraceLimit?: number };
+      // every miss is an exception below, from Node's fs or memfs: the guest gets an errno,
+      // so their stacks are never read (see stackTracesOff).
       return (...args: V[]) => {
         if (wb.owner !== null) wb.flush();
-        const limit = E.stackTraceLimit;
-        E.stackTraceLimit = 0;
-        try { return f(ctx, ...args); } catch (e) { return failure(e); } finally { E.stackTraceLimit = limit; }
+        const limit = stackTracesOff();
+        try { return f(ctx, ...args); } catch (e) { return failure(e); } finally { restoreStackTraces(limit); }
       };
     }
     if (def.total === true && def.params.length === 3) {
@@ -301,22 +298,21 @@ export class WASIHost {
     const wb = ctx.writeBehind;
     const flushes = def.name !== 'fd_write';
     const params = def.params.map(([n]) => n);
-    const now = (): number => performance.now();
     return (...args: (number | bigint)[]) => {
       let errno: number | undefined;
       if (wb.owner !== null && flushes) wb.flush();
-      const paths = tracePaths(ctx.mem, params, args);
-      const t0 = now();
+      const paths = tracePaths(ctx.mem, def.name, params, args);
+      const t0 = performance.now();
       try {
         errno = f(ctx, ...args);
       } catch (e) {
         if (e instanceof WASIExit) {
-          trace({ name: def.name, args, params, errno: undefined, errnoName: undefined, paths, results: {}, ms: now() - t0 });
+          trace({ name: def.name, args, params, errno: undefined, errnoName: undefined, paths, results: {}, ms: performance.now() - t0 });
           throw e;
         }
         errno = errnoOf(e);
       }
-      const ms = now() - t0;
+      const ms = performance.now() - t0;
       const results = errno === Errno.SUCCESS ? traceResults(ctx.mem, def.name, params, args) : {};
       trace({ name: def.name, args, params, errno, errnoName: ERRNO_NAMES[errno], paths, results, ms });
       return errno;

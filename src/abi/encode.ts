@@ -1,5 +1,5 @@
 import { FileType } from './constants.js';
-import { FDSTAT_SIZE, FILESTAT_SIZE, FILESTAT_UNSTABLE_SIZE, FdstatOff, FilestatOff, FilestatUnstableOff } from './layout.js';
+import { FDSTAT_SIZE, FILESTAT_PREVIEW1, FdstatOff, type FilestatLayout } from './layout.js';
 import type { GuestMemory } from '../memory.js';
 import type { VfsKind, VfsStat } from '../vfs/types.js';
 
@@ -16,36 +16,24 @@ export function filetypeOf(kind: VfsKind): FileType {
   }
 }
 
-/** Writes a 64-byte filestat (padding zeroed). */
-export function writeFilestat(mem: GuestMemory, ptr: number, st: VfsStat): void {
-  mem.check(ptr, FILESTAT_SIZE);
+/**
+ * Writes a filestat in the given version's layout (64 bytes in preview1, 56 in
+ * wasi_unstable), padding zeroed. Preview 0's u32 nlink saturates past 2^32-1.
+ */
+export function writeFilestat(mem: GuestMemory, ptr: number, st: VfsStat, layout: FilestatLayout = FILESTAT_PREVIEW1): void {
+  mem.check(ptr, layout.size);
   const v = mem.view;
   const p = ptr >>> 0;
-  v.setBigUint64(p + FilestatOff.DEV, st.dev, true);
-  v.setBigUint64(p + FilestatOff.INO, st.ino, true);
-  v.setBigUint64(p + FilestatOff.FILETYPE, 0n, true);
-  v.setUint8(p + FilestatOff.FILETYPE, filetypeOf(st.kind));
-  v.setBigUint64(p + FilestatOff.NLINK, st.nlink, true);
-  v.setBigUint64(p + FilestatOff.SIZE, st.size, true);
-  v.setBigUint64(p + FilestatOff.ATIM, st.atimNs, true);
-  v.setBigUint64(p + FilestatOff.MTIM, st.mtimNs, true);
-  v.setBigUint64(p + FilestatOff.CTIM, st.ctimNs, true);
-}
-
-/** Writes wasi_unstable's 56-byte filestat: nlink is a u32 there (a count past 2^32-1 saturates). */
-export function writeFilestatUnstable(mem: GuestMemory, ptr: number, st: VfsStat): void {
-  mem.check(ptr, FILESTAT_UNSTABLE_SIZE);
-  const v = mem.view;
-  const p = ptr >>> 0;
-  v.setBigUint64(p + FilestatUnstableOff.DEV, st.dev, true);
-  v.setBigUint64(p + FilestatUnstableOff.INO, st.ino, true);
-  v.setBigUint64(p + FilestatUnstableOff.FILETYPE, 0n, true);
-  v.setUint8(p + FilestatUnstableOff.FILETYPE, filetypeOf(st.kind));
-  v.setUint32(p + FilestatUnstableOff.NLINK, st.nlink > 0xffffffffn ? 0xffffffff : Number(st.nlink), true);
-  v.setBigUint64(p + FilestatUnstableOff.SIZE, st.size, true);
-  v.setBigUint64(p + FilestatUnstableOff.ATIM, st.atimNs, true);
-  v.setBigUint64(p + FilestatUnstableOff.MTIM, st.mtimNs, true);
-  v.setBigUint64(p + FilestatUnstableOff.CTIM, st.ctimNs, true);
+  v.setBigUint64(p, st.dev, true);
+  v.setBigUint64(p + 8, st.ino, true);
+  v.setBigUint64(p + 16, 0n, true);
+  v.setUint8(p + 16, filetypeOf(st.kind));
+  if (layout.nlinkIs64) v.setBigUint64(p + layout.nlink, st.nlink, true);
+  else v.setUint32(p + layout.nlink, st.nlink > 0xffffffffn ? 0xffffffff : Number(st.nlink), true);
+  v.setBigUint64(p + layout.fileSize, st.size, true);
+  v.setBigUint64(p + layout.atim, st.atimNs, true);
+  v.setBigUint64(p + layout.mtim, st.mtimNs, true);
+  v.setBigUint64(p + layout.ctim, st.ctimNs, true);
 }
 
 /** Writes a 24-byte fdstat (padding zeroed). */

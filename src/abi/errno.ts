@@ -28,6 +28,24 @@ export const ERRNO_NAMES: readonly string[] = [
   'range', 'rofs', 'spipe', 'srch', 'stale', 'timedout', 'txtbsy', 'xdev', 'notcapable',
 ];
 
+const ErrorWithLimit = Error as { stackTraceLimit?: number };
+
+/**
+ * Turns V8's stack-trace capture off and returns the limit to restore.
+ * Errors used as control flow (errno paths, proc_exit's unwinding) are never
+ * shown, and capturing a stack costs microseconds, more than the rest of a
+ * failed lookup. Other engines ignore the limit.
+ */
+export function stackTracesOff(): number | undefined {
+  const limit = ErrorWithLimit.stackTraceLimit;
+  ErrorWithLimit.stackTraceLimit = 0;
+  return limit;
+}
+
+export function restoreStackTraces(limit: number | undefined): void {
+  ErrorWithLimit.stackTraceLimit = limit;
+}
+
 /**
  * Thrown inside the host to abandon a syscall with an errno. The syscall driver
  * catches it and returns the number, so it never reaches the guest as an exception.
@@ -35,13 +53,9 @@ export const ERRNO_NAMES: readonly string[] = [
 export class WasiError extends Error {
   readonly errno: Errno;
   constructor(errno: Errno) {
-    // Control flow on the errno paths (a failed stat, a missing fd): capturing a
-    // stack costs microseconds and nothing reads it (V8's limit; other engines ignore it).
-    const ErrorCtor = Error as { stackTraceLimit?: number };
-    const limit = ErrorCtor.stackTraceLimit;
-    ErrorCtor.stackTraceLimit = 0;
+    const limit = stackTracesOff();
     super(ERRNO_NAMES[errno] ?? `errno ${errno}`);
-    ErrorCtor.stackTraceLimit = limit;
+    restoreStackTraces(limit);
     this.errno = errno;
   }
 }

@@ -1,3 +1,4 @@
+import { restoreStackTraces, stackTracesOff } from '../abi/errno.js';
 import type { GuestMemory, StringList } from '../memory.js';
 import type { FdTable } from '../fd-table.js';
 import type { Resolver } from '../path.js';
@@ -21,13 +22,10 @@ export interface HostContext {
 export class WASIExit extends Error {
   readonly code: number;
   constructor(code: number) {
-    // Control flow, not a failure: a stack trace is never read and capturing one
-    // costs more than the rest of an exit (V8's limit; other engines ignore it).
-    const ErrorCtor = Error as { stackTraceLimit?: number };
-    const limit = ErrorCtor.stackTraceLimit;
-    ErrorCtor.stackTraceLimit = 0;
+    // Control flow, not a failure: its stack would never be read.
+    const limit = stackTracesOff();
     super(`WASI program exited with code ${code}`);
-    ErrorCtor.stackTraceLimit = limit;
+    restoreStackTraces(limit);
     this.code = code;
     this.name = 'WASIExit';
   }

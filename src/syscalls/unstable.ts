@@ -1,6 +1,7 @@
 import { Errno } from '../abi/errno.js';
 import { Rights, Whence } from '../abi/constants.js';
-import { writeFilestatUnstable } from '../abi/encode.js';
+import { writeFilestat } from '../abi/encode.js';
+import { FILESTAT_UNSTABLE } from '../abi/layout.js';
 import type { HostContext } from './context.js';
 import { fd_seek } from './fd-io.js';
 import { statOf } from './fd-meta.js';
@@ -27,14 +28,14 @@ function fd_seek_unstable(ctx: HostContext, fd: number, offset: bigint, whence: 
 }
 
 function fd_filestat_get_unstable(ctx: HostContext, fd: number, out: number): Errno {
-  writeFilestatUnstable(ctx.mem, out, statOf(ctx.fds.get(fd, Rights.FD_FILESTAT_GET)));
+  writeFilestat(ctx.mem, out, statOf(ctx.fds.get(fd, Rights.FD_FILESTAT_GET)), FILESTAT_UNSTABLE);
   return Errno.SUCCESS;
 }
 
 function path_filestat_get_unstable(
   ctx: HostContext, fd: number, flags: number, path: number, pathLen: number, out: number,
 ): Errno {
-  writeFilestatUnstable(ctx.mem, out, statAtPath(ctx, fd, flags, path, pathLen));
+  writeFilestat(ctx.mem, out, statAtPath(ctx, fd, flags, path, pathLen), FILESTAT_UNSTABLE);
   return Errno.SUCCESS;
 }
 

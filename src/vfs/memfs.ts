@@ -58,13 +58,9 @@ function stateOf(vol: Volume): VolumeState {
   return s;
 }
 
+/** lstat, or undefined if nothing is there; other failures (ENOTDIR...) still throw. */
 function lstatOrUndefined(vol: Volume, path: string): MemStats | undefined {
-  try {
-    return vol.lstatSync(path) as MemStats;
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') return undefined;
-    throw err;
-  }
+  return vol.lstatSync(path, { throwIfNoEntry: false }) as MemStats | undefined;
 }
 
 function toVfsStat(s: VolumeState, st: MemStats, size: number): VfsStat {
@@ -301,8 +297,8 @@ export class MemFS implements Vfs {
   }
 
   kind(path: string): VfsKind | undefined {
-    // The resolver's per-component question, answered without an exception for a missing name.
-    const st = this.#s.vol.lstatSync(this.#p(path), { throwIfNoEntry: false }) as MemStats | undefined;
+    // The resolver's per-component question.
+    const st = lstatOrUndefined(this.#s.vol, this.#p(path));
     return st === undefined ? undefined : kindOfMode(st.mode);
   }
 
