@@ -50,3 +50,32 @@ export function makeHarness(options: WASIOptions = {}, pages = 1, shared = false
     },
   };
 }
+
+/** A preview1 filestat as the guest sees it: the fields, and the 64 raw bytes for padding checks. */
+export interface Filestat {
+  dev: bigint;
+  ino: bigint;
+  filetype: number;
+  nlink: bigint;
+  size: bigint;
+  atim: bigint;
+  mtim: bigint;
+  ctim: bigint;
+  raw: Uint8Array;
+}
+
+/** Decodes the preview1 filestat at `at` in the harness's memory. */
+export function readFilestat(h: Harness, at: number): Filestat {
+  const v = h.view();
+  return {
+    dev: v.getBigUint64(at, true),
+    ino: v.getBigUint64(at + 8, true),
+    filetype: v.getUint8(at + 16),
+    nlink: v.getBigUint64(at + 24, true),
+    size: v.getBigUint64(at + 32, true),
+    atim: v.getBigUint64(at + 40, true),
+    mtim: v.getBigUint64(at + 48, true),
+    ctim: v.getBigUint64(at + 56, true),
+    raw: h.bytes(at, 64),
+  };
+}

@@ -20,7 +20,7 @@ import { MemFS } from '../src/vfs/memfs.js';
 import { NodeFS } from '../src/vfs/node.js';
 import type { Vfs } from '../src/vfs/types.js';
 import type { WASIOptions } from '../src/wasi.js';
-import { makeHarness, type Harness } from './harness.js';
+import { makeHarness, readFilestat, type Filestat, type Harness } from './harness.js';
 
 // ---------------------------------------------------------------------------
 // Backends
@@ -94,17 +94,6 @@ interface OpenOpts {
   dirflags?: number;
 }
 
-interface Filestat {
-  dev: bigint;
-  ino: bigint;
-  filetype: number;
-  nlink: bigint;
-  size: bigint;
-  atim: bigint;
-  mtim: bigint;
-  ctim: bigint;
-}
-
 interface Fdstat {
   filetype: number;
   flags: number;
@@ -167,30 +156,17 @@ class Guest {
     };
   }
 
-  private filestatAt(at: number): Filestat {
-    const v = this.h.view();
-    return {
-      dev: v.getBigUint64(at, true),
-      ino: v.getBigUint64(at + 8, true),
-      filetype: v.getUint8(at + 16),
-      nlink: v.getBigUint64(at + 24, true),
-      size: v.getBigUint64(at + 32, true),
-      atim: v.getBigUint64(at + 40, true),
-      mtim: v.getBigUint64(at + 48, true),
-      ctim: v.getBigUint64(at + 56, true),
-    };
-  }
 
   fstat(fd: number): Filestat {
     expect(this.imp.fd_filestat_get(fd, STAT), `fd_filestat_get(${fd})`).toBe(Errno.SUCCESS);
-    return this.filestatAt(STAT);
+    return readFilestat(this.h, STAT);
   }
 
   stat(path: string, follow = true, dirfd = PRE): { errno: number; st: Filestat } {
     const len = this.put(PATH, path);
     new Uint8Array(this.h.memory.buffer).fill(0xcc, STAT, STAT + 64);
     const errno = this.imp.path_filestat_get(dirfd, follow ? FOLLOW : 0, PATH, len, STAT);
-    return { errno, st: this.filestatAt(STAT) };
+    return { errno, st: readFilestat(this.h, STAT) };
   }
 
   statErr(path: string, follow = true, dirfd = PRE): number {

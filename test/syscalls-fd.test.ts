@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Errno } from '../src/abi/errno.js';
 import { MemFS } from '../src/vfs/memfs.js';
-import { makeHarness, type Harness } from './harness.js';
+import { makeHarness, readFilestat, type Filestat, type Harness } from './harness.js';
 
 /** Fast whole-memory comparison that names the first changed byte. */
 function expectUnchanged(before: Uint8Array, after: Uint8Array): void {
@@ -165,33 +165,6 @@ function fdstat(h: Harness, fd: number): Fdstat {
     base: v.getBigUint64(STAT + 8, true),
     inheriting: v.getBigUint64(STAT + 16, true),
     raw,
-  };
-}
-
-interface Filestat {
-  dev: bigint;
-  ino: bigint;
-  filetype: number;
-  nlink: bigint;
-  size: bigint;
-  atim: bigint;
-  mtim: bigint;
-  ctim: bigint;
-  raw: Uint8Array;
-}
-
-function readFilestat(h: Harness, at: number): Filestat {
-  const v = h.view();
-  return {
-    dev: v.getBigUint64(at, true),
-    ino: v.getBigUint64(at + 8, true),
-    filetype: v.getUint8(at + 16),
-    nlink: v.getBigUint64(at + 24, true),
-    size: v.getBigUint64(at + 32, true),
-    atim: v.getBigUint64(at + 40, true),
-    mtim: v.getBigUint64(at + 48, true),
-    ctim: v.getBigUint64(at + 56, true),
-    raw: h.bytes(at, 64),
   };
 }
 

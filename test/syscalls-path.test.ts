@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Errno } from '../src/abi/errno.js';
 import { MemFS } from '../src/vfs/memfs.js';
-import { makeHarness, type Harness } from './harness.js';
+import { makeHarness, readFilestat, type Filestat, type Harness } from './harness.js';
 
 const PATH = 0x100;
 const PATH2 = 0x300;
@@ -69,36 +69,11 @@ function openOk(h: Harness, path: string, o: OpenOpts = {}): number {
   return r.fd;
 }
 
-interface Filestat {
-  dev: bigint;
-  ino: bigint;
-  filetype: number;
-  nlink: bigint;
-  size: bigint;
-  atim: bigint;
-  mtim: bigint;
-  ctim: bigint;
-}
-
-function readFilestat(h: Harness): Filestat {
-  const v = h.view();
-  return {
-    dev: v.getBigUint64(STAT, true),
-    ino: v.getBigUint64(STAT + 8, true),
-    filetype: v.getUint8(STAT + 16),
-    nlink: v.getBigUint64(STAT + 24, true),
-    size: v.getBigUint64(STAT + 32, true),
-    atim: v.getBigUint64(STAT + 40, true),
-    mtim: v.getBigUint64(STAT + 48, true),
-    ctim: v.getBigUint64(STAT + 56, true),
-  };
-}
-
 function stat(h: Harness, path: string | Uint8Array, follow = true, dirfd = PRE): { errno: number; st: Filestat } {
   const len = put(h, PATH, path);
   new Uint8Array(h.memory.buffer).fill(0xcc, STAT, STAT + 64);
   const errno = h.imp.path_filestat_get(dirfd, follow ? FOLLOW : 0, PATH, len, STAT);
-  return { errno, st: readFilestat(h) };
+  return { errno, st: readFilestat(h, STAT) };
 }
 
 function statOk(h: Harness, path: string, follow = true, dirfd = PRE): Filestat {
@@ -109,7 +84,7 @@ function statOk(h: Harness, path: string, follow = true, dirfd = PRE): Filestat 
 
 function fdStat(h: Harness, fd: number): Filestat {
   expect(h.imp.fd_filestat_get(fd, STAT)).toBe(Errno.SUCCESS);
-  return readFilestat(h);
+  return readFilestat(h, STAT);
 }
 
 function fdFiletype(h: Harness, fd: number): number {
