@@ -11,6 +11,19 @@ export interface Mount {
   generation: number;
   /** Recent directory listings, reused while still valid (src/syscalls/fd-dir.ts). */
   readonly listings: Map<string, CachedListing>;
+  /**
+   * The root directory's identity, set when another mount's backend can change the names that
+   * lead to this root (overlapping preopens, `Vfs.overlaps`): the resolver then checks the root
+   * is still that directory before each use (src/path.ts). Undefined when nothing the guest can
+   * reach leads to it.
+   */
+  rootId: NodeId | undefined;
+}
+
+/** What makes a directory itself, whatever its name: POSIX's (st_dev, st_ino). */
+export interface NodeId {
+  readonly dev: bigint;
+  readonly ino: bigint;
 }
 
 /** A listing with what it was taken against: the directory's identity and times, and the mount's generation. */
@@ -24,7 +37,7 @@ export interface CachedListing {
 
 /** A mount of `vfs` at `guestPath`, rooted at backend path `root`. */
 export function makeMount(vfs: Vfs, root: string, guestPath: string): Mount {
-  return { vfs, root, guestPath, generation: 0, listings: new Map() };
+  return { vfs, root, guestPath, generation: 0, listings: new Map(), rootId: undefined };
 }
 
 /** A directory in the guest's namespace: which mount, where in the backend, and its guest path. */
@@ -108,6 +121,15 @@ export interface ListingEntry {
   ino: bigint | undefined;
 }
 
+/**
+ * A directory descriptor denotes the directory it was opened on, not a path
+ * (design.md). The backends are reached by path, so the descriptor keeps the
+ * directory's identity and where it is now: renames this host performs move
+ * `location` along (FdTable.moved), a removal by this host ends it
+ * (FdTable.removed), and the resolver checks the identity before each use
+ * (Resolver.enter), so a name replaced behind the host's back (a symlink
+ * where the directory was) never leads the descriptor anywhere else.
+ */
 export class DirDescriptor extends DescriptorBase {
   readonly kind = 'dir' as const;
   /**
@@ -118,8 +140,13 @@ export class DirDescriptor extends DescriptorBase {
   listing: ListingEntry[] | undefined;
   readonly readable = false;
   readonly writable = false;
+  /** Set when this host removed the directory (rmdir, or a rename onto it): the descriptor reaches nothing. */
+  removed = false;
   constructor(
-    readonly location: Location,
+    /** Where the directory is now; moved along by FdTable.moved. */
+    public location: Location,
+    /** The directory's identity when opened. */
+    readonly id: NodeId,
     /** The guest path reported by fd_prestat_dir_name, for preopens only. */
     readonly preopenName: string | undefined,
     rightsBase: number,
@@ -226,6 +253,31 @@ export class FdTable {
     this.open--;
     if (f < this.lowestFree) this.lowestFree = f;
     return replaced;
+  }
+
+  /**
+   * After this host renamed `from` to `to` (one mount): directory descriptors
+   * on `from` or below it reach the same directories under `to`, as an open
+   * directory does in POSIX.
+   */
+  moved(from: Location, to: Location): void {
+    const prefix = from.path + '/';
+    for (const d of this.slots) {
+      if (d === undefined || d.kind !== 'dir') continue;
+      const at = d.location;
+      if (at.mount !== from.mount || (at.path !== from.path && !at.path.startsWith(prefix))) continue;
+      const rest = at.path.slice(from.path.length);
+      d.location = { mount: at.mount, path: to.path + rest, guestPath: to.guestPath + rest };
+    }
+  }
+
+  /** After this host removed the directory at `loc`: descriptors on it reach nothing from now on. */
+  removed(loc: Location): void {
+    for (const d of this.slots) {
+      if (d !== undefined && d.kind === 'dir' && d.location.mount === loc.mount && d.location.path === loc.path) {
+        d.removed = true;
+      }
+    }
   }
 
   /** Every open descriptor, for closing all of them at the end of a run. */

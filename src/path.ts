@@ -1,5 +1,5 @@
 import { Errno, WasiError } from './abi/errno.js';
-import type { Location, Mount } from './fd-table.js';
+import type { DirDescriptor, Location, Mount, NodeId } from './fd-table.js';
 import type { VfsKind, VfsStat } from './vfs/types.js';
 
 /**
@@ -12,8 +12,14 @@ export const ESCAPE_ERRNO = Errno.PERM;
 
 /** POSIX's SYMLOOP_MAX is at least 8; Linux allows 40 hops, and so do we. */
 const MAX_SYMLINK_HOPS = 40;
-/** Linux PATH_MAX; longer guest paths get ENAMETOOLONG before any lookup. */
-const MAX_PATH_BYTES = 4096;
+/**
+ * Linux PATH_MAX. Longer guest paths get ENAMETOOLONG before any lookup, and
+ * so do symlink targets (at creation, and when a backend holds a longer one)
+ * and the location a walk reaches: with at most MAX_SYMLINK_HOPS targets of
+ * this size, one resolution looks at a bounded number of components whatever
+ * the guest stored.
+ */
+export const MAX_PATH_BYTES = 4096;
 /** NAME_MAX, in UTF-8 bytes; enforced here so every backend agrees with a POSIX host. */
 const MAX_NAME_BYTES = 255;
 const utf8 = new TextEncoder();
@@ -54,6 +60,21 @@ function kindAt(loc: Location): VfsKind | undefined {
   return lstatOrUndefined(loc)?.kind;
 }
 
+/** Whether `st` is the directory `id` names. */
+function isDir(st: VfsStat | undefined, id: NodeId): boolean {
+  return st !== undefined && st.kind === 'directory' && st.ino === id.ino && st.dev === id.dev;
+}
+
+/** lstat, or undefined when the path no longer leads anywhere (a component gone, not a directory, a loop). */
+function lstatIfThere(loc: Location): VfsStat | undefined {
+  try {
+    return loc.mount.vfs.lstat(loc.path);
+  } catch (err) {
+    if (typeof (err as { code?: unknown }).code === 'string') return undefined;
+    throw err;
+  }
+}
+
 function lstatOrUndefined(loc: Location): VfsStat | undefined {
   try {
     return loc.mount.vfs.lstat(loc.path);
@@ -75,14 +96,43 @@ function lstatOrUndefined(loc: Location): VfsStat | undefined {
 export class Resolver {
   constructor(private readonly mounts: ReadonlyMap<string, Mount>) {}
 
+  /**
+   * Where a directory descriptor's directory is, checked before each use.
+   *
+   * Backends are reached by path, and the path that led to a directory can
+   * be changed under an open descriptor: renamed away and replaced by a
+   * symlink pointing out ("../outside"), by the guest itself through another
+   * descriptor. Renames this host performs move descriptors along
+   * (FdTable.moved), so the path is re-checked here by identity: one lstat
+   * of the whole path must find the very directory (dev, ino) the descriptor
+   * was opened on. Every name below it is then walked by `resolve` itself. A
+   * directory that is gone, or no longer at its path, is ENOENT (as openat in
+   * a removed directory is). Skipped for a mount root that nothing the guest
+   * can reach leads to: no guest call can change what its path names.
+   */
+  enter(d: DirDescriptor): Location {
+    if (d.removed) throw new WasiError(Errno.NOENT);
+    const loc = d.location;
+    if (loc.path === loc.mount.root && loc.mount.rootId === undefined) return loc;
+    if (!isDir(lstatIfThere(loc), d.id)) throw new WasiError(Errno.NOENT);
+    return loc;
+  }
+
   /** The location of `name` inside `dir`, crossing into a nested mount when one sits there. */
   child(dir: Location, name: string): Location {
     const guestPath = joinPath(dir.guestPath, name);
     if (this.mounts.size > 1) {
       const m = this.mounts.get(guestPath);
-      if (m !== undefined) return { mount: m, path: m.root, guestPath };
+      if (m !== undefined) {
+        const root = { mount: m, path: m.root, guestPath };
+        // An overlapping mount's root could have been replaced through the other mount (see enter).
+        if (m.rootId !== undefined && !isDir(lstatIfThere(root), m.rootId)) throw new WasiError(Errno.NOENT);
+        return root;
+      }
     }
-    return { mount: dir.mount, path: joinPath(dir.path, name), guestPath };
+    const path = joinPath(dir.path, name);
+    if (path.length > MAX_PATH_BYTES) throw new WasiError(Errno.NAMETOOLONG);
+    return { mount: dir.mount, path, guestPath };
   }
 
   /** Mounts whose guest path sits directly inside `dir`, for listing them in fd_readdir. */
@@ -107,11 +157,12 @@ export class Resolver {
    * mkdir("file/") is EEXIST. A trailing "/." is a lookup inside the name and
    * is never kept.
    */
-  resolve(start: Location, path: string, followFinal: boolean, keepFinal = false, wantStat = false): Resolved {
+  resolve(dir: DirDescriptor, path: string, followFinal: boolean, keepFinal = false, wantStat = false): Resolved {
     if (path.length === 0) throw new WasiError(Errno.NOENT);
     if (path.length > MAX_PATH_BYTES) throw new WasiError(Errno.NAMETOOLONG);
     if (path.includes('\0')) throw new WasiError(Errno.INVAL);
     if (path.charCodeAt(0) === 47 /* '/' */) throw new WasiError(ESCAPE_ERRNO);
+    const start = this.enter(dir);
 
     // Components still to walk, last first, so a symlink's target can be pushed on top.
     const pending = path.split('/').reverse();
@@ -146,6 +197,11 @@ export class Resolver {
         if (++hops > MAX_SYMLINK_HOPS) throw new WasiError(Errno.LOOP);
         const target = loc.mount.vfs.readlink(loc.path);
         if (target.length === 0) throw new WasiError(Errno.NOENT);
+        // A target the backend holds from elsewhere (a seeded Volume, a host program) may be longer than any
+        // the guest can make; UTF-16 units never outnumber UTF-8 bytes.
+        if (target.length >= MAX_PATH_BYTES && utf8.encode(target).byteLength >= MAX_PATH_BYTES) {
+          throw new WasiError(Errno.NAMETOOLONG);
+        }
         if (target.charCodeAt(0) === 47) throw new WasiError(ESCAPE_ERRNO);
         const parts = target.split('/');
         for (let i = parts.length - 1; i >= 0; i--) pending.push(parts[i]);

@@ -108,6 +108,22 @@ function normaliseGuestPath(p: string): string {
 }
 
 /**
+ * Preopens whose backends share a store and whose roots nest (the same host
+ * directory twice, or one inside another) can change the names leading to
+ * each other's roots: such roots are checked by identity before each use
+ * (src/path.ts Resolver.enter). Other roots cost nothing.
+ */
+function markOverlaps(mounts: ReadonlyMap<string, Mount>): void {
+  const all = [...mounts.values()];
+  for (const m of all) {
+    if (all.some((o) => o !== m && (o.vfs === m.vfs || o.vfs.overlaps?.(m.vfs) === true || m.vfs.overlaps?.(o.vfs) === true))) {
+      const { dev, ino } = m.vfs.lstat(m.root);
+      m.rootId = { dev, ino };
+    }
+  }
+}
+
+/**
  * A WASI preview1 host with node:wasi's surface: pass `getImportObject()` to
  * WebAssembly.instantiate, then call `start(instance)` (commands) or
  * `initialize(instance)` (reactors).
@@ -143,9 +159,11 @@ export class WASIHost {
       else throw new TypeError(`preopens['${guest}'] must be a host directory path or a backend (e.g. new MemFS())`);
       const mount = makeMount(vfs, '/', guestPath);
       mounts.set(guestPath, mount);
-      const dir = new DirDescriptor({ mount, path: '/', guestPath }, guestPath, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING);
+      const { dev, ino } = vfs.lstat('/');
+      const dir = new DirDescriptor({ mount, path: '/', guestPath }, { dev, ino }, guestPath, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING);
       fds.set(fd++, dir);
     }
+    markOverlaps(mounts);
 
     const mem = new GuestMemory();
     let scratch = new Uint8Array(4096);

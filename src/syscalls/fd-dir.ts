@@ -35,7 +35,7 @@ const CACHED_LISTINGS = 32;
  * pays one stat, not one per entry.
  */
 function snapshot(ctx: HostContext, d: DirDescriptor): ListingEntry[] {
-  const here = d.location;
+  const here = ctx.resolver.enter(d);
   const mount = here.mount;
   const st = mount.vfs.lstat(here.path);
   const cached = mount.listings.get(here.path);

@@ -63,17 +63,20 @@ function streamStat(filetype: FileType): VfsStat {
   };
 }
 
-export function statOf(d: Descriptor): VfsStat {
+export function statOf(ctx: HostContext, d: Descriptor): VfsStat {
   switch (d.kind) {
     case 'file': return d.file.stat();
-    case 'dir': return d.location.mount.vfs.lstat(d.location.path);
+    case 'dir': {
+      const loc = ctx.resolver.enter(d);
+      return loc.mount.vfs.lstat(loc.path);
+    }
     default: return streamStat(d.filetype);
   }
 }
 
 export function fd_filestat_get(ctx: HostContext, fd: number, out: number): Errno {
   const d = ctx.fds.get(fd, Rights.FD_FILESTAT_GET);
-  writeFilestat(ctx.mem, out, statOf(d));
+  writeFilestat(ctx.mem, out, statOf(ctx, d));
   return Errno.SUCCESS;
 }
 
@@ -101,7 +104,10 @@ export function fd_filestat_set_times(ctx: HostContext, fd: number, atim: bigint
   const d = ctx.fds.get(fd, Rights.FD_FILESTAT_SET_TIMES);
   const [a, m] = timesArg(atim, mtim, flags);
   if (d.kind === 'file') d.file.setTimes(a, m);
-  else if (d.kind === 'dir') d.location.mount.vfs.setTimes(d.location.path, a, m, true);
+  else if (d.kind === 'dir') {
+    const loc = ctx.resolver.enter(d);
+    loc.mount.vfs.setTimes(loc.path, a, m, true);
+  }
   else return Errno.NOTSUP;
   return Errno.SUCCESS;
 }

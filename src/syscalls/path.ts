@@ -6,7 +6,7 @@ import {
 import { writeFilestat } from '../abi/encode.js';
 import { DirDescriptor, FileDescriptor, type Location } from '../fd-table.js';
 import { encodeUtf8 } from '../memory.js';
-import { ESCAPE_ERRNO, type Resolved } from '../path.js';
+import { ESCAPE_ERRNO, MAX_PATH_BYTES, type Resolved } from '../path.js';
 import type { HostContext } from './context.js';
 import { timesArg } from './fd-meta.js';
 import type { VfsStat } from '../vfs/types.js';
@@ -20,7 +20,7 @@ function resolveAt(
   wantStat = false,
 ): Resolved {
   const dir = ctx.fds.getDir(fd, rights);
-  return ctx.resolver.resolve(dir.location, ctx.mem.string(path, pathLen), follow, keepFinal, wantStat);
+  return ctx.resolver.resolve(dir, ctx.mem.string(path, pathLen), follow, keepFinal, wantStat);
 }
 
 function isMountRoot(loc: Location): boolean {
@@ -52,7 +52,7 @@ export function path_open(
   // O_CREAT|O_EXCL never follows a final symlink: a dangling one is EEXIST, not a file created at its target (POSIX open).
   const exclusive = create && (oflags & OFlags.EXCL) !== 0;
   const follow = (dirflags & LookupFlags.SYMLINK_FOLLOW) !== 0 && !exclusive;
-  const r = ctx.resolver.resolve(dir.location, ctx.mem.string(path, pathLen), follow);
+  const r = ctx.resolver.resolve(dir, ctx.mem.string(path, pathLen), follow);
   // As in wasmtime, FD_READ and FD_WRITE choose the open mode; other rights only gate calls.
   const writable = (base & Rights.FD_WRITE) !== 0;
   const readable = (base & Rights.FD_READ) !== 0 || !writable;
@@ -69,7 +69,8 @@ export function path_open(
     if (st === 'directory') {
       // open(dir, O_CREAT) is EISDIR on Linux; wasmtime opens O_CREAT for writing and gets the same.
       if (writable || truncate || create) return Errno.ISDIR;
-      const d = new DirDescriptor(r.location, undefined, base & RIGHTS_DIR_BASE, inheriting & RIGHTS_DIR_INHERITING);
+      const { dev, ino } = r.location.mount.vfs.lstat(r.location.path);
+      const d = new DirDescriptor(r.location, { dev, ino }, undefined, base & RIGHTS_DIR_BASE, inheriting & RIGHTS_DIR_INHERITING);
       ctx.mem.setU32(fdOut, ctx.fds.insert(d));
       return Errno.SUCCESS;
     }
@@ -117,6 +118,7 @@ export function path_remove_directory(ctx: HostContext, fd: number, path: number
   if (!isEmptyDir(r.location)) return Errno.NOTEMPTY;
   r.location.mount.generation++;
   r.location.mount.vfs.rmdir(r.location.path);
+  ctx.fds.removed(r.location);
   return Errno.SUCCESS;
 }
 
@@ -163,6 +165,9 @@ export function path_rename(
   if (dst !== undefined && dst.dev === src.dev && dst.ino === src.ino) return Errno.SUCCESS;
   from.location.mount.generation++;
   from.location.mount.vfs.rename(from.location.path, to.location.path);
+  // Open directories keep denoting what they were opened on (src/fd-table.ts DirDescriptor).
+  if (dst?.kind === 'directory') ctx.fds.removed(to.location);
+  if (src.kind === 'directory') ctx.fds.moved(from.location, to.location);
   return Errno.SUCCESS;
 }
 
@@ -215,6 +220,8 @@ export function path_symlink(
   const target = ctx.mem.string(oldPath, oldPathLen);
   const to = resolveAt(ctx, fd, Rights.PATH_SYMLINK, newPath, newPathLen, false, true);
   if (target.includes('\0')) return Errno.INVAL;
+  // Linux: a target must fit in PATH_MAX with its NUL.
+  if (encodeUtf8(target).byteLength >= MAX_PATH_BYTES) return Errno.NAMETOOLONG;
   // An absolute target could only ever point out of the sandbox, for the guest (the resolver
   // refuses to follow it) and for host programs that meet the link later: refused, as cap-std does.
   if (target.charCodeAt(0) === 47 /* '/' */) return ESCAPE_ERRNO;

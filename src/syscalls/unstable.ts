@@ -28,7 +28,7 @@ function fd_seek_unstable(ctx: HostContext, fd: number, offset: bigint, whence: 
 }
 
 function fd_filestat_get_unstable(ctx: HostContext, fd: number, out: number): Errno {
-  writeFilestat(ctx.mem, out, statOf(ctx.fds.get(fd, Rights.FD_FILESTAT_GET)), FILESTAT_UNSTABLE);
+  writeFilestat(ctx.mem, out, statOf(ctx, ctx.fds.get(fd, Rights.FD_FILESTAT_GET)), FILESTAT_UNSTABLE);
   return Errno.SUCCESS;
 }
 

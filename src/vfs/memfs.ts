@@ -240,6 +240,14 @@ export class MemFS implements Vfs {
     }
   }
 
+  overlaps(other: Vfs): boolean {
+    if (!(other instanceof MemFS) || other.#s !== this.#s) return false;
+    const a = this.#prefix;
+    const b = other.#prefix;
+    // '' is the Volume's root, which holds everything.
+    return a === b || a === '' || b === '' || a.startsWith(b + '/') || b.startsWith(a + '/');
+  }
+
   /** The Volume path for a backend path. */
   #p(path: string): string {
     return this.#prefix === '' ? path : path === '/' ? this.#prefix : this.#prefix + path;

@@ -145,6 +145,11 @@ class NodeFile implements VfsFile {
 const NOT_NORMAL = /\/\/|\/\.\.?(?:\/|$)|\0/;
 const NOT_NORMAL_WIN32 = /[\\:]/;
 
+/** Whether host directory `inner` is `outer` or lies below it (both realpaths without a trailing separator). */
+function nests(outer: string, inner: string): boolean {
+  return inner === outer || inner.startsWith(outer + '/') || (WIN32 && inner.startsWith(outer + '\\'));
+}
+
 export class NodeFS implements Vfs {
   readonly name = 'node';
   /** Every write is a system call, worth batching (src/write-behind.ts). */
@@ -171,6 +176,11 @@ export class NodeFS implements Vfs {
     this.root = real;
     // "/" + "/a" would be "//a", and "C:\" + "/a" "C:\/a".
     this.#prefix = real.replace(/[\\/]+$/, '');
+  }
+
+  overlaps(other: Vfs): boolean {
+    if (!(other instanceof NodeFS)) return false;
+    return nests(this.#prefix, other.#prefix) || nests(other.#prefix, this.#prefix);
   }
 
   /** The host path for a backend path: root + path, nothing else. */

@@ -83,6 +83,13 @@ export interface Vfs {
   symlink(target: string, path: string): void;
   readlink(path: string): string;
   link(existing: string, path: string): void;
+  /**
+   * Optional: whether this backend and `other` serve one store (one host
+   * filesystem, one memfs Volume) with roots that nest, so that either can
+   * rename or replace the names leading to the other's root. Preopens on
+   * such backends get their roots checked before each use (src/path.ts).
+   */
+  overlaps?(other: Vfs): boolean;
   /** Sets times on the node at path; follows a final symlink only when `follow`. */
   setTimes(path: string, atim: VfsTime, mtim: VfsTime, follow: boolean): void;
 }
