@@ -3,6 +3,10 @@
 // and symlinks (made beforehand with random targets: relative, absolute,
 // chained, "..", loops) go through the real imports. Every call must return
 // an errno (never throw) and must touch nothing outside the preopen.
+// Runs also open directory descriptors and "swap" directories under them:
+// rename the directory (or a parent) away and put a symlink pointing out
+// where it was, then keep using the old descriptors (issue 9's stale
+// descriptor escape, which this test found on the code before the fix).
 //
 // Run sizes (the file takes about 6 s on a 2-core machine; a run is a fresh
 // sandbox, its symlinks, then 1-24 calls):
@@ -189,10 +193,34 @@ type Op =
   | { op: 'link'; dir: number; path: string; dirflags: number; dir2: number; path2: string }
   | { op: 'symlink'; target: string; dir: number; path: string }
   | { op: 'readdir'; dir: number }
+  | { op: 'swap'; dir: number; path: string; away: string; target: string }
   | { op: 'close'; fd: number };
 
 const dirIndex = fc.nat(7);
+/** Directories that descriptors are often open on (or below), and escapes to put in their place. */
+const swapPath = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('d', 'e', 'd/d', 'd/e', 'e/d', 'e/e') },
+  { weight: 1, arbitrary: guestPath },
+);
+const swapAway = fc.constantFrom('x', 'n', 'g', 'd/x', 'e/n', 'moved');
+const escapeTarget = fc.constantFrom(
+  '..', '../..', '../../..', '../../../..', '../outside', '../../outside', '../../../outside', '../canary.txt',
+  'ABS:outside', 'ABS:', '.', 'l0',
+);
 const opArb: fc.Arbitrary<Op> = fc.oneof(
+  {
+    // A directory descriptor on a directory that swaps may then replace (issue 9: stale descriptors).
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('open' as const), dir: dirIndex, path: swapPath, dirflags, oflags: fc.constant(2),
+      rights: fc.constantFrom(ALL_RIGHTS & ~0x40n, READ_RIGHTS), fdflags: fc.constant(0),
+    }),
+  },
+  {
+    // Rename a directory away and put a symlink pointing out where it was, then keep using old descriptors.
+    weight: 3,
+    arbitrary: fc.record({ op: fc.constant('swap' as const), dir: dirIndex, path: swapPath, away: swapAway, target: escapeTarget }),
+  },
   {
     weight: 6,
     arbitrary: fc.record({
@@ -366,6 +394,15 @@ function drive(w: World, ops: readonly Op[]): void {
         const len = put(h, PATH, resolveTarget(w, o.target));
         const len2 = put(h, PATH2, o.path);
         e = expectErrno(h.imp.path_symlink(PATH, len, pick(o.dir), PATH2, len2), 'path_symlink');
+        break;
+      }
+      case 'swap': {
+        const len = put(h, PATH, o.path);
+        const len2 = put(h, PATH2, o.away);
+        e = expectErrno(h.imp.path_rename(pick(o.dir), PATH, len, pick(o.dir), PATH2, len2), 'path_rename (swap)');
+        const tlen = put(h, PATH, resolveTarget(w, o.target));
+        const plen = put(h, PATH2, o.path);
+        expectErrno(h.imp.path_symlink(PATH, tlen, pick(o.dir), PATH2, plen), 'path_symlink (swap)');
         break;
       }
       case 'readdir': {

@@ -6,7 +6,11 @@
  * Paths handed to a backend are always absolute within the backend ("/",
  * "/a/b"), already normalised by the resolver: no ".", "..", empty
  * components, or trailing slash, and no symlink in any component but the
- * last. Methods are synchronous because WASI preview1 calls are.
+ * last. One exception: before a directory descriptor is used, the resolver
+ * lstats its whole path once to check it still names the same directory
+ * (src/path.ts Resolver.enter); if something behind the host's back put a
+ * symlink on that path, that lstat walks through it, and its answer is only
+ * compared, never used. Methods are synchronous because WASI preview1 calls are.
  *
  * Failures are thrown as errors carrying a POSIX `code` string ("ENOENT",
  * "EEXIST", ...), as Node's fs and memfs do; `src/errors.ts` maps them.
