@@ -1,51 +1,7 @@
 import { Errno, WasiError } from './abi/errno.js';
 import { FdFlags, FileType, Rights } from './abi/constants.js';
-import type { Vfs, VfsFile } from './vfs/types.js';
-
-/** A mounted backend: `vfs` rooted at backend path `root`, visible to the guest at `guestPath`. */
-export interface Mount {
-  readonly vfs: Vfs;
-  readonly root: string;
-  readonly guestPath: string;
-  /** Bumped by every change this host makes to the mount's names (create, remove, rename, link). */
-  generation: number;
-  /** Recent directory listings, reused while still valid (src/syscalls/fd-dir.ts). */
-  readonly listings: Map<string, CachedListing>;
-  /**
-   * The root directory's identity, set when another mount's backend can change the names that
-   * lead to this root (overlapping preopens, `Vfs.overlaps`): the resolver then checks the root
-   * is still that directory before each use (src/path.ts). Undefined when nothing the guest can
-   * reach leads to it.
-   */
-  rootId: NodeId | undefined;
-}
-
-/** What makes a directory itself, whatever its name: POSIX's (st_dev, st_ino). */
-export interface NodeId {
-  readonly dev: bigint;
-  readonly ino: bigint;
-}
-
-/** A listing with what it was taken against: the directory's identity and times, and the mount's generation. */
-export interface CachedListing {
-  readonly ino: bigint;
-  readonly mtimNs: bigint;
-  readonly ctimNs: bigint;
-  readonly generation: number;
-  readonly entries: ListingEntry[];
-}
-
-/** A mount of `vfs` at `guestPath`, rooted at backend path `root`. */
-export function makeMount(vfs: Vfs, root: string, guestPath: string): Mount {
-  return { vfs, root, guestPath, generation: 0, listings: new Map(), rootId: undefined };
-}
-
-/** A directory in the guest's namespace: which mount, where in the backend, and its guest path. */
-export interface Location {
-  readonly mount: Mount;
-  readonly path: string;
-  readonly guestPath: string;
-}
+import type { ListingEntry, Location, Mount, NodeId } from './namespace/types.js';
+import type { VfsFile } from './vfs/types.js';
 
 /** stdin/stdout/stderr or any other byte stream the embedder supplies. */
 export interface HostStream {
@@ -109,16 +65,6 @@ export class FileDescriptor extends DescriptorBase {
   get writeBehind(): boolean {
     return this.mount.vfs.writeBehind === true && (this.fdflags & (FdFlags.APPEND | FdFlags.DSYNC | FdFlags.SYNC)) === 0;
   }
-}
-
-/** One entry of a directory snapshot, with its name already encoded for dirents. */
-export interface ListingEntry {
-  /** The name as the guest sees it, encoded once. */
-  readonly name: Uint8Array;
-  readonly rawName: string;
-  readonly filetype: FileType;
-  /** Filled in from lstat, on first use, when the backend's listing did not carry it. */
-  ino: bigint | undefined;
 }
 
 /**

@@ -1,9 +1,9 @@
 import { Errno, ERRNO_NAMES, restoreStackTraces, stackTracesOff } from './abi/errno.js';
 import { RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, RIGHTS_STDIN_BASE, RIGHTS_STDOUT_BASE } from './abi/constants.js';
 import { errnoOf } from './errors.js';
-import { DirDescriptor, FdTable, makeMount, StreamDescriptor, type HostStream, type Mount } from './fd-table.js';
+import { FdTable, StreamDescriptor, type HostStream } from './fd-table.js';
+import { Namespace } from './namespace/namespace.js';
 import { GuestMemory, StringList } from './memory.js';
-import { Resolver } from './path.js';
 import type { Platform } from './platform.js';
 import { Collector, inputStream, outputStream, type StdinOption, type StdoutOption } from './stdio.js';
 import { WASIExit, type HostContext } from './syscalls/context.js';
@@ -108,22 +108,6 @@ function normaliseGuestPath(p: string): string {
 }
 
 /**
- * Preopens whose backends share a store and whose roots nest (the same host
- * directory twice, or one inside another) can change the names leading to
- * each other's roots: such roots are checked by identity before each use
- * (src/path.ts Resolver.enter). Other roots cost nothing.
- */
-function markOverlaps(mounts: ReadonlyMap<string, Mount>): void {
-  const all = [...mounts.values()];
-  for (const m of all) {
-    if (all.some((o) => o !== m && (o.vfs === m.vfs || o.vfs.overlaps?.(m.vfs) === true || m.vfs.overlaps?.(o.vfs) === true))) {
-      const { dev, ino } = m.vfs.lstat(m.root);
-      m.rootId = { dev, ino };
-    }
-  }
-}
-
-/**
  * A WASI preview1 host with node:wasi's surface: pass `getImportObject()` to
  * WebAssembly.instantiate, then call `start(instance)` (commands) or
  * `initialize(instance)` (reactors).
@@ -149,7 +133,7 @@ export class WASIHost {
     ];
     this.stdio.forEach((s, i) => fds.set(i, new StreamDescriptor(s, i === 0 ? RIGHTS_STDIN_BASE : RIGHTS_STDOUT_BASE)));
 
-    const mounts = new Map<string, Mount>();
+    const ns = new Namespace(fds);
     let fd = 3;
     for (const [guest, target] of Object.entries(options.preopens ?? {})) {
       const guestPath = normaliseGuestPath(guest);
@@ -157,20 +141,15 @@ export class WASIHost {
       if (typeof target === 'string') vfs = platform.hostDirectory(target);
       else if (isVfs(target)) vfs = target;
       else throw new TypeError(`preopens['${guest}'] must be a host directory path or a backend (e.g. new MemFS())`);
-      const mount = makeMount(vfs, '/', guestPath);
-      mounts.set(guestPath, mount);
-      const { dev, ino } = vfs.lstat('/');
-      const dir = new DirDescriptor({ mount, path: '/', guestPath }, { dev, ino }, guestPath, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING);
-      fds.set(fd++, dir);
+      fds.set(fd++, ns.mount(guestPath, vfs, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING));
     }
-    markOverlaps(mounts);
 
     const mem = new GuestMemory();
     let scratch = new Uint8Array(4096);
     this.ctx = {
       mem,
       fds,
-      resolver: new Resolver(mounts),
+      ns,
       platform,
       args: new StringList(options.args ?? []),
       env: new StringList(env),

@@ -1,4 +1,4 @@
-// Property tests for the one resolver (src/path.ts) and the path syscalls on
+// Property tests for the one resolver (src/namespace/resolver.ts) and the path syscalls on
 // top of it: random path strings made of "..", ".", "/", "//", a few names
 // and symlinks (made beforehand with random targets: relative, absolute,
 // chained, "..", loops) go through the real imports. Every call must return

@@ -1,15 +1,16 @@
 import { restoreStackTraces, stackTracesOff } from '../abi/errno.js';
 import type { GuestMemory, StringList } from '../memory.js';
 import type { FdTable } from '../fd-table.js';
-import type { Resolver } from '../path.js';
+import type { Namespace } from '../namespace/namespace.js';
 import type { Platform } from '../platform.js';
 import type { WriteBehind } from '../write-behind.js';
 
-/** Everything a syscall function may touch: guest memory, descriptors, the resolver, the platform. */
+/** Everything a syscall function may touch: guest memory, descriptors, the namespace, the platform. */
 export interface HostContext {
   readonly mem: GuestMemory;
   readonly fds: FdTable;
-  readonly resolver: Resolver;
+  /** The one door to paths and backends (src/namespace/namespace.ts). */
+  readonly ns: Namespace;
   readonly platform: Platform;
   readonly args: StringList;
   readonly env: StringList;

@@ -66,10 +66,7 @@ function streamStat(filetype: FileType): VfsStat {
 export function statOf(ctx: HostContext, d: Descriptor): VfsStat {
   switch (d.kind) {
     case 'file': return d.file.stat();
-    case 'dir': {
-      const loc = ctx.resolver.enter(d);
-      return loc.mount.vfs.lstat(loc.path);
-    }
+    case 'dir': return ctx.ns.lstat(ctx.ns.enter(d));
     default: return streamStat(d.filetype);
   }
 }
@@ -104,10 +101,7 @@ export function fd_filestat_set_times(ctx: HostContext, fd: number, atim: bigint
   const d = ctx.fds.get(fd, Rights.FD_FILESTAT_SET_TIMES);
   const [a, m] = timesArg(atim, mtim, flags);
   if (d.kind === 'file') d.file.setTimes(a, m);
-  else if (d.kind === 'dir') {
-    const loc = ctx.resolver.enter(d);
-    loc.mount.vfs.setTimes(loc.path, a, m, true);
-  }
+  else if (d.kind === 'dir') ctx.ns.setTimes(ctx.ns.enter(d), a, m, true);
   else return Errno.NOTSUP;
   return Errno.SUCCESS;
 }

@@ -4,9 +4,10 @@ import {
   RIGHTS_FILE_BASE, rightsFromAbi,
 } from '../abi/constants.js';
 import { writeFilestat } from '../abi/encode.js';
-import { DirDescriptor, FileDescriptor, type Location } from '../fd-table.js';
+import { FileDescriptor } from '../fd-table.js';
 import { encodeUtf8 } from '../memory.js';
-import { ESCAPE_ERRNO, MAX_PATH_BYTES, type Resolved } from '../path.js';
+import { ESCAPE_ERRNO, MAX_PATH_BYTES, type Resolved } from '../namespace/resolver.js';
+import type { Location } from '../namespace/types.js';
 import type { HostContext } from './context.js';
 import { timesArg } from './fd-meta.js';
 import type { VfsStat } from '../vfs/types.js';
@@ -20,15 +21,7 @@ function resolveAt(
   wantStat = false,
 ): Resolved {
   const dir = ctx.fds.getDir(fd, rights);
-  return ctx.resolver.resolve(dir, ctx.mem.string(path, pathLen), follow, keepFinal, wantStat);
-}
-
-function isMountRoot(loc: Location): boolean {
-  return loc.path === loc.mount.root;
-}
-
-function isEmptyDir(loc: Location): boolean {
-  return loc.mount.vfs.readdir(loc.path).length === 0;
+  return ctx.ns.resolve(dir, ctx.mem.string(path, pathLen), follow, keepFinal, wantStat);
 }
 
 export function path_open(
@@ -52,7 +45,7 @@ export function path_open(
   // O_CREAT|O_EXCL never follows a final symlink: a dangling one is EEXIST, not a file created at its target (POSIX open).
   const exclusive = create && (oflags & OFlags.EXCL) !== 0;
   const follow = (dirflags & LookupFlags.SYMLINK_FOLLOW) !== 0 && !exclusive;
-  const r = ctx.resolver.resolve(dir, ctx.mem.string(path, pathLen), follow);
+  const r = ctx.ns.resolve(dir, ctx.mem.string(path, pathLen), follow);
   // As in wasmtime, FD_READ and FD_WRITE choose the open mode; other rights only gate calls.
   const writable = (base & Rights.FD_WRITE) !== 0;
   const readable = (base & Rights.FD_READ) !== 0 || !writable;
@@ -69,8 +62,7 @@ export function path_open(
     if (st === 'directory') {
       // open(dir, O_CREAT) is EISDIR on Linux; wasmtime opens O_CREAT for writing and gets the same.
       if (writable || truncate || create) return Errno.ISDIR;
-      const { dev, ino } = r.location.mount.vfs.lstat(r.location.path);
-      const d = new DirDescriptor(r.location, { dev, ino }, undefined, base & RIGHTS_DIR_BASE, inheriting & RIGHTS_DIR_INHERITING);
+      const d = ctx.ns.openDir(r, base & RIGHTS_DIR_BASE, inheriting & RIGHTS_DIR_INHERITING);
       ctx.mem.setU32(fdOut, ctx.fds.insert(d));
       return Errno.SUCCESS;
     }
@@ -79,9 +71,7 @@ export function path_open(
   }
 
   const loc = r.location;
-  // A new name invalidates cached listings (fd-dir.ts); reusing one that exists does not.
-  if (st === undefined) loc.mount.generation++;
-  const file = loc.mount.vfs.open(loc.path, {
+  const file = ctx.ns.open(r, {
     read: readable,
     write: writable || truncate,
     create,
@@ -103,8 +93,7 @@ export function path_create_directory(ctx: HostContext, fd: number, path: number
   // Anything already there is EEXIST, "file/" and "dangling-link/" included (Linux).
   const r = resolveAt(ctx, fd, Rights.PATH_CREATE_DIRECTORY, path, pathLen, false, true);
   if (r.kind !== undefined) return Errno.EXIST;
-  r.location.mount.generation++;
-  r.location.mount.vfs.mkdir(r.location.path);
+  ctx.ns.mkdir(r.location);
   return Errno.SUCCESS;
 }
 
@@ -114,11 +103,9 @@ export function path_remove_directory(ctx: HostContext, fd: number, path: number
   if (r.name === '' || r.trailingDot) return Errno.INVAL;
   if (r.kind === undefined) return Errno.NOENT;
   if (r.kind !== 'directory') return Errno.NOTDIR;
-  if (isMountRoot(r.location)) return Errno.BUSY;
-  if (!isEmptyDir(r.location)) return Errno.NOTEMPTY;
-  r.location.mount.generation++;
-  r.location.mount.vfs.rmdir(r.location.path);
-  ctx.fds.removed(r.location);
+  if (ctx.ns.isMountRoot(r.location)) return Errno.BUSY;
+  if (!ctx.ns.isEmptyDir(r.location)) return Errno.NOTEMPTY;
+  ctx.ns.rmdir(r.location);
   return Errno.SUCCESS;
 }
 
@@ -129,8 +116,7 @@ export function path_unlink_file(ctx: HostContext, fd: number, path: number, pat
   if (r.kind === 'directory') return Errno.ISDIR;
   // "file/" or "link/": the slash asks for a directory, and the link is not followed to find one.
   if (r.trailingSlash) return Errno.NOTDIR;
-  r.location.mount.generation++;
-  r.location.mount.vfs.unlink(r.location.path);
+  ctx.ns.unlink(r.location);
   return Errno.SUCCESS;
 }
 
@@ -149,25 +135,21 @@ export function path_rename(
   if (from.stat === undefined) return Errno.NOENT;
   // A "." or ".." last component (POSIX EBUSY on Linux), or a mount root, in use by its preopen.
   if (from.name === '' || to.name === '' || from.trailingDot || to.trailingDot) return Errno.BUSY;
-  if (isMountRoot(from.location) || isMountRoot(to.location)) return Errno.BUSY;
+  if (ctx.ns.isMountRoot(from.location) || ctx.ns.isMountRoot(to.location)) return Errno.BUSY;
   if (from.location.mount !== to.location.mount) return Errno.XDEV;
   const src = from.stat;
   const dst = to.stat;
   if (src.kind === 'directory') {
     if (isWithin(to.location, from.location) && to.location.path !== from.location.path) return Errno.INVAL;
     if (dst !== undefined && dst.kind !== 'directory') return Errno.NOTDIR;
-    if (dst !== undefined && to.location.path !== from.location.path && !isEmptyDir(to.location)) return Errno.NOTEMPTY;
+    if (dst !== undefined && to.location.path !== from.location.path && !ctx.ns.isEmptyDir(to.location)) return Errno.NOTEMPTY;
   } else {
     if (to.trailingSlash || from.trailingSlash) return Errno.NOTDIR;
     if (dst !== undefined && dst.kind === 'directory') return Errno.ISDIR;
   }
   // Renaming a name onto itself, or onto another link of the same file, does nothing (POSIX rename).
   if (dst !== undefined && dst.dev === src.dev && dst.ino === src.ino) return Errno.SUCCESS;
-  from.location.mount.generation++;
-  from.location.mount.vfs.rename(from.location.path, to.location.path);
-  // Open directories keep denoting what they were opened on (src/fd-table.ts DirDescriptor).
-  if (dst?.kind === 'directory') ctx.fds.removed(to.location);
-  if (src.kind === 'directory') ctx.fds.moved(from.location, to.location);
+  ctx.ns.rename(from.location, to.location, src.kind === 'directory', dst?.kind === 'directory');
   return Errno.SUCCESS;
 }
 
@@ -193,7 +175,7 @@ export function path_filestat_set_times(
   const r = resolveAt(ctx, fd, Rights.PATH_FILESTAT_SET_TIMES, path, pathLen, (flags & LookupFlags.SYMLINK_FOLLOW) !== 0);
   if (r.kind === undefined) return Errno.NOENT;
   // The resolver already followed the final symlink if asked; what is left is set in place.
-  r.location.mount.vfs.setTimes(r.location.path, a, m, false);
+  ctx.ns.setTimes(r.location, a, m, false);
   return Errno.SUCCESS;
 }
 
@@ -208,8 +190,7 @@ export function path_link(
   if (to.kind !== undefined || to.name === '') return Errno.EXIST;
   if (to.trailingSlash || from.trailingSlash) return Errno.NOENT;
   if (from.location.mount !== to.location.mount) return Errno.XDEV;
-  to.location.mount.generation++;
-  to.location.mount.vfs.link(from.location.path, to.location.path);
+  ctx.ns.link(from.location, to.location);
   return Errno.SUCCESS;
 }
 
@@ -229,8 +210,7 @@ export function path_symlink(
   // "file/" is ENOTDIR (wasmtime on Unix); any other existing name, "link/" included, EEXIST.
   if (to.kind !== undefined) return to.trailingSlash && to.kind === 'file' ? Errno.NOTDIR : Errno.EXIST;
   if (target.length === 0 || to.trailingSlash) return Errno.NOENT;
-  to.location.mount.generation++;
-  to.location.mount.vfs.symlink(target, to.location.path);
+  ctx.ns.symlink(target, to.location);
   return Errno.SUCCESS;
 }
 
@@ -243,7 +223,7 @@ export function path_readlink(
   ctx.mem.check(bufusedOut, 4);
   if (r.kind === undefined) return Errno.NOENT;
   if (r.kind !== 'symlink') return Errno.INVAL;
-  const target = encodeUtf8(r.location.mount.vfs.readlink(r.location.path));
+  const target = encodeUtf8(ctx.ns.readlink(r.location));
   const n = Math.min(target.byteLength, bufLen >>> 0);
   ctx.mem.write(buf, target.subarray(0, n));
   ctx.mem.setU32(bufusedOut, n);

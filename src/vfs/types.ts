@@ -8,7 +8,7 @@
  * components, or trailing slash, and no symlink in any component but the
  * last. One exception: before a directory descriptor is used, the resolver
  * lstats its whole path once to check it still names the same directory
- * (src/path.ts Resolver.enter); if something behind the host's back put a
+ * (src/namespace/resolver.ts Resolver.enter); if something behind the host's back put a
  * symlink on that path, that lstat walks through it, and its answer is only
  * compared, never used. Methods are synchronous because WASI preview1 calls are.
  *
@@ -91,7 +91,7 @@ export interface Vfs {
    * Optional: whether this backend and `other` serve one store (one host
    * filesystem, one memfs Volume) with roots that nest, so that either can
    * rename or replace the names leading to the other's root. Preopens on
-   * such backends get their roots checked before each use (src/path.ts).
+   * such backends get their roots checked before each use (src/namespace/resolver.ts).
    */
   overlaps?(other: Vfs): boolean;
   /** Sets times on the node at path; follows a final symlink only when `follow`. */

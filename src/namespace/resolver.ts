@@ -1,6 +1,7 @@
-import { Errno, WasiError } from './abi/errno.js';
-import type { DirDescriptor, Location, Mount, NodeId } from './fd-table.js';
-import type { VfsKind, VfsStat } from './vfs/types.js';
+import { Errno, WasiError } from '../abi/errno.js';
+import type { DirDescriptor } from '../fd-table.js';
+import type { VfsKind, VfsStat } from '../vfs/types.js';
+import type { Location, Mount, NodeId } from './types.js';
 
 /**
  * What a path that would leave the sandbox gets: an absolute path, `..` above

@@ -1,0 +1,64 @@
+/**
+ * The guest's namespace as data: mounts (a backend at a guest path), the
+ * locations a walk reaches in them, and directory listings. The code that
+ * acts on them is src/namespace/namespace.ts, the only caller of a backend's
+ * path methods.
+ */
+import type { FileType } from '../abi/constants.js';
+import type { Vfs } from '../vfs/types.js';
+
+/** A mounted backend: `vfs` rooted at backend path `root`, visible to the guest at `guestPath`. */
+export interface Mount {
+  readonly vfs: Vfs;
+  readonly root: string;
+  readonly guestPath: string;
+  /** Bumped by every change this host makes to the mount's names (create, remove, rename, link). */
+  generation: number;
+  /** Recent directory listings, reused while still valid (Namespace.listing). */
+  readonly listings: Map<string, CachedListing>;
+  /**
+   * The root directory's identity, set when another mount's backend can change the names that
+   * lead to this root (overlapping preopens, `Vfs.overlaps`): the resolver then checks the root
+   * is still that directory before each use (src/namespace/resolver.ts). Undefined when nothing the guest can
+   * reach leads to it.
+   */
+  rootId: NodeId | undefined;
+}
+
+/** What makes a directory itself, whatever its name: POSIX's (st_dev, st_ino). */
+export interface NodeId {
+  readonly dev: bigint;
+  readonly ino: bigint;
+}
+
+/** A listing with what it was taken against: the directory's identity and times, and the mount's generation. */
+export interface CachedListing {
+  readonly ino: bigint;
+  readonly mtimNs: bigint;
+  readonly ctimNs: bigint;
+  readonly generation: number;
+  readonly entries: ListingEntry[];
+}
+
+/** A mount of `vfs` at `guestPath`, rooted at backend path `root`. */
+export function makeMount(vfs: Vfs, root: string, guestPath: string): Mount {
+  return { vfs, root, guestPath, generation: 0, listings: new Map(), rootId: undefined };
+}
+
+/** A directory in the guest's namespace: which mount, where in the backend, and its guest path. */
+export interface Location {
+  readonly mount: Mount;
+  readonly path: string;
+  readonly guestPath: string;
+}
+
+/** One entry of a directory snapshot, with its name already encoded for dirents. */
+export interface ListingEntry {
+  /** The name as the guest sees it, encoded once. */
+  readonly name: Uint8Array;
+  readonly rawName: string;
+  readonly filetype: FileType;
+  /** Filled in from lstat, on first use, when the backend's listing did not carry it. */
+  ino: bigint | undefined;
+}
+
