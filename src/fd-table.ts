@@ -1,16 +1,8 @@
 import { Errno, WasiError } from './abi/errno.js';
 import { FdFlags, FileType, Rights } from './abi/constants.js';
 import type { ListingEntry, Location, Mount, NodeId } from './namespace/types.js';
+import type { HostStream } from './platform/types.js';
 import type { VfsFile } from './vfs/types.js';
-
-/** stdin/stdout/stderr or any other byte stream the embedder supplies. */
-export interface HostStream {
-  readonly filetype: FileType;
-  /** Reads into `into`; 0 means end of input. Absent on write-only streams. */
-  read?(into: Uint8Array): number;
-  /** Writes all of `data` (or throws); absent on read-only streams. */
-  write?(data: Uint8Array): number;
-}
 
 abstract class DescriptorBase {
   constructor(

@@ -1,6 +1,5 @@
 import { FileType } from './abi/constants.js';
-import type { HostStream } from './fd-table.js';
-import type { Platform } from './platform.js';
+import type { HostStream, Platform } from './platform/types.js';
 
 /** Something with a write method, such as a Node Writable. */
 export interface WritableLike {

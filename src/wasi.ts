@@ -1,10 +1,10 @@
 import { Errno, ERRNO_NAMES, restoreStackTraces, stackTracesOff } from './abi/errno.js';
 import { RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, RIGHTS_STDIN_BASE, RIGHTS_STDOUT_BASE } from './abi/constants.js';
 import { errnoOf } from './errors.js';
-import { FdTable, StreamDescriptor, type HostStream } from './fd-table.js';
+import { FdTable, StreamDescriptor } from './fd-table.js';
 import { Namespace } from './namespace/namespace.js';
 import { GuestMemory, StringList } from './memory.js';
-import type { Platform } from './platform.js';
+import type { HostStream, Platform } from './platform/types.js';
 import { Collector, inputStream, outputStream, type StdinOption, type StdoutOption } from './stdio.js';
 import { WASIExit, type HostContext } from './syscalls/context.js';
 import { release } from './syscalls/fd-meta.js';

@@ -1,33 +1,29 @@
 import { FileType } from './constants.js';
-import { FDSTAT_SIZE, FILESTAT_PREVIEW1, FdstatOff, type FilestatLayout } from './layout.js';
-import type { GuestMemory } from '../memory.js';
-import type { VfsKind, VfsStat } from '../vfs/types.js';
+import { FdstatOff, type FilestatLayout } from './layout.js';
 
-export function filetypeOf(kind: VfsKind): FileType {
-  switch (kind) {
-    case 'file': return FileType.REGULAR_FILE;
-    case 'directory': return FileType.DIRECTORY;
-    case 'symlink': return FileType.SYMBOLIC_LINK;
-    case 'char': return FileType.CHARACTER_DEVICE;
-    case 'block': return FileType.BLOCK_DEVICE;
-    // wasi-libc maps DT_FIFO and sockets onto socket_stream; preview1 has no FIFO type.
-    case 'socket': case 'fifo': return FileType.SOCKET_STREAM;
-    default: return FileType.UNKNOWN;
-  }
+/**
+ * The fields of a filestat other than its filetype, as the host holds them
+ * (times in ns). The caller has bounds-checked the bytes it hands over.
+ */
+export interface FilestatFields {
+  readonly dev: bigint;
+  readonly ino: bigint;
+  readonly nlink: bigint;
+  readonly size: bigint;
+  readonly atimNs: bigint;
+  readonly mtimNs: bigint;
+  readonly ctimNs: bigint;
 }
 
 /**
  * Writes a filestat in the given version's layout (64 bytes in preview1, 56 in
  * wasi_unstable), padding zeroed. Preview 0's u32 nlink saturates past 2^32-1.
  */
-export function writeFilestat(mem: GuestMemory, ptr: number, st: VfsStat, layout: FilestatLayout = FILESTAT_PREVIEW1): void {
-  mem.check(ptr, layout.size);
-  const v = mem.view;
-  const p = ptr >>> 0;
+export function encodeFilestat(v: DataView, p: number, st: FilestatFields, filetype: FileType, layout: FilestatLayout): void {
   v.setBigUint64(p, st.dev, true);
   v.setBigUint64(p + 8, st.ino, true);
   v.setBigUint64(p + 16, 0n, true);
-  v.setUint8(p + 16, filetypeOf(st.kind));
+  v.setUint8(p + 16, filetype);
   if (layout.nlinkIs64) v.setBigUint64(p + layout.nlink, st.nlink, true);
   else v.setUint32(p + layout.nlink, st.nlink > 0xffffffffn ? 0xffffffff : Number(st.nlink), true);
   v.setBigUint64(p + layout.fileSize, st.size, true);
@@ -36,13 +32,10 @@ export function writeFilestat(mem: GuestMemory, ptr: number, st: VfsStat, layout
   v.setBigUint64(p + layout.ctim, st.ctimNs, true);
 }
 
-/** Writes a 24-byte fdstat (padding zeroed). */
-export function writeFdstat(
-  mem: GuestMemory, ptr: number, filetype: FileType, flags: number, rightsBase: number, rightsInheriting: number,
+/** Writes a 24-byte fdstat (padding zeroed) at `p`, which the caller has bounds-checked. */
+export function encodeFdstat(
+  v: DataView, p: number, filetype: FileType, flags: number, rightsBase: number, rightsInheriting: number,
 ): void {
-  mem.check(ptr, FDSTAT_SIZE);
-  const v = mem.view;
-  const p = ptr >>> 0;
   v.setBigUint64(p, 0n, true);
   v.setUint8(p + FdstatOff.FILETYPE, filetype);
   v.setUint16(p + FdstatOff.FLAGS, flags, true);

@@ -1,10 +1,9 @@
 import { Errno, WasiError } from '../abi/errno.js';
 import { FileType } from '../abi/constants.js';
-import { filetypeOf } from '../abi/encode.js';
 import { DirDescriptor, type FdTable } from '../fd-table.js';
 import type { Vfs, VfsFile, VfsOpenFlags, VfsStat, VfsTime } from '../vfs/types.js';
 import { Resolver, type Resolved } from './resolver.js';
-import { makeMount, type ListingEntry, type Location, type Mount } from './types.js';
+import { filetypeOf, makeMount, type ListingEntry, type Location, type Mount } from './types.js';
 
 const utf8 = new TextEncoder();
 const DOT = utf8.encode('.');

@@ -4,8 +4,8 @@
  * acts on them is src/namespace/namespace.ts, the only caller of a backend's
  * path methods.
  */
-import type { FileType } from '../abi/constants.js';
-import type { Vfs } from '../vfs/types.js';
+import { FileType } from '../abi/constants.js';
+import type { Vfs, VfsKind } from '../vfs/types.js';
 
 /** A mounted backend: `vfs` rooted at backend path `root`, visible to the guest at `guestPath`. */
 export interface Mount {
@@ -62,3 +62,17 @@ export interface ListingEntry {
   ino: bigint | undefined;
 }
 
+
+/** The WASI filetype of what a backend calls `kind`. */
+export function filetypeOf(kind: VfsKind): FileType {
+  switch (kind) {
+    case 'file': return FileType.REGULAR_FILE;
+    case 'directory': return FileType.DIRECTORY;
+    case 'symlink': return FileType.SYMBOLIC_LINK;
+    case 'char': return FileType.CHARACTER_DEVICE;
+    case 'block': return FileType.BLOCK_DEVICE;
+    // wasi-libc maps DT_FIFO and sockets onto socket_stream; preview1 has no FIFO type.
+    case 'socket': case 'fifo': return FileType.SOCKET_STREAM;
+    default: return FileType.UNKNOWN;
+  }
+}

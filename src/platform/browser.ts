@@ -1,4 +1,4 @@
-import type { Platform } from '../platform.js';
+import type { Platform } from './types.js';
 
 const originUs = BigInt(Math.round(performance.timeOrigin * 1000));
 const startMs = performance.now();

@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import { isatty } from 'node:tty';
 import { FileType } from '../abi/constants.js';
-import type { HostStream } from '../fd-table.js';
-import type { Platform } from '../platform.js';
+import type { HostStream, Platform } from './types.js';
 import { NodeFS } from '../vfs/node.js';
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));

@@ -2,7 +2,7 @@ import { restoreStackTraces, stackTracesOff } from '../abi/errno.js';
 import type { GuestMemory, StringList } from '../memory.js';
 import type { FdTable } from '../fd-table.js';
 import type { Namespace } from '../namespace/namespace.js';
-import type { Platform } from '../platform.js';
+import type { Platform } from '../platform/types.js';
 import type { WriteBehind } from '../write-behind.js';
 
 /** Everything a syscall function may touch: guest memory, descriptors, the namespace, the platform. */

@@ -1,6 +1,6 @@
 import { Errno, WasiError } from '../abi/errno.js';
 import { Advice, FDFLAGS_ALL, FileType, FstFlags, FSTFLAGS_ALL, Rights, rightsFromAbi } from '../abi/constants.js';
-import { writeFdstat, writeFilestat } from '../abi/encode.js';
+import { writeFdstat, writeFilestat } from './encode.js';
 import type { Descriptor } from '../fd-table.js';
 import type { VfsStat, VfsTime } from '../vfs/types.js';
 import type { HostContext } from './context.js';

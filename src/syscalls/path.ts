@@ -3,7 +3,7 @@ import {
   FDFLAGS_ALL, LookupFlags, OFlags, OFLAGS_ALL, Rights, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING,
   RIGHTS_FILE_BASE, rightsFromAbi,
 } from '../abi/constants.js';
-import { writeFilestat } from '../abi/encode.js';
+import { writeFilestat } from './encode.js';
 import { FileDescriptor } from '../fd-table.js';
 import { encodeUtf8 } from '../memory.js';
 import { ESCAPE_ERRNO, MAX_PATH_BYTES, type Resolved } from '../namespace/resolver.js';

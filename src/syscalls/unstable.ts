@@ -1,6 +1,6 @@
 import { Errno } from '../abi/errno.js';
 import { Rights, Whence } from '../abi/constants.js';
-import { writeFilestat } from '../abi/encode.js';
+import { writeFilestat } from './encode.js';
 import { FILESTAT_UNSTABLE } from '../abi/layout.js';
 import type { HostContext } from './context.js';
 import { fd_seek } from './fd-io.js';

@@ -1,5 +1,5 @@
-import type { Vfs } from './vfs/types.js';
-import type { HostStream } from './fd-table.js';
+import type { FileType } from '../abi/constants.js';
+import type { Vfs } from '../vfs/types.js';
 
 /**
  * What differs between Node and browsers. The core never imports `node:*`;
@@ -26,4 +26,13 @@ export interface Platform {
   exit(code: number): never;
   /** A backend over a host directory (Node only; browsers throw a TypeError). */
   hostDirectory(path: string): Vfs;
+}
+
+/** stdin/stdout/stderr or any other byte stream the embedder supplies. */
+export interface HostStream {
+  readonly filetype: FileType;
+  /** Reads into `into`; 0 means end of input. Absent on write-only streams. */
+  read?(into: Uint8Array): number;
+  /** Writes all of `data` (or throws); absent on read-only streams. */
+  write?(data: Uint8Array): number;
 }
