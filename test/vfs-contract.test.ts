@@ -249,6 +249,35 @@ describe.each(backends)('Vfs contract: $name', ({ make }) => {
     expect(['EISDIR', 'EPERM']).toContain(codeOf(() => vfs.unlink('/d')));
   });
 
+  it('each method throws the codes src/vfs/types.ts documents for it', () => {
+    writeFile('/f', 'x');
+    vfs.mkdir('/d');
+    vfs.mkdir('/empty');
+    writeFile('/d/inner', 'y');
+    vfs.symlink('f', '/l');
+    vfs.symlink('missing', '/dangling');
+    expect(codeOf(() => vfs.open('/l', { ...RO, noFollow: true }))).toBe('ELOOP');
+    expect(codeOf(() => vfs.open('/f/x', RO))).toBe('ENOTDIR');
+    expect(codeOf(() => vfs.mkdir('/dangling'))).toBe('EEXIST');
+    expect(codeOf(() => vfs.rmdir('/d/inner'))).toBe('ENOTDIR');
+    expect(codeOf(() => vfs.symlink('x', '/f'))).toBe('EEXIST');
+    expect(codeOf(() => vfs.symlink('x', '/missing/l'))).toBe('ENOENT');
+    expect(codeOf(() => vfs.readlink('/f'))).toBe('EINVAL');
+    expect(codeOf(() => vfs.readlink('/missing'))).toBe('ENOENT');
+    expect(codeOf(() => vfs.link('/f', '/d/inner'))).toBe('EEXIST');
+    expect(codeOf(() => vfs.link('/missing', '/new'))).toBe('ENOENT');
+    expect(codeOf(() => vfs.link('/f', '/missing/new'))).toBe('ENOENT');
+    expect(['ENOTEMPTY', 'EEXIST']).toContain(codeOf(() => vfs.rename('/empty', '/d')));
+    expect(codeOf(() => vfs.rename('/f', '/d'))).toBe('EISDIR');
+    expect(codeOf(() => vfs.rename('/empty', '/f'))).toBe('ENOTDIR');
+    expect(codeOf(() => vfs.rename('/f', '/missing/f'))).toBe('ENOENT');
+    expect(codeOf(() => vfs.setTimes('/missing', 'now', 'now', false))).toBe('ENOENT');
+    expect(codeOf(() => vfs.readdir('/missing/x'))).toBe('ENOENT');
+    // Nothing was changed by the failures.
+    expect(readAll('/f')).toBe('x');
+    expect(vfs.readdir('/d').map((e) => e.name)).toEqual(['inner']);
+  });
+
   it('reading a directory opened read-only is EISDIR', () => {
     vfs.mkdir('/d');
     const f = openFile('/d', RO);

@@ -14,6 +14,13 @@
  *
  * Failures are thrown as errors carrying a POSIX `code` string ("ENOENT",
  * "EEXIST", ...), as Node's fs and memfs do; `src/errors.ts` maps them.
+ * Each method below lists the codes it may throw and what each means; the
+ * host has already ruled out most of them (it resolves and judges paths
+ * first), so they reach the guest only when the store changed underneath or
+ * refuses (EACCES, EROFS, ENOSPC, EIO, ENAMETOOLONG past the host's own
+ * limits: any method may throw these). An error with no `code` is a bug in
+ * the backend: the guest traps with it as the cause (src/wasi.ts
+ * `onHostError`). test/vfs-contract.test.ts asserts these for both backends.
  */
 
 /** What a backend knows about a node. Times are nanoseconds since the epoch. */
@@ -71,21 +78,44 @@ export interface Vfs {
    * down before any other call is served (src/write-behind.ts).
    */
   readonly writeBehind?: boolean;
+  /** ENOENT: nothing at `path` (or a parent is missing); ENOTDIR: a parent is not a directory. */
   lstat(path: string): VfsStat;
   /**
    * Optional, for speed: what lstat would say the node is, or undefined if
    * nothing is there (no error). The resolver asks this of every component.
    */
   kind?(path: string): VfsKind | undefined;
+  /**
+   * ENOENT: missing and not `create`, or a parent missing; EEXIST: `create`
+   * and `exclusive` and something is there; EISDIR: a directory opened for
+   * writing; ELOOP: a final symlink with `noFollow`; ENOTDIR: a parent is
+   * not a directory.
+   */
   open(path: string, flags: VfsOpenFlags): VfsFile;
-  /** Entries without "." and "..", in a stable order. */
+  /** Entries without "." and "..", in a stable order. ENOENT: missing; ENOTDIR: not a directory. */
   readdir(path: string): VfsDirEntry[];
+  /** EEXIST: something is there (a dangling symlink too); ENOENT: the parent is missing. */
   mkdir(path: string): void;
+  /** ENOENT: missing; ENOTDIR: not a directory; ENOTEMPTY: has entries. */
   rmdir(path: string): void;
+  /** ENOENT: missing; EISDIR or EPERM: a directory (Linux says one, macOS the other). */
   unlink(path: string): void;
+  /**
+   * Moves `from` (a symlink itself, never its target) to `to`, replacing
+   * what `to` holds the POSIX way. ENOENT: `from` missing or `to`'s parent
+   * missing; ENOTEMPTY (or EEXIST): `to` is a non-empty directory; EISDIR: a
+   * non-directory onto a directory; ENOTDIR: a directory onto a
+   * non-directory; EINVAL: a directory into itself.
+   */
   rename(from: string, to: string): void;
+  /** Stores `target` as given. EEXIST: something is at `path`; ENOENT: the parent is missing. */
   symlink(target: string, path: string): void;
+  /** ENOENT: missing; EINVAL: not a symlink. */
   readlink(path: string): string;
+  /**
+   * EEXIST: something is at `path`; ENOENT: `existing` or `path`'s parent is missing. The host
+   * never asks to link a directory (it answers EPERM itself; memfs would do it).
+   */
   link(existing: string, path: string): void;
   /**
    * Optional: whether this backend and `other` serve one store (one host
@@ -94,6 +124,6 @@ export interface Vfs {
    * such backends get their roots checked before each use (src/namespace/resolver.ts).
    */
   overlaps?(other: Vfs): boolean;
-  /** Sets times on the node at path; follows a final symlink only when `follow`. */
+  /** Sets times on the node at path; follows a final symlink only when `follow`. ENOENT: missing. */
   setTimes(path: string, atim: VfsTime, mtim: VfsTime, follow: boolean): void;
 }
