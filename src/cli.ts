@@ -23,6 +23,10 @@ Options (as in \`wasmtime run\`):
                          decoded), errno, results (fd, bytes...) and host time.
   --trace-summary        At exit, print calls, host time and errnos per syscall
                          to stderr (like strace -c).
+  --write-behind         Batch small writes to host files in memory (faster;
+                         held bytes are lost if this process is killed before
+                         the guest's next other WASI call). Default: every
+                         write is in the file when it returns.
   --                     End of options (the next word is <WASM>).
   -h, --help             Show this help.
 
@@ -37,13 +41,14 @@ export interface CliArgs {
   preopens: [string, string | 'memory'][];
   trace: boolean;
   traceSummary: boolean;
+  writeBehind: boolean;
 }
 
 class UsageError extends Error {}
 
 /** Parses `run` arguments; throws UsageError with a message naming the bad flag. */
 export function parseRunArgs(argv: readonly string[], hostEnv: Record<string, string | undefined>): CliArgs {
-  const out: CliArgs = { wasm: '', args: [], env: {}, preopens: [], trace: false, traceSummary: false };
+  const out: CliArgs = { wasm: '', args: [], env: {}, preopens: [], trace: false, traceSummary: false, writeBehind: false };
   let i = 0;
   const value = (flag: string): string => {
     const v = argv[++i];
@@ -77,6 +82,8 @@ export function parseRunArgs(argv: readonly string[], hostEnv: Record<string, st
       out.trace = true;
     } else if (flag === '--trace-summary') {
       out.traceSummary = true;
+    } else if (flag === '--write-behind') {
+      out.writeBehind = true;
     } else if (a.startsWith('-') && a !== '-') {
       throw new UsageError(`unknown option ${flag}`);
     } else {
@@ -117,6 +124,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     env: cli.env,
     preopens,
     returnOnExit: true,
+    writeBehind: cli.writeBehind,
   };
   const summary = cli.traceSummary ? new TraceSummary() : undefined;
   if (cli.trace || summary !== undefined) {

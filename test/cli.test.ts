@@ -65,7 +65,7 @@ describe('wasi-host run', () => {
   it('explains itself and rejects unknown flags', () => {
     const help = cli(['--help']);
     expect(help.status).toBe(0);
-    for (const flag of ['--dir', '--mapdir', '--env', '--memdir', '--trace', '--trace-summary']) expect(help.stdout).toContain(flag);
+    for (const flag of ['--dir', '--mapdir', '--env', '--memdir', '--trace', '--trace-summary', '--write-behind']) expect(help.stdout).toContain(flag);
     const bad = cli(['run', '--bogus', 'x.wasm']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('unknown option --bogus');
@@ -106,7 +106,9 @@ describe('parseRunArgs', () => {
       preopens: [['.', '.'], ['/b', '/a'], ['/g', '/h']],
       trace: false,
       traceSummary: false,
+      writeBehind: false,
     });
+    expect(parseRunArgs(['--write-behind', 'p.wasm'], {}).writeBehind).toBe(true);
     expect(parseRunArgs(['--', '--odd.wasm'], {}).wasm).toBe('--odd.wasm');
   });
 });
