@@ -147,6 +147,7 @@ export class WASIHost {
   private readonly options: WASIOptions;
   private readonly stdio: HostStream[];
   private started = false;
+  private disposed = false;
   /** Whether start() batches small writes (the writeBehind option). */
   private readonly batching: boolean;
 
@@ -232,7 +233,7 @@ export class WASIHost {
     }
   }
 
-  /** Prepares a reactor: calls `_initialize` if exported. Descriptors stay open for later calls. */
+  /** Prepares a reactor: calls `_initialize` if exported. Descriptors stay open for later calls, until dispose(). */
   initialize(instance: WebAssembly.Instance): void {
     const exports = this.begin(instance);
     if (exports._start !== undefined) throw new TypeError('instance.exports._start must not be exported by a reactor');
@@ -240,6 +241,23 @@ export class WASIHost {
     if (init !== undefined && typeof init !== 'function') throw new TypeError('instance.exports._initialize is not a function');
     if (typeof init === 'function') (init as () => void)();
   }
+
+  /**
+   * Closes every descriptor the guest holds: files, directories, preopens.
+   * The host's own stdio is never closed. A reactor needs it: its files stay
+   * open between calls and nothing else closes them (start() closes a
+   * command's itself). Calling it again does nothing; imports called
+   * afterwards answer EBADF for the closed descriptors.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.ctx.writeBehind.flush();
+    for (const [fd] of [...this.ctx.fds.entries()]) release(this.ctx.fds.remove(fd));
+  }
+
+  /** `using wasi = new WASI(...)` disposes it at the end of the block (defined where Symbol.dispose exists). */
+  declare [Symbol.dispose]: () => void;
 
   /** Bytes a 'collect' stdout received. */
   getStdout(): Uint8Array {
@@ -261,6 +279,7 @@ export class WASIHost {
       throw new TypeError('instance must be a WebAssembly.Instance');
     }
     if (this.started) throw new Error('this WASI instance has already been started');
+    if (this.disposed) throw new Error('this WASI instance has been disposed');
     const exports = instance.exports;
     const memory = this.options.memory ?? exports.memory;
     if (!(memory instanceof WebAssembly.Memory)) {
@@ -351,6 +370,17 @@ export class WASIHost {
       return errno;
     };
   }
+}
+
+// Engines without Symbol.dispose have no `using` either; dispose() serves them.
+if (typeof Symbol.dispose === 'symbol') {
+  Object.defineProperty(WASIHost.prototype, Symbol.dispose, {
+    value(this: WASIHost): void {
+      this.dispose();
+    },
+    writable: true,
+    configurable: true,
+  });
 }
 
 /** The errno for whatever a syscall threw; only proc_exit's unwinding passes through. */
