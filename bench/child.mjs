@@ -19,7 +19,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const spec = JSON.parse(process.argv[2]);
-const { runtime, wasm, args, mounts, iterations = 1 } = spec;
+const { runtime, wasm, args, mounts, iterations = 1, hostOptions = {} } = spec;
 
 function readKiB(field) {
   try {
@@ -113,7 +113,7 @@ async function setupWasiHost(module, memory) {
     preopens = Object.fromEntries(mounts.map((m) => [m.guest, m.host]));
   }
   return () => {
-    const wasi = new WASI({ version: 'preview1', args, env: {}, preopens, returnOnExit: true });
+    const wasi = new WASI({ version: 'preview1', args, env: {}, preopens, returnOnExit: true, ...hostOptions });
     const instance = new WebAssembly.Instance(module, wasi.getImportObject());
     return wasi.start(instance);
   };

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { WASI } from './index.js';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { WASI, WASIExit } from './index.js';
 import { MemFS } from './vfs/memfs.js';
 import { wasiImportVersion, type WASIOptions } from './wasi.js';
 import { formatTraceEntry, TraceSummary } from './trace.js';
@@ -23,6 +23,10 @@ Options (as in \`wasmtime run\`):
                          decoded), errno, results (fd, bytes...) and host time.
   --trace-summary        At exit, print calls, host time and errnos per syscall
                          to stderr (like strace -c).
+  --write-behind         Batch small writes to host files in memory (faster;
+                         held bytes are lost if this process is killed before
+                         the guest's next other WASI call). Default: every
+                         write is in the file when it returns.
   --                     End of options (the next word is <WASM>).
   -h, --help             Show this help.
 
@@ -37,13 +41,14 @@ export interface CliArgs {
   preopens: [string, string | 'memory'][];
   trace: boolean;
   traceSummary: boolean;
+  writeBehind: boolean;
 }
 
 class UsageError extends Error {}
 
 /** Parses `run` arguments; throws UsageError with a message naming the bad flag. */
 export function parseRunArgs(argv: readonly string[], hostEnv: Record<string, string | undefined>): CliArgs {
-  const out: CliArgs = { wasm: '', args: [], env: {}, preopens: [], trace: false, traceSummary: false };
+  const out: CliArgs = { wasm: '', args: [], env: {}, preopens: [], trace: false, traceSummary: false, writeBehind: false };
   let i = 0;
   const value = (flag: string): string => {
     const v = argv[++i];
@@ -77,6 +82,8 @@ export function parseRunArgs(argv: readonly string[], hostEnv: Record<string, st
       out.trace = true;
     } else if (flag === '--trace-summary') {
       out.traceSummary = true;
+    } else if (flag === '--write-behind') {
+      out.writeBehind = true;
     } else if (a.startsWith('-') && a !== '-') {
       throw new UsageError(`unknown option ${flag}`);
     } else {
@@ -117,6 +124,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     env: cli.env,
     preopens,
     returnOnExit: true,
+    writeBehind: cli.writeBehind,
   };
   const summary = cli.traceSummary ? new TraceSummary() : undefined;
   if (cli.trace || summary !== undefined) {
@@ -127,6 +135,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   let bytes: Uint8Array;
   try {
+    const problem = headerProblem(cli.wasm);
+    if (problem !== undefined) {
+      process.stderr.write(`wasi-host: ${cli.wasm} is not a valid WebAssembly module: ${problem}\n`);
+      return 2;
+    }
     bytes = readFileSync(cli.wasm);
   } catch (err) {
     process.stderr.write(`wasi-host: cannot read ${cli.wasm}: ${(err as Error).message}\n`);
@@ -142,16 +155,19 @@ export async function main(argv: readonly string[]): Promise<number> {
   // Old modules import wasi_unstable (preview 0); wasmtime runs both, and so do we.
   options.version = wasiImportVersion(module) ?? 'preview1';
   const wasi = new WASI(options);
-  let instance: WebAssembly.Instance;
   try {
-    instance = await WebAssembly.instantiate(module, wasi.getImportObject() as unknown as WebAssembly.Imports);
-  } catch (err) {
-    process.stderr.write(`wasi-host: cannot instantiate ${cli.wasm}: ${(err as Error).message}\n`);
-    return 2;
-  }
-  try {
+    let instance: WebAssembly.Instance;
+    try {
+      instance = await WebAssembly.instantiate(module, wasi.getImportObject() as unknown as WebAssembly.Imports);
+    } catch (err) {
+      // A start section runs inside instantiate: its trap or proc_exit ends the program as in _start.
+      if (err instanceof WASIExit || err instanceof WebAssembly.RuntimeError) throw err;
+      process.stderr.write(`wasi-host: cannot instantiate ${cli.wasm}: ${(err as Error).message}\n`);
+      return 2;
+    }
     return wasi.start(instance);
   } catch (err) {
+    if (err instanceof WASIExit) return err.code;
     if (!(err instanceof WebAssembly.RuntimeError)) throw err;
     process.stderr.write(describeTrap(err));
     // wasmtime exits with 128 + SIGABRT on a trap (on Unix), so scripts see the same status.
@@ -159,6 +175,32 @@ export async function main(argv: readonly string[]): Promise<number> {
   } finally {
     if (summary !== undefined) process.stderr.write(summary.format());
   }
+}
+
+/** The first 8 bytes of every core module: "\\0asm" and version 1 (little-endian u32). */
+const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+
+/**
+ * What is wrong with the file's first 8 bytes, or undefined if they are a
+ * core module's: checked before the file is read whole, so a large file that
+ * is not WebAssembly fails at once, in bounded memory.
+ */
+function headerProblem(file: string): string | undefined {
+  const head = new Uint8Array(HEADER.length);
+  const fd = openSync(file, 'r');
+  let n = 0;
+  try {
+    for (let got = -1; n < head.length && got !== 0; n += got) got = readSync(fd, head, n, head.length - n, null);
+  } finally {
+    closeSync(fd);
+  }
+  const hex = Array.from(head.subarray(0, n), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  const differs = (from: number, to: number): boolean => HEADER.slice(from, Math.min(to, n)).some((b, i) => head[from + i] !== b);
+  if (n === 0) return 'the file is empty';
+  if (differs(0, 4)) return `it does not start with 00 61 73 6d ("\\0asm"), found ${hex}`;
+  if (n < HEADER.length) return `it ends after ${n} bytes, inside the 8-byte header`;
+  if (differs(4, 8)) return `version ${hex.slice(12)} is not 01 00 00 00 (a component or another binary format, not a core module)`;
+  return undefined;
 }
 
 /** A trap as a person wants to read it: what trapped, then the guest's own frames, innermost first. */

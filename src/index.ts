@@ -21,7 +21,7 @@ export { WASIExit } from './syscalls/context.js';
 export { SYSCALLS } from './syscalls/table.js';
 export { SYSCALLS_UNSTABLE } from './syscalls/unstable.js';
 export { wasiImportVersion } from './wasi.js';
-export type { WASIOptions, WASIImport, WASIVersion } from './wasi.js';
+export type { WASIOptions, WASIImport, WASIVersion, WriteBehindOptions } from './wasi.js';
 export type { TraceEntry } from './trace.js';
 export type { RunResult } from './run.js';
 export type { Vfs, VfsFile, VfsStat, VfsKind, VfsDirEntry, VfsOpenFlags, VfsTime } from './vfs/types.js';

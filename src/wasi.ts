@@ -11,7 +11,7 @@ import { release } from './syscalls/fd-meta.js';
 import { SYSCALLS, type SyscallDef } from './syscalls/table.js';
 import { tracePaths, traceResults, type TraceEntry } from './trace.js';
 import { SYSCALLS_UNSTABLE } from './syscalls/unstable.js';
-import { WriteBehind } from './write-behind.js';
+import { WRITE_BEHIND_DEFAULT_BYTES, WRITE_BEHIND_MAX_BYTES, WriteBehind } from './write-behind.js';
 import type { Vfs } from './vfs/types.js';
 
 export interface WASIOptions {
@@ -43,6 +43,19 @@ export interface WASIOptions {
   maxOpenFiles?: number;
   /** Called after every import with its arguments and errno. */
   trace?: (entry: TraceEntry) => void;
+  /**
+   * Batch small consecutive writes to one host file while `start()` runs:
+   * `true`, or `{ bufferSize }` (bytes held at most, default 65536). Held
+   * bytes are lost if the process or Worker dies before the guest's next
+   * other call (README, "Write-behind"). Default false: every fd_write is in
+   * the host file when it returns.
+   */
+  writeBehind?: boolean | WriteBehindOptions;
+}
+
+export interface WriteBehindOptions {
+  /** Bytes held at most, 1 to 16 MiB (default 64 KiB); writes this big or bigger go straight down. */
+  readonly bufferSize?: number;
 }
 
 export type WASIVersion = 'preview1' | 'unstable';
@@ -95,6 +108,22 @@ function checkOptions(options: WASIOptions): void {
   if (options.trace !== undefined && typeof options.trace !== 'function') throw new TypeError('trace must be a function');
 }
 
+/** The write-behind buffer size the option asks for, 0 for none; throws on a bad value. */
+function writeBehindBytes(wb: WASIOptions['writeBehind']): number {
+  if (wb === undefined || wb === false) return 0;
+  if (wb === true) return WRITE_BEHIND_DEFAULT_BYTES;
+  if (typeof wb !== 'object' || wb === null || Array.isArray(wb)) throw new TypeError('writeBehind must be true, false or { bufferSize: bytes }');
+  for (const key of Object.keys(wb)) {
+    if (key !== 'bufferSize') throw new TypeError(`writeBehind.${key} is not an option (only bufferSize)`);
+  }
+  const size = wb.bufferSize;
+  if (size === undefined) return WRITE_BEHIND_DEFAULT_BYTES;
+  if (!Number.isInteger(size) || size < 1 || size > WRITE_BEHIND_MAX_BYTES) {
+    throw new RangeError(`writeBehind.bufferSize must be an integer from 1 to ${WRITE_BEHIND_MAX_BYTES} (bytes), got ${String(size)}`);
+  }
+  return size;
+}
+
 function isVfs(v: unknown): v is Vfs {
   return typeof v === 'object' && v !== null && typeof (v as Vfs).lstat === 'function' && typeof (v as Vfs).open === 'function';
 }
@@ -118,9 +147,14 @@ export class WASIHost {
   private readonly options: WASIOptions;
   private readonly stdio: HostStream[];
   private started = false;
+  private disposed = false;
+  /** Whether start() batches small writes (the writeBehind option). */
+  private readonly batching: boolean;
 
   constructor(options: WASIOptions, private readonly platform: Platform) {
     checkOptions(options);
+    const held = writeBehindBytes(options.writeBehind);
+    this.batching = held > 0;
     this.options = options;
     const env = Object.entries(options.env ?? {})
       .filter((e): e is [string, string] => typeof e[1] === 'string')
@@ -153,7 +187,7 @@ export class WASIHost {
       platform,
       args: new StringList(options.args ?? []),
       env: new StringList(env),
-      writeBehind: new WriteBehind(),
+      writeBehind: new WriteBehind(held || WRITE_BEHIND_DEFAULT_BYTES),
       scratch(size: number): Uint8Array {
         if (scratch.byteLength < size) scratch = new Uint8Array(Math.max(size, scratch.byteLength * 2));
         return scratch;
@@ -178,9 +212,9 @@ export class WASIHost {
     if (typeof entry !== 'function') throw new TypeError('instance.exports._start is not a function: not a WASI command');
     if (exports._initialize !== undefined) throw new TypeError('instance.exports._initialize must not be exported by a command that has _start');
     const wb = this.ctx.writeBehind;
-    // Batching small writes is safe only while the guest runs to completion
-    // here: a reactor returns to its embedder between calls, unflushed.
-    wb.enabled = true;
+    // Only when asked for, and only while the guest runs to completion here:
+    // a reactor returns to its embedder between calls, unflushed.
+    wb.enabled = this.batching;
     try {
       (entry as () => void)();
       return 0;
@@ -196,7 +230,7 @@ export class WASIHost {
     }
   }
 
-  /** Prepares a reactor: calls `_initialize` if exported. Descriptors stay open for later calls. */
+  /** Prepares a reactor: calls `_initialize` if exported. Descriptors stay open for later calls, until dispose(). */
   initialize(instance: WebAssembly.Instance): void {
     const exports = this.begin(instance);
     if (exports._start !== undefined) throw new TypeError('instance.exports._start must not be exported by a reactor');
@@ -204,6 +238,23 @@ export class WASIHost {
     if (init !== undefined && typeof init !== 'function') throw new TypeError('instance.exports._initialize is not a function');
     if (typeof init === 'function') (init as () => void)();
   }
+
+  /**
+   * Closes every descriptor the guest holds: files, directories, preopens.
+   * The host's own stdio is never closed. A reactor needs it: its files stay
+   * open between calls and nothing else closes them (start() closes a
+   * command's itself). Calling it again does nothing; imports called
+   * afterwards answer EBADF for the closed descriptors.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.ctx.writeBehind.flush();
+    for (const [fd] of [...this.ctx.fds.entries()]) release(this.ctx.fds.remove(fd));
+  }
+
+  /** `using wasi = new WASI(...)` disposes it at the end of the block (defined where Symbol.dispose exists). */
+  declare [Symbol.dispose]: () => void;
 
   /** Bytes a 'collect' stdout received. */
   getStdout(): Uint8Array {
@@ -225,6 +276,7 @@ export class WASIHost {
       throw new TypeError('instance must be a WebAssembly.Instance');
     }
     if (this.started) throw new Error('this WASI instance has already been started');
+    if (this.disposed) throw new Error('this WASI instance has been disposed');
     const exports = instance.exports;
     const memory = this.options.memory ?? exports.memory;
     if (!(memory instanceof WebAssembly.Memory)) {
@@ -315,6 +367,17 @@ export class WASIHost {
       return errno;
     };
   }
+}
+
+// Engines without Symbol.dispose have no `using` either; dispose() serves them.
+if (typeof Symbol.dispose === 'symbol') {
+  Object.defineProperty(WASIHost.prototype, Symbol.dispose, {
+    value(this: WASIHost): void {
+      this.dispose();
+    },
+    writable: true,
+    configurable: true,
+  });
 }
 
 /** The errno for whatever a syscall threw; only proc_exit's unwinding passes through. */

@@ -2,14 +2,20 @@ import { Errno } from './abi/errno.js';
 import { errnoOf } from './errors.js';
 import type { FileDescriptor } from './fd-table.js';
 
-/** Writes at least this big go straight to the backend; smaller ones may be batched. */
-const CAPACITY = 64 * 1024;
+/** Bytes held at most when the embedder does not say (`writeBehind: true`). */
+export const WRITE_BEHIND_DEFAULT_BYTES = 64 * 1024;
+/** The most an embedder may ask to be held: beyond this a batch saves nothing more. */
+export const WRITE_BEHIND_MAX_BYTES = 16 * 1024 * 1024;
 
 /**
  * Write-behind for small consecutive writes to one file, the way a kernel's
- * page cache turns many write(2)s into few disk writes. Only backends that opt
- * in (Vfs.writeBehind: a host directory, where each write is a system call)
- * and only while a command runs under start().
+ * page cache turns many write(2)s into few disk writes. Off unless the
+ * embedder asks for it (the `writeBehind` option; README, "Write-behind"):
+ * held bytes live in this process's memory, so unlike a page cache they die
+ * with it (kill -9, worker.terminate()) and no other reader sees them until
+ * they are handed down. Only backends that allow it (Vfs.writeBehind: a host
+ * directory, where each write is a system call) and only while a command runs
+ * under start().
  *
  * The rule that keeps it unobservable to the guest: the held bytes belong to
  * one descriptor and are handed down before anything else happens — any
@@ -22,6 +28,8 @@ const CAPACITY = 64 * 1024;
  */
 export class WriteBehind {
   enabled = false;
+  /** Writes of at least this many bytes go straight to the backend; smaller ones may be batched up to it. */
+  constructor(readonly capacity: number = WRITE_BEHIND_DEFAULT_BYTES) {}
   /** The descriptor whose bytes are held, or null. */
   owner: FileDescriptor | null = null;
   private buf: Uint8Array | undefined;
@@ -31,13 +39,13 @@ export class WriteBehind {
 
   /** Whether a write of `total` bytes to `d` is batched (rather than sent down now). */
   accepts(d: FileDescriptor, total: number): boolean {
-    return this.enabled && total < CAPACITY && d.writeBehind;
+    return this.enabled && total < this.capacity && d.writeBehind;
   }
 
   /** Room for `total` more bytes continuing `d`'s held run; flushes first when there is none. */
   reserve(d: FileDescriptor, total: number): Uint8Array {
-    if (this.owner !== d || this.len + total > CAPACITY || this.at + this.len !== d.position) this.flush();
-    if (this.buf === undefined) this.buf = new Uint8Array(CAPACITY);
+    if (this.owner !== d || this.len + total > this.capacity || this.at + this.len !== d.position) this.flush();
+    if (this.buf === undefined) this.buf = new Uint8Array(this.capacity);
     if (this.owner === null) {
       this.owner = d;
       this.at = d.position;

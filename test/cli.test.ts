@@ -1,10 +1,11 @@
 // The CLI as a user runs it: `wasi-host run ...` in a child process, on the built dist/.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRunArgs } from '../src/cli.js';
+import { wat } from './wat.js';
 
 const BIN = new URL('../bin/wasi-host.mjs', import.meta.url).pathname;
 const FIX = new URL('../wasi-fixtures/', import.meta.url).pathname;
@@ -36,6 +37,55 @@ describe('wasi-host run', () => {
     expect(r.stderr).toMatch(/not a valid WebAssembly module/);
   });
 
+  it('a start section that traps exits 134 and one that calls proc_exit(3) exits 3, as in _start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wasi-host-cli-'));
+    try {
+      const module = (startBody: string): string => `(module
+        (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+        (memory (export "memory") 1)
+        (func $init ${startBody})
+        (start $init)
+        (func (export "_start")))`;
+      writeFileSync(join(dir, 'trap.wasm'), await wat(module('unreachable')));
+      writeFileSync(join(dir, 'exit3.wasm'), await wat(module('(call $proc_exit (i32.const 3))')));
+      const trap = cli(['run', join(dir, 'trap.wasm')]);
+      expect(trap.status).toBe(134);
+      expect(trap.stderr).toMatch(/^wasi-host: wasm trap: unreachable\n/);
+      const exit = cli(['run', join(dir, 'exit3.wasm')]);
+      expect({ status: exit.status, stderr: exit.stderr }).toEqual({ status: 3, stderr: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a large file that is not WebAssembly fails from its first bytes, without reading the rest', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wasi-host-cli-'));
+    try {
+      const big = join(dir, 'big.wasm');
+      writeFileSync(big, 'not wasm');
+      truncateSync(big, 2 ** 30); // 1 GiB, sparse
+      const t0 = performance.now();
+      // /usr/bin/time is not everywhere: the child reports its own peak RSS as it exits.
+      const r = spawnSync(process.execPath, [
+        '--input-type=module', '-e',
+        `import { main } from ${JSON.stringify(new URL('../dist/cli.js', import.meta.url).href)};
+         const code = await main(['run', ${JSON.stringify(big)}]);
+         process.stdout.write(String(process.resourceUsage().maxRSS));
+         process.exitCode = code;`,
+      ], { encoding: 'utf8' });
+      const ms = performance.now() - t0;
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/^wasi-host: .*big\.wasm is not a valid WebAssembly module: it does not start with 00 61 73 6d .*, found 6e 6f 74 20 77 61 73 6d\n$/);
+      expect(Number(r.stdout) / 1024).toBeLessThan(200); // MiB; reading it whole took over 1 GiB
+      expect(ms).toBeLessThan(5000);
+      // A file too short to hold the header says so too.
+      writeFileSync(join(dir, 'short.wasm'), '\0as');
+      expect(cli(['run', join(dir, 'short.wasm')]).stderr).toMatch(/short\.wasm is not a valid WebAssembly module: it ends after 3 bytes/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('runs a module without the word run, as wasmtime does', () => {
     expect(cli([join(FIX, 'exit_code.wasm')]).status).toBe(42);
     const r = cli(['--env', 'GREETING=hi', join(FIX, 'hello.wasm')]);
@@ -65,7 +115,7 @@ describe('wasi-host run', () => {
   it('explains itself and rejects unknown flags', () => {
     const help = cli(['--help']);
     expect(help.status).toBe(0);
-    for (const flag of ['--dir', '--mapdir', '--env', '--memdir', '--trace', '--trace-summary']) expect(help.stdout).toContain(flag);
+    for (const flag of ['--dir', '--mapdir', '--env', '--memdir', '--trace', '--trace-summary', '--write-behind']) expect(help.stdout).toContain(flag);
     const bad = cli(['run', '--bogus', 'x.wasm']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('unknown option --bogus');
@@ -106,7 +156,9 @@ describe('parseRunArgs', () => {
       preopens: [['.', '.'], ['/b', '/a'], ['/g', '/h']],
       trace: false,
       traceSummary: false,
+      writeBehind: false,
     });
+    expect(parseRunArgs(['--write-behind', 'p.wasm'], {}).writeBehind).toBe(true);
     expect(parseRunArgs(['--', '--odd.wasm'], {}).wasm).toBe('--odd.wasm');
   });
 });

@@ -15,7 +15,7 @@ afterEach(() => {
   while (dirs.length > 0) rmSync(dirs.pop() as string, { recursive: true, force: true });
 });
 
-/** A harness whose write-behind is on, as it is while start() runs a command. */
+/** A harness whose write-behind is on, as it is while start() runs a command with `writeBehind` set. */
 function setup(): { h: Harness; dir: string; wb: WriteBehind } {
   const dir = mkdtempSync(join(tmpdir(), 'wasi-host-wb-'));
   dirs.push(dir);

@@ -73,7 +73,8 @@ export interface Vfs {
   /** Short name used in traces and messages ("memfs", "node"). */
   readonly name: string;
   /**
-   * Each write is costly (a system call), so the host may hold small
+   * Each write is costly (a system call), so when the embedder asks for
+   * write-behind (WASIOptions.writeBehind) the host may hold small
    * consecutive writes and hand them down together; they are always handed
    * down before any other call is served (src/write-behind.ts).
    */
