@@ -30,7 +30,21 @@ const CODE_TO_ERRNO: Readonly<Record<string, Errno>> = {
   ETIMEDOUT: Errno.TIMEDOUT, ETXTBSY: Errno.TXTBSY, EXDEV: Errno.XDEV,
 };
 
-/** The errno for anything thrown below a syscall; unknown failures are EIO. */
+/**
+ * Whether `err` is a failure the guest is meant to see as an errno: an error
+ * carrying a POSIX code this map knows (backends throw these, see
+ * src/vfs/types.ts), or a JS RangeError, which typed arrays and Buffers throw
+ * for a length or offset no store can honour (guest-sized). Anything else
+ * thrown below a syscall is a bug in the host or a backend (src/binder.ts).
+ */
+export function isPosixError(err: unknown): boolean {
+  if (err instanceof RangeError) return true;
+  if (typeof err !== 'object' || err === null) return false;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && CODE_TO_ERRNO[code] !== undefined;
+}
+
+/** The errno for anything thrown below a syscall; what has no POSIX meaning is EIO. */
 export function errnoOf(err: unknown): Errno {
   if (err instanceof WasiError) return err.errno;
   if (typeof err === 'object' && err !== null) {
@@ -39,7 +53,6 @@ export function errnoOf(err: unknown): Errno {
       const errno = CODE_TO_ERRNO[code];
       if (errno !== undefined) return errno;
     }
-    // A JS RangeError from a typed array or Buffer means a length no backend could honour.
     if (err instanceof RangeError) return Errno.INVAL;
   }
   return Errno.IO;

@@ -23,6 +23,7 @@ export { SYSCALLS_UNSTABLE } from './syscalls/unstable.js';
 export { wasiImportVersion } from './wasi.js';
 export type { WASIOptions, WASIImport, WASIVersion, WriteBehindOptions } from './wasi.js';
 export type { TraceEntry } from './trace.js';
+export type { Interceptor, SyscallCall, SyscallInfo, HostErrorPolicy } from './binder.js';
 export type { RunResult } from './run.js';
 export type { Vfs, VfsFile, VfsStat, VfsKind, VfsDirEntry, VfsOpenFlags, VfsTime } from './vfs/types.js';
 export type { StdinOption, StdoutOption, ReadableSource, WritableLike } from './stdio.js';

@@ -1,4 +1,7 @@
+import { ERRNO_NAMES } from './abi/errno.js';
+import type { Interceptor } from './binder.js';
 import type { GuestMemory } from './memory.js';
+import { WASIExit } from './syscalls/context.js';
 
 /**
  * What `trace` reports of one call: the guest's own request, made readable
@@ -11,8 +14,9 @@ export interface TraceEntry {
   readonly args: readonly (number | bigint)[];
   /** The spec's parameter names, one per argument. */
   readonly params: readonly string[];
-  /** The errno returned, or undefined for proc_exit. */
+  /** The errno returned, or undefined for proc_exit and for a trap. */
   readonly errno: number | undefined;
+  /** The errno's witx name, or 'trap' when the call trapped (a host bug: see src/binder.ts). */
   readonly errnoName: string | undefined;
   /** Path arguments decoded from guest memory before the call (`path`, `old_path`, `new_path`). */
   readonly paths: Readonly<Record<string, string>>;
@@ -82,6 +86,36 @@ export function traceResults(
   return out;
 }
 
+/**
+ * The tracing layer: decodes the call's paths before it and its out-values
+ * after, and reports each call to `trace`. Outermost, so it shows what the
+ * guest saw, faults injected by other layers included.
+ */
+export function tracing(mem: GuestMemory, trace: (entry: TraceEntry) => void): Interceptor {
+  return {
+    intercept(call, next) {
+      const name = call.name;
+      const params = call.params.map(([n]) => n);
+      return (...args) => {
+        const paths = tracePaths(mem, name, params, args);
+        const t0 = performance.now();
+        let errno: number | undefined;
+        try {
+          errno = next(...args);
+        } catch (e) {
+          const errnoName = e instanceof WASIExit ? undefined : 'trap';
+          trace({ name, args, params, errno: undefined, errnoName, paths, results: {}, ms: performance.now() - t0 });
+          throw e;
+        }
+        const ms = performance.now() - t0;
+        const results = errno === 0 ? traceResults(mem, name, params, args) : {};
+        trace({ name, args, params, errno, errnoName: errno === undefined ? undefined : ERRNO_NAMES[errno], paths, results, ms });
+        return errno;
+      };
+    },
+  };
+}
+
 /** One line per call, as `wasi-host run --trace` prints it. */
 export function formatTraceEntry(e: TraceEntry): string {
   const args = e.args.map((a, i) => {
@@ -90,7 +124,7 @@ export function formatTraceEntry(e: TraceEntry): string {
     if (name.endsWith('_len') && name.slice(0, -4) in e.paths) return null;
     return `${name}=${typeof a === 'bigint' ? (a >= 0x10000n ? '0x' + a.toString(16) : String(a)) : String(a)}`;
   }).filter((s) => s !== null);
-  const result = e.errno === undefined ? 'exit' : e.errno === 0 ? '0' : `${e.errno} ${errnoLabel(e)}`;
+  const result = e.errno === undefined ? (e.errnoName ?? 'exit') : e.errno === 0 ? '0' : `${e.errno} ${errnoLabel(e)}`;
   const outs = Object.entries(e.results)
     .map(([k, v]) => ` ${k.replace(/_out$/, '')}=${typeof v === 'string' ? JSON.stringify(v) : String(v)}`)
     .join('');

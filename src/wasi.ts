@@ -1,6 +1,5 @@
-import { Errno, ERRNO_NAMES, restoreStackTraces, stackTracesOff } from './abi/errno.js';
 import { RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, RIGHTS_STDIN_BASE, RIGHTS_STDOUT_BASE } from './abi/constants.js';
-import { errnoOf } from './errors.js';
+import { bindImports, quietPathErrors, type HostErrorPolicy, type Interceptor } from './binder.js';
 import { FdTable, StreamDescriptor } from './fd-table.js';
 import { Namespace } from './namespace/namespace.js';
 import { GuestMemory, StringList } from './memory.js';
@@ -8,10 +7,10 @@ import type { HostStream, Platform } from './platform/types.js';
 import { Collector, inputStream, outputStream, type StdinOption, type StdoutOption } from './stdio.js';
 import { WASIExit, type HostContext } from './syscalls/context.js';
 import { release } from './syscalls/fd-meta.js';
-import { SYSCALLS, type SyscallDef } from './syscalls/table.js';
-import { tracePaths, traceResults, type TraceEntry } from './trace.js';
+import { SYSCALLS } from './syscalls/table.js';
+import { tracing, type TraceEntry } from './trace.js';
 import { SYSCALLS_UNSTABLE } from './syscalls/unstable.js';
-import { WRITE_BEHIND_DEFAULT_BYTES, WRITE_BEHIND_MAX_BYTES, WriteBehind } from './write-behind.js';
+import { flushFirst, WRITE_BEHIND_DEFAULT_BYTES, WRITE_BEHIND_MAX_BYTES, WriteBehind } from './write-behind.js';
 import type { Vfs } from './vfs/types.js';
 
 export interface WASIOptions {
@@ -51,6 +50,20 @@ export interface WASIOptions {
    * the host file when it returns.
    */
   writeBehind?: boolean | WriteBehindOptions;
+  /**
+   * Layers around the imports, outermost first: each sees every call (its
+   * name, the spec's parameter names, the arguments) and may pass it on,
+   * change it, or answer an errno itself (src/binder.ts). Tracing wraps them
+   * all, so a trace shows what the guest saw.
+   */
+  interceptors?: readonly Interceptor[];
+  /**
+   * What an exception without a POSIX code (a bug in the host or a backend)
+   * does inside an import: 'trap' (default) ends the guest with a
+   * WebAssembly.RuntimeError whose `cause` is the original error; 'eio'
+   * answers EIO and goes on.
+   */
+  onHostError?: HostErrorPolicy;
 }
 
 export interface WriteBehindOptions {
@@ -106,6 +119,14 @@ function checkOptions(options: WASIOptions): void {
     throw new RangeError('maxOpenFiles must be an integer of at least 4 (stdio and one preopen)');
   }
   if (options.trace !== undefined && typeof options.trace !== 'function') throw new TypeError('trace must be a function');
+  const ics = options.interceptors;
+  if (ics !== undefined && (!Array.isArray(ics) || ics.some((i) => typeof (i as Partial<Interceptor> | null)?.intercept !== 'function'))) {
+    throw new TypeError('interceptors must be an array of objects with an intercept(call, next) method');
+  }
+  const policy = options.onHostError;
+  if (policy !== undefined && policy !== 'trap' && policy !== 'eio') {
+    throw new TypeError(`onHostError must be 'trap' or 'eio', got ${String(policy)}`);
+  }
 }
 
 /** The write-behind buffer size the option asks for, 0 for none; throws on a bad value. */
@@ -293,79 +314,20 @@ export class WASIHost {
     }
   }
 
-  private buildImports(): WASIImport {
-    const out: WASIImport = {};
-    const table = this.options.version === 'unstable' ? SYSCALLS_UNSTABLE : SYSCALLS;
-    for (const def of table) out[def.name] = this.options.trace ? this.traced(def, this.options.trace) : this.bind(def);
-    return out;
-  }
-
   /**
-   * A fixed-arity wrapper per import: no rest arguments or closures allocated
-   * per call. Before any import but fd_write, held writes are handed down
-   * (src/write-behind.ts). Imports marked `total` return an errno for every
-   * input by construction and skip the try/catch.
+   * The import object's functions: the table's syscalls bound to this host,
+   * inside the layers it needs (innermost first): quiet stacks for path
+   * misses, the write-behind flush when asked for, the embedder's
+   * interceptors, and tracing outermost.
    */
-  private bind(def: SyscallDef): (...args: never[]) => number | void {
-    const ctx = this.ctx;
-    const wb = ctx.writeBehind;
-    const f = def.fn as unknown as AnyFn;
-    const flushes = def.name !== 'fd_write';
-    type V = number & bigint;
-    if (def.name.startsWith('path_')) {
-      // Name lookups miss as a matter of course (stat probes, O_CREAT|O_EXCL, mkdir -p), and
-      // every miss is an exception below, from Node's fs or memfs: the guest gets an errno,
-      // so their stacks are never read (see stackTracesOff).
-      return (...args: V[]) => {
-        if (wb.owner !== null) wb.flush();
-        const limit = stackTracesOff();
-        try { return f(ctx, ...args); } catch (e) { return failure(e); } finally { restoreStackTraces(limit); }
-      };
-    }
-    if (def.total === true && def.params.length === 3) {
-      return (a: V, b: V, c: V) => {
-        if (wb.owner !== null) wb.flush();
-        return f(ctx, a, b, c);
-      };
-    }
-    switch (def.params.length) {
-      case 0: return () => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx); } catch (e) { return failure(e); } };
-      case 1: return (a: V) => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx, a); } catch (e) { return failure(e); } };
-      case 2: return (a: V, b: V) => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx, a, b); } catch (e) { return failure(e); } };
-      case 3: return (a: V, b: V, c: V) => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx, a, b, c); } catch (e) { return failure(e); } };
-      case 4: return (a: V, b: V, c: V, d: V) => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx, a, b, c, d); } catch (e) { return failure(e); } };
-      case 5: return (a: V, b: V, c: V, d: V, e1: V) => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx, a, b, c, d, e1); } catch (e) { return failure(e); } };
-      case 6: return (a: V, b: V, c: V, d: V, e1: V, f1: V) => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx, a, b, c, d, e1, f1); } catch (e) { return failure(e); } };
-      case 7: return (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V) => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx, a, b, c, d, e1, f1, g); } catch (e) { return failure(e); } };
-      default: return (...args: V[]) => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx, ...args); } catch (e) { return failure(e); } };
-    }
-  }
-
-  private traced(def: SyscallDef, trace: (entry: TraceEntry) => void): (...args: never[]) => number | void {
-    const ctx = this.ctx;
-    const f = def.fn as unknown as AnyFn;
-    const wb = ctx.writeBehind;
-    const flushes = def.name !== 'fd_write';
-    const params = def.params.map(([n]) => n);
-    return (...args: (number | bigint)[]) => {
-      let errno: number | undefined;
-      if (wb.owner !== null && flushes) wb.flush();
-      const paths = tracePaths(ctx.mem, def.name, params, args);
-      const t0 = performance.now();
-      try {
-        errno = f(ctx, ...args);
-      } catch (e) {
-        if (e instanceof WASIExit) {
-          trace({ name: def.name, args, params, errno: undefined, errnoName: undefined, paths, results: {}, ms: performance.now() - t0 });
-          throw e;
-        }
-        errno = errnoOf(e);
-      }
-      const ms = performance.now() - t0;
-      const results = errno === Errno.SUCCESS ? traceResults(ctx.mem, def.name, params, args) : {};
-      trace({ name: def.name, args, params, errno, errnoName: ERRNO_NAMES[errno], paths, results, ms });
-      return errno;
-    };
+  private buildImports(): WASIImport {
+    const o = this.options;
+    const table = o.version === 'unstable' ? SYSCALLS_UNSTABLE : SYSCALLS;
+    const layers: Interceptor[] = [quietPathErrors];
+    if (this.batching) layers.push(flushFirst(this.ctx.writeBehind));
+    if (o.interceptors !== undefined) layers.push(...[...o.interceptors].reverse());
+    if (o.trace !== undefined) layers.push(tracing(this.ctx.mem, o.trace));
+    return bindImports(this.ctx, table, layers, o.onHostError ?? 'trap') as WASIImport;
   }
 }
 
@@ -378,10 +340,4 @@ if (typeof Symbol.dispose === 'symbol') {
     writable: true,
     configurable: true,
   });
-}
-
-/** The errno for whatever a syscall threw; only proc_exit's unwinding passes through. */
-function failure(e: unknown): Errno {
-  if (e instanceof WASIExit) throw e;
-  return errnoOf(e);
 }

@@ -1,5 +1,6 @@
 import { Errno } from './abi/errno.js';
 import { errnoOf } from './errors.js';
+import type { Interceptor } from './binder.js';
 import type { FileDescriptor } from './fd-table.js';
 
 /** Bytes held at most when the embedder does not say (`writeBehind: true`). */
@@ -83,4 +84,21 @@ export function takeDeferred(d: FileDescriptor): Errno {
   const e = d.deferredErrno;
   d.deferredErrno = Errno.SUCCESS;
   return e;
+}
+
+/**
+ * The layer that keeps write-behind unobservable: held bytes are handed down
+ * before any import but fd_write (which continues the held run or ends it
+ * itself). Installed only when the embedder asks for write-behind.
+ */
+export function flushFirst(wb: WriteBehind): Interceptor {
+  return {
+    intercept(call, next) {
+      if (call.name === 'fd_write') return undefined;
+      return (...args) => {
+        if (wb.owner !== null) wb.flush();
+        return next(...args);
+      };
+    },
+  };
 }

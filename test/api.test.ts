@@ -195,7 +195,7 @@ describe('the host leaves the embedder\'s Error settings alone', () => {
   it('path_* calls capture no stacks for their misses and restore Error.stackTraceLimit, also when a backend throws', () => {
     const memory = new WebAssembly.Memory({ initial: 1 });
     const broken = new MemFS({ a: 'x' });
-    const wasi = new WASI({ preopens: { '/m': new MemFS({ a: 'x' }), '/b': broken } });
+    const wasi = new WASI({ preopens: { '/m': new MemFS({ a: 'x' }), '/b': broken }, onHostError: 'eio' });
     // Broken after mounting: mounting stats the root.
     broken.lstat = () => { throw new TypeError('backend bug'); };
     wasi.initialize({ exports: { memory } } as unknown as WebAssembly.Instance);

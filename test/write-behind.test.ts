@@ -19,7 +19,7 @@ afterEach(() => {
 function setup(): { h: Harness; dir: string; wb: WriteBehind } {
   const dir = mkdtempSync(join(tmpdir(), 'wasi-host-wb-'));
   dirs.push(dir);
-  const h = makeHarness({ preopens: { '/sandbox': new NodeFS(dir) } });
+  const h = makeHarness({ preopens: { '/sandbox': new NodeFS(dir) }, writeBehind: true });
   const wb = (h.wasi as unknown as { ctx: { writeBehind: WriteBehind } }).ctx.writeBehind;
   wb.enabled = true;
   return { h, dir, wb };

@@ -1,0 +1,138 @@
+import { Errno, restoreStackTraces, stackTracesOff, WasiError } from './abi/errno.js';
+import { errnoOf, isPosixError } from './errors.js';
+import { WASIExit, type HostContext } from './syscalls/context.js';
+import type { ParamType, SyscallDef } from './syscalls/table.js';
+
+/**
+ * The import binder: one function per import of the table, built from the
+ * plain syscall function and the interceptors installed around it.
+ *
+ *   guest -> [interceptors, outermost first] -> errno boundary -> syscall fn
+ *
+ * The errno boundary is the only place exceptions become errnos (the error
+ * idioms, src/syscalls/context.ts). Interceptors see a function of the
+ * host-side arguments that returns the errno, and may call it, change the
+ * arguments, answer by themselves, or time and record it. An interceptor
+ * that declines an import (returns undefined) costs that import nothing, so
+ * with none installed an import is the boundary alone: a fixed-arity closure
+ * with no rest arguments or allocation per call.
+ */
+
+/** What an interceptor is told of an import: its name and its parameters as the spec names them. */
+export interface SyscallInfo {
+  readonly name: string;
+  readonly params: readonly (readonly [string, ParamType])[];
+}
+
+/**
+ * An import as interceptors call it: the guest's arguments (i32 as number,
+ * i64 as bigint), and the errno it answers (undefined from proc_exit, which
+ * unwinds instead).
+ */
+export type SyscallCall = (...args: (number | bigint)[]) => number | undefined;
+
+/** One layer around the imports: tracing, fault injection, checks, forwarding. */
+export interface Interceptor {
+  /**
+   * Called once per import when a host binds its imports. Returns the
+   * function that stands in for `next`, or undefined to leave the import
+   * alone. Exceptions it lets out are the guest's to see: a `WASIExit`
+   * unwinds as proc_exit, anything else traps.
+   */
+  intercept(call: SyscallInfo, next: SyscallCall): SyscallCall | undefined;
+}
+
+/** What a host bug (an exception with no POSIX code) does: trap the guest (default), or answer EIO. */
+export type HostErrorPolicy = 'trap' | 'eio';
+
+/** The imports of `table` bound to `ctx`, with `layers` around each (innermost first). */
+export function bindImports(
+  ctx: HostContext, table: readonly SyscallDef[], layers: readonly Interceptor[], onHostError: HostErrorPolicy,
+): Record<string, SyscallCall> {
+  const out: Record<string, SyscallCall> = {};
+  for (const def of table) {
+    let fn = boundary(ctx, def, onHostError);
+    for (const layer of layers) fn = layer.intercept(def, fn) ?? fn;
+    out[def.name] = fn;
+  }
+  return out;
+}
+
+type AnyFn = (ctx: HostContext, ...args: (number | bigint)[]) => number;
+type V = number & bigint;
+
+/**
+ * The plain import: calls the syscall with the context and turns what it
+ * throws into an errno (`failure`). Fixed arities avoid rest arguments on
+ * the hot paths; imports marked `total` skip the try/catch.
+ */
+function boundary(ctx: HostContext, def: SyscallDef, policy: HostErrorPolicy): SyscallCall {
+  const f = def.fn as unknown as AnyFn;
+  const fail = (e: unknown, args: readonly unknown[]): number => failure(e, def, args, policy);
+  if (def.total === true && def.params.length === 3) {
+    return ((a: V, b: V, c: V) => {
+      // A wrong type is the one way to make a total syscall throw.
+      if (typeof a !== 'number' || typeof b !== 'bigint' || typeof c !== 'number') return fail(new TypeError('argument types'), [a, b, c]);
+      return f(ctx, a, b, c);
+    }) as SyscallCall;
+  }
+  switch (def.params.length) {
+    case 0: return () => { try { return f(ctx); } catch (e) { return fail(e, []); } };
+    case 1: return ((a: V) => { try { return f(ctx, a); } catch (e) { return fail(e, [a]); } }) as SyscallCall;
+    case 2: return ((a: V, b: V) => { try { return f(ctx, a, b); } catch (e) { return fail(e, [a, b]); } }) as SyscallCall;
+    case 3: return ((a: V, b: V, c: V) => { try { return f(ctx, a, b, c); } catch (e) { return fail(e, [a, b, c]); } }) as SyscallCall;
+    case 4: return ((a: V, b: V, c: V, d: V) => { try { return f(ctx, a, b, c, d); } catch (e) { return fail(e, [a, b, c, d]); } }) as SyscallCall;
+    case 5: return ((a: V, b: V, c: V, d: V, e1: V) => { try { return f(ctx, a, b, c, d, e1); } catch (e) { return fail(e, [a, b, c, d, e1]); } }) as SyscallCall;
+    case 6: return ((a: V, b: V, c: V, d: V, e1: V, f1: V) => { try { return f(ctx, a, b, c, d, e1, f1); } catch (e) { return fail(e, [a, b, c, d, e1, f1]); } }) as SyscallCall;
+    case 7: return ((a: V, b: V, c: V, d: V, e1: V, f1: V, g: V) => { try { return f(ctx, a, b, c, d, e1, f1, g); } catch (e) { return fail(e, [a, b, c, d, e1, f1, g]); } }) as SyscallCall;
+    default: return (...args: (number | bigint)[]) => { try { return f(ctx, ...args); } catch (e) { return fail(e, args); } };
+  }
+}
+
+/** Whether the arguments have the types the spec's signature gives (a module may declare an import otherwise). */
+function wellTyped(def: SyscallDef, args: readonly unknown[]): boolean {
+  const params = def.params;
+  if (args.length !== params.length) return false;
+  for (let i = 0; i < params.length; i++) {
+    if (typeof args[i] !== (params[i][1] === 'i64' ? 'bigint' : 'number')) return false;
+  }
+  return true;
+}
+
+/** WebAssembly.RuntimeError takes ES2022's error options in every engine we run on; lib.dom's type predates them. */
+const TrapError = WebAssembly.RuntimeError as unknown as new (message: string, options: { cause: unknown }) => WebAssembly.RuntimeError;
+
+/**
+ * What a syscall's exception becomes. proc_exit's unwinding passes through;
+ * a WASI or POSIX error is the guest's errno; arguments of the wrong types
+ * (an import declared with another signature) are EINVAL, as in node:wasi.
+ * Anything else is a bug in the host or a backend: it traps, carrying the
+ * original error as `cause`, unless the embedder asked for EIO.
+ */
+function failure(e: unknown, def: SyscallDef, args: readonly unknown[], policy: HostErrorPolicy): number {
+  if (e instanceof WASIExit) throw e;
+  if (e instanceof WasiError || isPosixError(e)) return errnoOf(e);
+  if (!wellTyped(def, args)) return Errno.INVAL;
+  if (policy === 'eio') return Errno.IO;
+  const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  throw new TrapError(`wasi-host: ${def.name} failed inside the host (a bug in wasi-host or its backend, not the guest's doing): ${what}`, { cause: e });
+}
+
+/**
+ * Path lookups miss as a matter of course (stat probes, O_CREAT|O_EXCL,
+ * mkdir -p), and every miss is an exception below, from Node's fs or memfs:
+ * the guest gets an errno, so their stacks are never read (stackTracesOff).
+ */
+export const quietPathErrors: Interceptor = {
+  intercept(call, next) {
+    if (!call.name.startsWith('path_')) return undefined;
+    return (...args) => {
+      const limit = stackTracesOff();
+      try {
+        return next(...args);
+      } finally {
+        restoreStackTraces(limit);
+      }
+    };
+  },
+};
