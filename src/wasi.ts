@@ -8,7 +8,7 @@ import type { Platform } from './platform.js';
 import { Collector, inputStream, outputStream, type StdinOption, type StdoutOption } from './stdio.js';
 import { WASIExit, type HostContext } from './syscalls/context.js';
 import { release } from './syscalls/fd-meta.js';
-import { SYSCALLS, type SyscallDef } from './syscalls/table.js';
+import { SYSCALLS, type Preview1Import, type SyscallDef } from './syscalls/table.js';
 import { tracePaths, traceResults, type TraceEntry } from './trace.js';
 import { SYSCALLS_UNSTABLE } from './syscalls/unstable.js';
 import { WriteBehind } from './write-behind.js';
@@ -63,8 +63,12 @@ export function wasiImportVersion(module: WebAssembly.Module): WASIVersion | und
   return found;
 }
 
-/** The functions of `wasi_snapshot_preview1` (or `wasi_unstable`), as handed to WebAssembly.instantiate. */
-export type WASIImport = Record<string, (...args: never[]) => number | void>;
+/**
+ * The functions of `wasi_snapshot_preview1` (or `wasi_unstable`), as handed to
+ * WebAssembly.instantiate, typed from the syscall table (src/syscalls/table.ts).
+ * `sock_accept` is absent under version 'unstable', which has no such import.
+ */
+export type WASIImport = Omit<Preview1Import, 'sock_accept'> & Partial<Pick<Preview1Import, 'sock_accept'>>;
 
 type AnyFn = (ctx: HostContext, ...args: (number | bigint)[]) => number;
 
@@ -245,10 +249,11 @@ export class WASIHost {
   }
 
   private buildImports(): WASIImport {
-    const out: WASIImport = {};
-    const table = this.options.version === 'unstable' ? SYSCALLS_UNSTABLE : SYSCALLS;
+    const out: Record<string, (...args: never[]) => number | void> = {};
+    const table: readonly SyscallDef[] = this.options.version === 'unstable' ? SYSCALLS_UNSTABLE : SYSCALLS;
     for (const def of table) out[def.name] = this.options.trace ? this.traced(def, this.options.trace) : this.bind(def);
-    return out;
+    // Every name of the version's table is bound above with its own arity.
+    return out as unknown as WASIImport;
   }
 
   /**
