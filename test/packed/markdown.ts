@@ -61,7 +61,8 @@ export function parseBlocks(repo: string, file: string): DocBlock[] {
   const blocks: DocBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
     const open = /^(\s*)(`{3,}|~{3,})\s*(.*)$/.exec(lines[i]);
-    if (open === null) continue;
+    // CommonMark: a backtick fence's info string has no backtick (that is inline code).
+    if (open === null || (open[2][0] === '`' && open[3].includes('`'))) continue;
     const fence = open[2];
     const info = open[3].trim().split(/\s+/).filter((w) => w !== '');
     const start = i;
