@@ -3,7 +3,7 @@
 // vitest run (in the directory test/global-setup.ts provides), whichever suite
 // asks first; the other waits for it.
 //
-//   <packRoot>/wasi-host/   the files `npm pack` packs (package.json, README, LICENSE, bin/, dist/)
+//   <packRoot>/wasi-host/   a copy of the files `npm pack` takes from the repository
 //   <packRoot>/my-app/      an empty project, then the README's install block run in it
 //
 // No registry is reached: npm runs offline, and memfs (the one dependency) is
@@ -53,8 +53,12 @@ function build(root: string): PackedProject {
   for (const f of ['dist/index.js', 'dist/browser.js', 'dist/wasi-host.iife.js', 'dist/types/index.d.ts']) {
     if (!existsSync(join(REPO, f))) throw new Error(`${f} is missing: run \`node scripts/build.mjs\` first (npm test does)`);
   }
+  // Exactly what `npm pack` here would take (package.json's `files` and npm's own rules), copied.
+  const list = spawnSync('npm', ['pack', '--dry-run', '--json'], { cwd: REPO, env: NPM_ENV, encoding: 'utf8', timeout: 60_000 });
+  mustSucceed('npm pack --dry-run --json', list);
+  const [{ files }] = JSON.parse(list.stdout) as [{ files: { path: string }[] }];
   const clone = join(root, 'wasi-host');
-  for (const f of ['package.json', 'README.md', 'LICENSE', 'bin', 'dist']) cpSync(join(REPO, f), join(clone, f), { recursive: true });
+  for (const { path } of files) cpSync(join(REPO, path), join(clone, path), { recursive: true });
   const app = join(root, 'my-app');
   mkdirSync(app, { recursive: true });
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'my-app', private: true, type: 'module' }, null, 2));
