@@ -15,58 +15,22 @@
 //   node scripts/build.mjs            build and print sizes
 //   node scripts/build.mjs --quiet    build only
 import { build } from 'esbuild';
-import { gzipSync } from 'node:zlib';
-import { readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { rmSync } from 'node:fs';
 import ts from 'typescript';
+import { browser, bundleSizes, common } from './browser-build.mjs';
 
-const require = createRequire(import.meta.url);
 const quiet = process.argv.includes('--quiet');
 
 /** minified + gzip bytes past which the build fails: the core must not grow for no reason. */
 const BUDGET = { core: 16 * 1024, full: 80 * 1024 };
 
-// The Node modules memfs 4.80 imports (through @jsonjoy.com/fs-node-builtins),
-// and what a browser build uses for each. buffer, events and path are the
-// usual browser packages (devDependencies, bundled). The rest are never used
-// by anything MemFS calls, so they are stand-ins rather than polyfills:
-// streams exist only for createReadStream/createWriteStream, `process` is
-// optional (memfs falls back to cwd '/'), and URL is the browser's own.
-const POLYFILLS = {
-  'node:buffer': require.resolve('buffer/'),
-  'node:events': require.resolve('events/'),
-  'node:path': require.resolve('path-browserify'),
-};
-const unavailable = (what) => `() => { throw new Error(${JSON.stringify(`${what} is left out of the wasi-host browser build`)}); }`;
-const STANDINS = {
-  'node:stream': `class NoStream { constructor() { (${unavailable('memfs read/write streams')})(); } }
-export const Readable = NoStream, Writable = NoStream;`,
-  'node:url': 'export const URL = globalThis.URL;',
-  process: 'module.exports = undefined;',
-  // memfs's snapshot helpers (vol.toSnapshot() and friends, a CBOR/JSON codec)
-  // are a sixth of its size and nothing here uses them.
-  '@jsonjoy.com/fs-snapshot': `const no = ${unavailable('memfs snapshots (Volume#toSnapshot and friends)')};
-export { no as toSnapshotSync, no as fromSnapshotSync, no as toBinarySnapshotSync, no as fromBinarySnapshotSync, no as toJsonSnapshotSync, no as fromJsonSnapshotSync };`,
-};
-
-const browserShims = {
-  name: 'browser-shims',
-  setup(b) {
-    b.onResolve({ filter: /^(node:.*|process|@jsonjoy\.com\/fs-snapshot)$/ }, (args) => {
-      if (args.path in POLYFILLS) return { path: POLYFILLS[args.path] };
-      if (args.path in STANDINS) return { path: args.path, namespace: 'standin' };
-      return { errors: [{ text: `${args.path} (imported by ${args.importer}) has no browser stand-in: add one in scripts/build.mjs` }] };
-    });
-    b.onLoad({ filter: /.*/, namespace: 'standin' }, (args) => ({ contents: STANDINS[args.path], loader: 'js' }));
-  },
-};
-
 rmSync('dist', { recursive: true, force: true });
-const common = { bundle: true, target: 'es2022', logLevel: 'warning', legalComments: 'none' };
-const browser = { ...common, platform: 'browser', plugins: [browserShims], metafile: true };
+// No source maps: dist/ is unminified ESM (the IIFE aside) and reads as it is;
+// maps and the src/ they point into would triple the package (README, "What
+// the package holds").
 
-await build({ ...common, sourcemap: true, entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts' }, outdir: 'dist', format: 'esm', platform: 'node', packages: 'external', splitting: true });
-const esm = await build({ ...browser, sourcemap: true, entryPoints: { browser: 'src/browser.ts', core: 'src/core.ts' }, outdir: 'dist', format: 'esm', splitting: true, chunkNames: 'browser-chunk-[hash]' });
+await build({ ...common, entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts' }, outdir: 'dist', format: 'esm', platform: 'node', packages: 'external', splitting: true });
+const esm = await build({ ...browser, entryPoints: { browser: 'src/browser.ts', core: 'src/core.ts' }, outdir: 'dist', format: 'esm', splitting: true, chunkNames: 'browser-chunk-[hash]' });
 const iife = await build({ ...browser, entryPoints: { 'wasi-host.iife': 'src/browser.ts' }, outdir: 'dist', format: 'iife', globalName: 'wasiHost', minify: true });
 
 // Nothing a browser loads may import anything: every module is in the files.
@@ -75,20 +39,11 @@ for (const [file, out] of Object.entries({ ...esm.metafile.outputs, ...iife.meta
   if (outside.length > 0) throw new Error(`${file} imports ${outside.map((i) => i.path).join(', ')}: a browser build must be self-contained`);
 }
 
-// Sizes of what a user gets, each built alone and minified: the core (no
-// MemFS, no memfs) and everything (the ESM and the IIFE differ by a wrapper).
-async function minGzip(entry) {
-  const r = await build({ ...browser, entryPoints: [entry], format: 'esm', minify: true, write: false });
-  const [out] = Object.values(r.metafile.outputs);
-  const fromPackages = Object.keys(out.inputs).filter((p) => !p.startsWith('src/'));
-  return { min: r.outputFiles[0].contents.byteLength, gz: gzipSync(r.outputFiles[0].contents, { level: 9 }).byteLength, fromPackages };
-}
-const core = await minGzip('src/core.ts');
-const full = await minGzip('src/browser.ts');
-const iifeBytes = readFileSync('dist/wasi-host.iife.js');
-const sizes = { core: core.gz, full: full.gz, iife: gzipSync(iifeBytes, { level: 9 }).byteLength };
+// Sizes of what a user gets, each built alone and minified (scripts/browser-build.mjs);
+// the README's table quotes them and test/docs.test.ts holds it to them.
+const { core, full, iife: iifeSize } = await bundleSizes();
+const sizes = { core: core.gz, full: full.gz };
 if (core.fromPackages.length > 0) throw new Error(`the core bundle pulls in ${core.fromPackages.join(', ')}: it must be our own code only`);
-
 emitTypes();
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`.padStart(8);
@@ -96,7 +51,7 @@ if (!quiet) {
   console.log('browser bundles, minified + gzip:');
   console.log(`  core: WASI, no MemFS (wasi-host/core)       ${kb(core.gz)}  (${kb(core.min)} minified; budget ${kb(BUDGET.core)})`);
   console.log(`  with MemFS, memfs and polyfills (browser.js) ${kb(full.gz)}  (${kb(full.min)} minified; budget ${kb(BUDGET.full)})`);
-  console.log(`  IIFE for a <script> tag (wasi-host.iife.js)  ${kb(sizes.iife)}  (${kb(iifeBytes.byteLength)} minified)`);
+  console.log(`  IIFE for a <script> tag (wasi-host.iife.js)  ${kb(iifeSize.gz)}  (${kb(iifeSize.min)} minified)`);
 }
 for (const k of ['core', 'full']) {
   if (sizes[k] > BUDGET[k]) {

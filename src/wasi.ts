@@ -7,7 +7,7 @@ import type { HostStream, Platform } from './platform/types.js';
 import { Collector, inputStream, outputStream, type StdinOption, type StdoutOption } from './stdio.js';
 import { WASIExit, type HostContext } from './syscalls/context.js';
 import { release } from './syscalls/fd-meta.js';
-import { SYSCALLS } from './syscalls/table.js';
+import { SYSCALLS, type Preview1Import } from './syscalls/table.js';
 import { tracing, type TraceEntry } from './trace.js';
 import { SYSCALLS_UNSTABLE } from './syscalls/unstable.js';
 import { flushFirst, WRITE_BEHIND_DEFAULT_BYTES, WRITE_BEHIND_MAX_BYTES, WriteBehind } from './write-behind.js';
@@ -89,8 +89,12 @@ export function wasiImportVersion(module: WebAssembly.Module): WASIVersion | und
   return found;
 }
 
-/** The functions of `wasi_snapshot_preview1` (or `wasi_unstable`), as handed to WebAssembly.instantiate. */
-export type WASIImport = Record<string, (...args: never[]) => number | void>;
+/**
+ * The functions of `wasi_snapshot_preview1` (or `wasi_unstable`), as handed to
+ * WebAssembly.instantiate, typed from the syscall table (src/syscalls/table.ts).
+ * `sock_accept` is absent under version 'unstable', which has no such import.
+ */
+export type WASIImport = Omit<Preview1Import, 'sock_accept'> & Partial<Pick<Preview1Import, 'sock_accept'>>;
 
 type AnyFn = (ctx: HostContext, ...args: (number | bigint)[]) => number;
 
@@ -327,7 +331,8 @@ export class WASIHost {
     if (this.batching) layers.push(flushFirst(this.ctx.writeBehind));
     if (o.interceptors !== undefined) layers.push(...[...o.interceptors].reverse());
     if (o.trace !== undefined) layers.push(tracing(this.ctx.mem, o.trace));
-    return bindImports(this.ctx, table, layers, o.onHostError ?? 'trap') as WASIImport;
+    // Every name of the version's table is bound, each with its own arity.
+    return bindImports(this.ctx, table, layers, o.onHostError ?? 'trap') as unknown as WASIImport;
   }
 }
 

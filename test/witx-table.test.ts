@@ -3,9 +3,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { WASI } from '../src/index.js';
-import { SYSCALLS } from '../src/syscalls/table.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { WASI, type WASIImport } from '../src/index.js';
+import { SYSCALLS, type SyscallDef, type SyscallName } from '../src/syscalls/table.js';
 
 // The spec's witx, vendored verbatim in spec/preview1/ (see its README).
 const SPEC_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../spec/preview1');
@@ -143,7 +143,7 @@ function coreSignature(f: WitxFunc): Core[] {
 describe('SYSCALLS matches wasi_snapshot_preview1.witx', () => {
   const witx = witxFunctions();
   const byName = new Map(witx.map((f) => [f.name, f]));
-  const table = new Map(SYSCALLS.map((d) => [d.name, d]));
+  const table = new Map<string, SyscallDef>(SYSCALLS.map((d) => [d.name, d]));
 
   it('the witx declares 46 functions', () => {
     expect(witx).toHaveLength(46);
@@ -195,6 +195,20 @@ describe('wasi.wasiImport', () => {
       expect(wasi.getImportObject().wasi_snapshot_preview1).toBe(wasi.wasiImport);
     });
   }
+
+  // Checked by `tsc` (npm test type-checks test/): editors offer the names and signatures.
+  it('is typed from the table: every syscall name, i64 as bigint, proc_exit returning nothing', () => {
+    const wasi = new WASI({ stdout: 'collect' });
+    expectTypeOf<keyof WASIImport>().toEqualTypeOf<SyscallName>();
+    expectTypeOf<SyscallName>().toEqualTypeOf<(typeof SYSCALLS)[number]['name']>();
+    expectTypeOf(wasi.wasiImport.fd_write).parameters.toEqualTypeOf<[number, number, number, number]>();
+    expectTypeOf(wasi.wasiImport.clock_time_get).parameters.toEqualTypeOf<[number, bigint, number]>();
+    expectTypeOf(wasi.wasiImport.proc_exit).returns.toEqualTypeOf<void>();
+    expectTypeOf(wasi.wasiImport.sched_yield).toEqualTypeOf<() => number>();
+    // @ts-expect-error not an import of preview1
+    expect(wasi.wasiImport.fd_frobnicate).toBeUndefined();
+    expect(wasi.wasiImport.sched_yield()).toBe(0);
+  });
 
   it('a real module importing all 46 functions with their core types links, and i64 params arrive intact', async () => {
     const funcs = witxFunctions();

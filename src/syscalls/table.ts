@@ -20,12 +20,16 @@ import { sock_accept, sock_recv, sock_send, sock_shutdown } from './sock.js';
 /** Core wasm value types of a parameter: i64 parameters arrive as BigInt. */
 export type ParamType = 'i32' | 'i64';
 
-export interface SyscallDef {
-  readonly name: string;
+export interface SyscallDef<
+  N extends string = string,
+  P extends readonly (readonly [string, ParamType])[] = readonly (readonly [string, ParamType])[],
+  R extends boolean = boolean,
+> {
+  readonly name: N;
   /** Parameter names as the spec spells them, each with its core type. */
-  readonly params: readonly (readonly [string, ParamType])[];
+  readonly params: P;
   /** False only for proc_exit, which returns nothing. */
-  readonly returnsErrno: boolean;
+  readonly returnsErrno: R;
   readonly fn: (ctx: HostContext, ...args: never[]) => Errno | never;
   /** Never throws, whatever the arguments: the import needs no try/catch (hot paths only). */
   readonly total?: boolean;
@@ -34,12 +38,16 @@ export interface SyscallDef {
 const I = 'i32' as const;
 const L = 'i64' as const;
 
-function def(name: string, params: [string, ParamType][], fn: SyscallDef['fn'], returnsErrno = true, total = false): SyscallDef {
+// The literal name, parameter tuple and return kind are kept in each entry's
+// type, so `WASIImport` below is derived from this table, not written twice.
+function def<const N extends string, const P extends readonly (readonly [string, ParamType])[], const R extends boolean = true>(
+  name: N, params: P, fn: SyscallDef['fn'], returnsErrno: R = true as R, total = false,
+): SyscallDef<N, P, R> {
   return { name, params, returnsErrno, fn, total };
 }
 
 /** Every import of wasi_snapshot_preview1, in witx order, with its exact core signature. */
-export const SYSCALLS: readonly SyscallDef[] = [
+export const SYSCALLS = [
   def('args_get', [['argv', I], ['argv_buf', I]], args_get),
   def('args_sizes_get', [['argc_out', I], ['argv_buf_size_out', I]], args_sizes_get),
   def('environ_get', [['environ', I], ['environ_buf', I]], environ_get),
@@ -86,4 +94,19 @@ export const SYSCALLS: readonly SyscallDef[] = [
   def('sock_recv', [['fd', I], ['ri_data', I], ['ri_data_len', I], ['ri_flags', I], ['ro_datalen_out', I], ['ro_flags_out', I]], sock_recv),
   def('sock_send', [['fd', I], ['si_data', I], ['si_data_len', I], ['si_flags', I], ['so_datalen_out', I]], sock_send),
   def('sock_shutdown', [['fd', I], ['how', I]], sock_shutdown),
-];
+] as const;
+
+/** The JS value an import receives for a core type. */
+type ValueOf<T extends ParamType> = T extends 'i64' ? bigint : number;
+
+/** One import as WebAssembly calls it: i32 as number, i64 as bigint; an errno back, or nothing (proc_exit). */
+export type SyscallImport<D extends SyscallDef> = (...args: ValuesOf<D['params']>) => D['returnsErrno'] extends false ? void : number;
+
+/** A parameter table as the tuple of values an import receives. */
+type ValuesOf<P> = P extends readonly [readonly [string, infer T extends ParamType], ...infer Rest] ? [ValueOf<T>, ...ValuesOf<Rest>] : [];
+
+/** The name of every wasi_snapshot_preview1 import, in witx order. */
+export type SyscallName = (typeof SYSCALLS)[number]['name'];
+
+/** wasi_snapshot_preview1's functions by name, each with its exact core signature. */
+export type Preview1Import = { readonly [D in (typeof SYSCALLS)[number] as D['name']]: SyscallImport<D> };
