@@ -41,6 +41,8 @@ export interface HostStream {
   read?(into: Uint8Array): number;
   /** Writes all of `data` (or throws); absent on read-only streams. */
   write?(data: Uint8Array): number;
+  /** Hands on anything held back (a partial line); called when a command ends. */
+  flush?(): void;
 }
 
 abstract class DescriptorBase {

@@ -12,6 +12,7 @@ import { SYSCALLS, type SyscallDef } from './syscalls/table.js';
 import { tracePaths, traceResults, type TraceEntry } from './trace.js';
 import { SYSCALLS_UNSTABLE } from './syscalls/unstable.js';
 import { WriteBehind } from './write-behind.js';
+import { checkOptionShapes } from './options.js';
 import type { Vfs } from './vfs/types.js';
 
 export interface WASIOptions {
@@ -70,6 +71,7 @@ type AnyFn = (ctx: HostContext, ...args: (number | bigint)[]) => number;
 
 function checkOptions(options: WASIOptions): void {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  checkOptionShapes(options);
   if (options.version !== undefined && options.version !== 'preview1' && options.version !== 'unstable') {
     throw new TypeError(`version must be 'preview1' or 'unstable', got ${String(options.version)}`);
   }
@@ -127,9 +129,9 @@ export class WASIHost {
       .map(([k, v]) => `${k}=${v}`);
     const fds = new FdTable(options.maxOpenFiles ?? 1024);
     this.stdio = [
-      inputStream(options.stdin ?? (platform.name === 'node' ? 0 : new Uint8Array(0)), platform),
-      outputStream(options.stdout ?? (platform.name === 'node' ? 1 : 'collect'), 'stdout', platform),
-      outputStream(options.stderr ?? (platform.name === 'node' ? 2 : 'collect'), 'stderr', platform),
+      options.stdin === undefined ? platform.defaultStdio(0) : inputStream(options.stdin, platform),
+      options.stdout === undefined ? platform.defaultStdio(1) : outputStream(options.stdout, 'stdout', platform),
+      options.stderr === undefined ? platform.defaultStdio(2) : outputStream(options.stderr, 'stderr', platform),
     ];
     this.stdio.forEach((s, i) => fds.set(i, new StreamDescriptor(s, i === 0 ? RIGHTS_STDIN_BASE : RIGHTS_STDOUT_BASE)));
 
@@ -138,7 +140,7 @@ export class WASIHost {
     for (const [guest, target] of Object.entries(options.preopens ?? {})) {
       const guestPath = normaliseGuestPath(guest);
       let vfs: Vfs;
-      if (typeof target === 'string') vfs = platform.hostDirectory(target);
+      if (typeof target === 'string') vfs = platform.hostDirectory(target, `preopens['${guest}']`);
       else if (isVfs(target)) vfs = target;
       else throw new TypeError(`preopens['${guest}'] must be a host directory path or a backend (e.g. new MemFS())`);
       const mount = makeMount(vfs, '/', guestPath);
@@ -195,6 +197,7 @@ export class WASIHost {
     } finally {
       wb.flush();
       wb.enabled = false;
+      for (const s of this.stdio) s.flush?.();
       this.closeAll();
     }
   }
@@ -227,7 +230,7 @@ export class WASIHost {
     if (typeof instance !== 'object' || instance === null || typeof instance.exports !== 'object') {
       throw new TypeError('instance must be a WebAssembly.Instance');
     }
-    if (this.started) throw new Error('this WASI instance has already been started');
+    if (this.started) throw new TypeError('this WASI instance has already been started or initialized; create a new WASI for each instance');
     const exports = instance.exports;
     const memory = this.options.memory ?? exports.memory;
     if (!(memory instanceof WebAssembly.Memory)) {

@@ -3,7 +3,7 @@ import { isatty } from 'node:tty';
 import { FileType } from '../abi/constants.js';
 import type { HostStream } from '../fd-table.js';
 import type { Platform } from '../platform.js';
-import { NodeFS } from '../vfs/node.js';
+import { hostDirectoryProblem, NodeFS } from '../vfs/node.js';
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 // process.hrtime() is the cheapest monotonic reader in Node 20 (~48 ns against
@@ -77,6 +77,11 @@ export const nodePlatform: Platform = {
     pause(ns / 1e6);
   },
   fdStream: (fd) => new FdStream(fd),
-  hostDirectory: (path) => new NodeFS(path),
+  defaultStdio: (fd) => new FdStream(fd),
+  hostDirectory: (path, label) => {
+    const problem = hostDirectoryProblem(path);
+    if (problem !== undefined) throw new TypeError(`${label}: ${problem}`);
+    return new NodeFS(path);
+  },
   exit: (code) => process.exit(code),
 };
