@@ -23,8 +23,12 @@ import ts from 'typescript';
 const require = createRequire(import.meta.url);
 const quiet = process.argv.includes('--quiet');
 
-/** minified + gzip bytes past which the build fails: the core must not grow for no reason. */
-const BUDGET = { core: 16 * 1024, full: 80 * 1024 };
+/**
+ * minified + gzip bytes past which the build fails: the core must not grow for
+ * no reason. 16 KB became 18 KB for errors that name their fix (option
+ * checks, missing imports) and the embedder memory API, about 2.5 KB together.
+ */
+const BUDGET = { core: 18 * 1024, full: 80 * 1024 };
 
 // The Node modules memfs 4.80 imports (through @jsonjoy.com/fs-node-builtins),
 // and what a browser build uses for each. buffer, events and path are the

@@ -24,5 +24,6 @@ export { wasiImportVersion } from './wasi.js';
 export type { WASIOptions, WASIImport, WASIVersion } from './wasi.js';
 export type { TraceEntry } from './trace.js';
 export type { RunOptions, RunResult } from './run.js';
+export type { EmbedderMemory, GuestAllocator } from './embedder-memory.js';
 export type { Vfs, VfsFile, VfsStat, VfsKind, VfsDirEntry, VfsOpenFlags, VfsTime } from './vfs/types.js';
 export type { StdinOption, StdoutOption, ReadableSource, WritableLike } from './stdio.js';

@@ -13,6 +13,7 @@ import { tracePaths, traceResults, type TraceEntry } from './trace.js';
 import { SYSCALLS_UNSTABLE } from './syscalls/unstable.js';
 import { WriteBehind } from './write-behind.js';
 import { checkOptionShapes } from './options.js';
+import { EmbedderMemory } from './embedder-memory.js';
 import type { Vfs } from './vfs/types.js';
 
 export interface WASIOptions {
@@ -120,6 +121,7 @@ export class WASIHost {
   private readonly options: WASIOptions;
   private readonly stdio: HostStream[];
   private started = false;
+  private embedderMemory: EmbedderMemory | undefined;
 
   constructor(options: WASIOptions, private readonly platform: Platform) {
     checkOptions(options);
@@ -211,6 +213,16 @@ export class WASIHost {
     if (typeof init === 'function') (init as () => void)();
   }
 
+  /**
+   * The guest's memory for an embedder, after `initialize()` or `start()`:
+   * bounds-checked reads and writes at guest offsets, strings, and data copied
+   * in through the module's malloc (src/embedder-memory.ts).
+   */
+  get memory(): EmbedderMemory {
+    if (this.embedderMemory === undefined) throw new TypeError('wasi.memory is there after initialize(instance) or start(instance)');
+    return this.embedderMemory;
+  }
+
   /** Bytes a 'collect' stdout received. */
   getStdout(): Uint8Array {
     return this.collected(1, 'stdout');
@@ -238,6 +250,7 @@ export class WASIHost {
     }
     this.started = true;
     this.ctx.mem.attach(memory);
+    this.embedderMemory = new EmbedderMemory(this.ctx.mem, exports);
     return exports;
   }
 
