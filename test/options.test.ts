@@ -1,4 +1,5 @@
 // Host-side misuse: every option checked, each error naming the option and the fix.
+import { spawnSync } from 'node:child_process';
 import { createReadStream, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -100,6 +101,21 @@ describe('stdin streams', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('stdin: process.stdin', () => {
+  it('a guest reads what is piped into the process (the built dist/, in a child process)', () => {
+    const script = `
+      import { readFileSync } from 'node:fs';
+      import { WASI } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+      const wasi = new WASI({ stdin: process.stdin, stdout: 'collect' });
+      const { instance } = await WebAssembly.instantiate(readFileSync(${JSON.stringify(join(FIX, 'stdin.wasm'))}), wasi.getImportObject());
+      const code = wasi.start(instance);
+      process.stdout.write(new TextDecoder().decode(wasi.getStdout()) + 'exit ' + code);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { input: 'piped\nin', encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('read 8 bytes\nPIPED\nIN[end]\nsecond read at EOF: EOF\nexit 0');
   });
 });
 
