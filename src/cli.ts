@@ -51,13 +51,16 @@ class LineBufferedFd {
   }
 }
 
+const pauseCell = new Int32Array(new SharedArrayBuffer(4));
+
 function writeAll(fd: number, data: Uint8Array): void {
   for (let done = 0; done < data.byteLength; ) {
     try {
       done += writeSync(fd, data, done);
     } catch (err) {
-      // Node may have made stderr non-blocking; wait for the reader.
+      // Node may have made stderr non-blocking; give the reader a millisecond.
       if ((err as { code?: string }).code !== 'EAGAIN') throw err;
+      Atomics.wait(pauseCell, 0, 0, 1);
     }
   }
 }
