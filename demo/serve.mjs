@@ -70,6 +70,13 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   }
   const i = process.argv.indexOf('--port');
   const port = Number(i > 0 ? process.argv[i + 1] : process.env.PORT ?? 8080);
-  const { url } = await startDemoServer({ port });
-  console.log(`wasi-host demo: ${url}/  (Ctrl-C to stop)`);
+  try {
+    const { url } = await startDemoServer({ port });
+    console.log(`wasi-host demo: ${url}/  (Ctrl-C to stop)`);
+  } catch (err) {
+    if (err.code !== 'EADDRINUSE' && err.code !== 'EACCES') throw err;
+    const why = err.code === 'EADDRINUSE' ? 'is already in use' : 'may not be used by this user';
+    console.error(`wasi-host demo: port ${port} on 127.0.0.1 ${why}; pick another with: npm run demo -- --port ${port === 8080 ? 8081 : port + 1}`);
+    process.exit(1);
+  }
 }

@@ -7,6 +7,11 @@
 //   node scripts/build-fixtures.mjs              build all fixtures
 //   node scripts/build-fixtures.mjs hello argv   build only these
 //   node scripts/build-fixtures.mjs rust_fs      (a name is a .c, .rs or .cpp)
+//   node scripts/build-fixtures.mjs reactors/greet
+//                                                (wasi-fixtures/reactors/*.c are
+//                                                reactors: -mexec-model=reactor,
+//                                                malloc and free exported; they
+//                                                have no JSON, their tests call them)
 //   node scripts/build-fixtures.mjs --check      build into a temp dir and
 //                                                compare with the committed
 //                                                .wasm files (exit 1 on any
@@ -92,7 +97,12 @@ if (unknown.length > 0 || argv.includes('--help')) {
   console.error('usage: node scripts/build-fixtures.mjs [--check] [NAME...]');
   process.exit(unknown.length > 0 ? 2 : 0);
 }
-const wanted = argv.filter((a) => !a.startsWith('-')).map((a) => a.replace(/\.(c|rs|cpp|wasm|json)$/, ''));
+const wanted = argv.filter((a) => !a.startsWith('-')).map((a) => a.replace(/^wasi-fixtures\//, '').replace(/\.(c|rs|cpp|wasm|json)$/, ''));
+const reactorsDir = path.join(fixturesDir, 'reactors');
+/** Reactors are C only, and named "reactors/NAME". */
+const isReactor = (name) => name.startsWith('reactors/');
+// An embedder calls a reactor's exports and passes data in through its allocator.
+const reactorFlags = ['-mexec-model=reactor', '-Wl,--export=malloc', '-Wl,--export=free'];
 
 /** Fixture name -> its source's language, from the NAME.c, NAME.rs and NAME.cpp files. */
 const langOf = new Map();
@@ -104,6 +114,9 @@ for (const f of fs.readdirSync(fixturesDir).sort()) {
     process.exit(2);
   }
   langOf.set(m[1], m[2]);
+}
+if (fs.existsSync(reactorsDir)) {
+  for (const f of fs.readdirSync(reactorsDir).sort()) if (f.endsWith('.c')) langOf.set(`reactors/${f.slice(0, -2)}`, 'c');
 }
 const allSources = [...langOf.keys()].sort();
 for (const w of wanted) {
@@ -228,6 +241,7 @@ async function runYowasp(name, outPath) {
 }
 
 const outDir = check ? fs.mkdtempSync(path.join(os.tmpdir(), 'wasi-fixtures-')) : fixturesDir;
+fs.mkdirSync(path.join(outDir, 'reactors'), { recursive: true });
 
 async function build(name) {
   const lang = langOf.get(name);
@@ -236,8 +250,8 @@ async function build(name) {
   // Compile in a private temp dir, then copy into place, so a failed build
   // never leaves a half-written .wasm behind. The temp file keeps the final
   // base name because it is embedded in the "name" section.
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), `fixture-${name}-`));
-  const tmpOut = path.join(work, `${name}.wasm`);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `fixture-${path.basename(name)}-`));
+  const tmpOut = path.join(work, `${path.basename(name)}.wasm`);
   try {
     const r =
       lang === 'rs'
@@ -246,7 +260,7 @@ async function build(name) {
           ? await runYowasp(name, tmpOut)
           : lang === 'cpp'
             ? await run(clangxx, ['--target=wasm32-wasip1', ...sysrootFlag(), ...cxxFlags, '-o', tmpOut, src])
-            : await run(clang, [...flags, '-o', tmpOut, src]);
+            : await run(clang, [...flags, ...(isReactor(name) ? reactorFlags : []), '-o', tmpOut, src]);
     if (r.code !== 0) return { name, ok: false, log: r.out };
     fs.copyFileSync(tmpOut, out);
     return { name, ok: true, log: r.out, size: fs.statSync(out).size };
@@ -276,7 +290,7 @@ for (const r of results) {
   if (!check) console.log(`built   wasi-fixtures/${r.name}.wasm (${r.size} bytes)`);
 }
 for (const name of names) {
-  if (!fs.existsSync(path.join(fixturesDir, `${name}.json`))) {
+  if (!isReactor(name) && !fs.existsSync(path.join(fixturesDir, `${name}.json`))) {
     console.error(`warning: wasi-fixtures/${name}.json is missing (every fixture needs one)`);
   }
 }

@@ -21,8 +21,12 @@ import { browser, bundleSizes, common } from './browser-build.mjs';
 
 const quiet = process.argv.includes('--quiet');
 
-/** minified + gzip bytes past which the build fails: the core must not grow for no reason. */
-const BUDGET = { core: 16 * 1024, full: 80 * 1024 };
+/**
+ * minified + gzip bytes past which the build fails: the core must not grow for
+ * no reason. 16 KB became 18 KB for errors that name their fix (option
+ * checks, missing imports) and the embedder memory API, about 2.5 KB together.
+ */
+const BUDGET = { core: 18 * 1024, full: 80 * 1024 };
 
 rmSync('dist', { recursive: true, force: true });
 // No source maps: dist/ is unminified ESM (the IIFE aside) and reads as it is;

@@ -1,206 +1,231 @@
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { WASI, WASIExit } from './index.js';
-import { MemFS } from './vfs/memfs.js';
-import { wasiImportVersion, type WASIOptions } from './wasi.js';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { basename } from 'node:path';
+import { HELP, parseCommand, UsageError, type CliArgs, type Command } from './cli-args.js';
+import { formatResult, parseArg } from './cli-invoke.js';
+import { LoadError, loadModuleBytes } from './cli-load.js';
+import { WASI } from './index.js';
+import { checkImports } from './link.js';
+import { WASIExit } from './syscalls/context.js';
 import { formatTraceEntry, TraceSummary } from './trace.js';
+import { MemFS } from './vfs/memfs.js';
+import { hostDirectoryProblem, NodeFS } from './vfs/node.js';
 import type { Vfs } from './vfs/types.js';
+import { exportSignature } from './wasm-sig.js';
+import { wasiImportVersion, type WASIOptions } from './wasi.js';
 
-const HELP = `Usage: wasi-host run [OPTIONS] <WASM> [ARGS]...
-       wasi-host [OPTIONS] <WASM> [ARGS]...   (the same; "run" may be left out)
+export { HELP, parseCommand };
+export type { CliArgs };
 
-Runs a WASI command (preview1, or wasi_unstable for old modules). Options
-come before the module; everything after it is passed to the program (its
-argv[0] is <WASM> as given).
-
-Options (as in \`wasmtime run\`):
-  --dir HOST[::GUEST]    Preopen host directory HOST, seen by the guest as GUEST
-                         (default: the same path as given on the command line).
-  --mapdir GUEST::HOST   Preopen HOST as GUEST (older spelling of --dir HOST::GUEST).
-  --memdir GUEST         Preopen an empty in-memory directory as GUEST.
-  --env NAME=VALUE       Set an environment variable for the guest.
-  --env NAME             Pass the host's value of NAME through.
-  --trace                Print every WASI call to stderr: its arguments (paths
-                         decoded), errno, results (fd, bytes...) and host time.
-  --trace-summary        At exit, print calls, host time and errnos per syscall
-                         to stderr (like strace -c).
-  --write-behind         Batch small writes to host files in memory (faster;
-                         held bytes are lost if this process is killed before
-                         the guest's next other WASI call). Default: every
-                         write is in the file when it returns.
-  --                     End of options (the next word is <WASM>).
-  -h, --help             Show this help.
-
-The guest's exit code becomes this process's exit code (134 if it traps, as
-wasmtime; 2 if the module cannot be read, compiled or linked). Stdin, stdout
-and stderr are this process's own.`;
-
-export interface CliArgs {
-  wasm: string;
-  args: string[];
-  env: Record<string, string>;
-  preopens: [string, string | 'memory'][];
-  trace: boolean;
-  traceSummary: boolean;
-  writeBehind: boolean;
+/** The version in package.json (beside dist/ and src/ alike). */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
-class UsageError extends Error {}
+/** A failure reported in one line, with the exit status wasmtime would give. */
+class Failure extends Error {
+  constructor(message: string, readonly status: number) {
+    super(message);
+  }
+}
 
-/** Parses `run` arguments; throws UsageError with a message naming the bad flag. */
-export function parseRunArgs(argv: readonly string[], hostEnv: Record<string, string | undefined>): CliArgs {
-  const out: CliArgs = { wasm: '', args: [], env: {}, preopens: [], trace: false, traceSummary: false, writeBehind: false };
-  let i = 0;
-  const value = (flag: string): string => {
-    const v = argv[++i];
-    if (v === undefined) throw new UsageError(`${flag} needs a value`);
-    return v;
-  };
-  for (; i < argv.length; i++) {
-    const a = argv[i];
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    const flag = eq > 0 ? a.slice(0, eq) : a;
-    const inline = eq > 0 ? a.slice(eq + 1) : undefined;
-    const take = (): string => inline ?? value(flag);
-    if (a === '--') { i++; break; }
-    if (flag === '--dir') {
-      const v = take();
-      const sep = v.indexOf('::');
-      out.preopens.push(sep >= 0 ? [v.slice(sep + 2), v.slice(0, sep)] : [v, v]);
-    } else if (flag === '--mapdir') {
-      const v = take();
-      const sep = v.indexOf('::');
-      if (sep < 0) throw new UsageError('--mapdir expects GUEST::HOST');
-      out.preopens.push([v.slice(0, sep), v.slice(sep + 2)]);
-    } else if (flag === '--memdir') {
-      out.preopens.push([take(), 'memory']);
-    } else if (flag === '--env') {
-      const v = take();
-      const sep = v.indexOf('=');
-      if (sep > 0) out.env[v.slice(0, sep)] = v.slice(sep + 1);
-      else if (hostEnv[v] !== undefined) out.env[v] = hostEnv[v] as string;
-    } else if (flag === '--trace') {
-      out.trace = true;
-    } else if (flag === '--trace-summary') {
-      out.traceSummary = true;
-    } else if (flag === '--write-behind') {
-      out.writeBehind = true;
-    } else if (a.startsWith('-') && a !== '-') {
-      throw new UsageError(`unknown option ${flag}`);
-    } else {
-      break;
+/**
+ * The guest's stderr held back to whole lines, so trace lines written to the
+ * same stderr between two of the guest's writes never split one of its lines.
+ */
+class LineBufferedFd {
+  private held: Uint8Array[] = [];
+  constructor(private readonly fd: number) {}
+  write(chunk: Uint8Array): void {
+    const nl = chunk.lastIndexOf(0x0a);
+    if (nl < 0) {
+      this.held.push(chunk.slice());
+      return;
+    }
+    this.held.push(chunk.subarray(0, nl + 1));
+    this.flush();
+    if (nl + 1 < chunk.byteLength) this.held.push(chunk.slice(nl + 1));
+  }
+  flush(): void {
+    for (const c of this.held) writeAll(this.fd, c);
+    this.held = [];
+  }
+}
+
+const pauseCell = new Int32Array(new SharedArrayBuffer(4));
+
+function writeAll(fd: number, data: Uint8Array): void {
+  for (let done = 0; done < data.byteLength; ) {
+    try {
+      done += writeSync(fd, data, done);
+    } catch (err) {
+      // Node may have made stderr non-blocking; give the reader a millisecond.
+      if ((err as { code?: string }).code !== 'EAGAIN') throw err;
+      Atomics.wait(pauseCell, 0, 0, 1);
     }
   }
-  if (i >= argv.length) throw new UsageError('missing <WASM>: the module to run');
-  out.wasm = argv[i];
-  out.args = argv.slice(i + 1);
-  return out;
 }
 
+function preopensOf(cli: CliArgs): Record<string, string | Vfs> {
+  const preopens: Record<string, string | Vfs> = {};
+  for (const [guest, host, given] of cli.preopens) {
+    if (host === 'memory') {
+      preopens[guest] = new MemFS();
+      continue;
+    }
+    const problem = hostDirectoryProblem(host);
+    if (problem !== undefined) throw new Failure(`${given}: ${problem}`, 2);
+    preopens[guest] = new NodeFS(host);
+  }
+  return preopens;
+}
 
 export async function main(argv: readonly string[]): Promise<number> {
-  // As with wasmtime, `run` may be left out: `wasi-host [OPTIONS] prog.wasm ARGS...`.
-  const implicitRun = argv.length > 0 && argv[0] !== 'run' && (argv[0].startsWith('--') && argv[0] !== '--help' || argv[0].endsWith('.wasm'));
-  const [command, ...rest] = implicitRun ? ['run', ...argv] : argv;
-  if (command === undefined || command === '-h' || command === '--help' || rest.includes('-h') && rest.indexOf('-h') < 1 || rest[0] === '--help') {
-    process.stdout.write(HELP + '\n');
-    return command === undefined ? 2 : 0;
-  }
-  if (command !== 'run') {
-    process.stderr.write(`wasi-host: unknown command '${command}'\n\n${HELP}\n`);
-    return 2;
-  }
-  let cli: CliArgs;
+  let command: Command;
   try {
-    cli = parseRunArgs(rest, process.env);
+    command = parseCommand(argv, process.env);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`wasi-host: ${err.message}\n\n${HELP}\n`);
+    process.stderr.write(`wasi-host: ${err.message} (try --help)\n`);
     return 2;
   }
-  const preopens: Record<string, string | Vfs> = {};
-  for (const [guest, host] of cli.preopens) preopens[guest] = host === 'memory' ? new MemFS() : host;
+  if (command.kind === 'help') {
+    process.stdout.write(HELP + '\n');
+    return 0;
+  }
+  if (command.kind === 'version') {
+    process.stdout.write(`wasi-host ${version()}\n`);
+    return 0;
+  }
+  try {
+    return await runModule(command.args);
+  } catch (err) {
+    if (err instanceof Failure) {
+      process.stderr.write(`wasi-host: ${err.message}\n`);
+      return err.status;
+    }
+    if (err instanceof LoadError) {
+      process.stderr.write(`wasi-host: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof WebAssembly.RuntimeError) {
+      process.stderr.write(describeTrap(err));
+      // wasmtime exits with 128 + SIGABRT on a trap (on Unix), so scripts see the same status.
+      return 134;
+    }
+    throw err;
+  }
+}
+
+async function runModule(cli: CliArgs): Promise<number> {
+  const bytes = await loadModuleBytes(cli.wasm);
+  let module: WebAssembly.Module;
+  try {
+    module = await WebAssembly.compile(bytes);
+  } catch (err) {
+    throw new Failure(`${cli.wasm} is not a valid WebAssembly module: ${(err as Error).message}`, 2);
+  }
   const options: WASIOptions = {
-    args: [cli.wasm, ...cli.args],
+    // As wasmtime: the file's base name, so the host's directories stay out of the guest.
+    args: [cli.argv0 ?? basename(cli.wasm), ...cli.args],
     env: cli.env,
-    preopens,
+    preopens: preopensOf(cli),
     returnOnExit: true,
     writeBehind: cli.writeBehind,
+    // Old modules import wasi_unstable (preview 0); wasmtime runs both, and so do we.
+    version: wasiImportVersion(module) ?? 'preview1',
   };
   const summary = cli.traceSummary ? new TraceSummary() : undefined;
-  if (cli.trace || summary !== undefined) {
+  const traceFd = typeof cli.trace === 'string' ? openTraceFile(cli.trace) : cli.trace ? 2 : undefined;
+  const guestStderr = traceFd === 2 ? new LineBufferedFd(2) : undefined;
+  if (guestStderr !== undefined) options.stderr = guestStderr;
+  if (traceFd !== undefined || summary !== undefined) {
     options.trace = (e) => {
-      if (cli.trace) process.stderr.write(formatTraceEntry(e));
+      if (traceFd !== undefined) writeAll(traceFd, new TextEncoder().encode(formatTraceEntry(e)));
       summary?.add(e);
     };
   }
-  let bytes: Uint8Array;
+  let wasi: WASI;
   try {
-    const problem = headerProblem(cli.wasm);
-    if (problem !== undefined) {
-      process.stderr.write(`wasi-host: ${cli.wasm} is not a valid WebAssembly module: ${problem}\n`);
-      return 2;
-    }
-    bytes = readFileSync(cli.wasm);
+    wasi = new WASI(options);
   } catch (err) {
-    process.stderr.write(`wasi-host: cannot read ${cli.wasm}: ${(err as Error).message}\n`);
-    return 2;
+    throw new Failure((err as Error).message, 2);
   }
-  let module: WebAssembly.Module;
   try {
-    module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
-  } catch (err) {
-    process.stderr.write(`wasi-host: ${cli.wasm} is not a valid WebAssembly module: ${(err as Error).message}\n`);
-    return 2;
-  }
-  // Old modules import wasi_unstable (preview 0); wasmtime runs both, and so do we.
-  options.version = wasiImportVersion(module) ?? 'preview1';
-  const wasi = new WASI(options);
-  try {
-    let instance: WebAssembly.Instance;
-    try {
-      instance = await WebAssembly.instantiate(module, wasi.getImportObject() as unknown as WebAssembly.Imports);
-    } catch (err) {
-      // A start section runs inside instantiate: its trap or proc_exit ends the program as in _start.
-      if (err instanceof WASIExit || err instanceof WebAssembly.RuntimeError) throw err;
-      process.stderr.write(`wasi-host: cannot instantiate ${cli.wasm}: ${(err as Error).message}\n`);
-      return 2;
-    }
-    return wasi.start(instance);
-  } catch (err) {
-    if (err instanceof WASIExit) return err.code;
-    if (!(err instanceof WebAssembly.RuntimeError)) throw err;
-    process.stderr.write(describeTrap(err));
-    // wasmtime exits with 128 + SIGABRT on a trap (on Unix), so scripts see the same status.
-    return 134;
+    return runInstance(cli, bytes, module, wasi);
   } finally {
+    guestStderr?.flush();
+    if (typeof traceFd === 'number' && traceFd !== 2) closeSync(traceFd);
     if (summary !== undefined) process.stderr.write(summary.format());
   }
 }
 
-/** The first 8 bytes of every core module: "\\0asm" and version 1 (little-endian u32). */
-const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-
-/**
- * What is wrong with the file's first 8 bytes, or undefined if they are a
- * core module's: checked before the file is read whole, so a large file that
- * is not WebAssembly fails at once, in bounded memory.
- */
-function headerProblem(file: string): string | undefined {
-  const head = new Uint8Array(HEADER.length);
-  const fd = openSync(file, 'r');
-  let n = 0;
+function openTraceFile(path: string): number {
   try {
-    for (let got = -1; n < head.length && got !== 0; n += got) got = readSync(fd, head, n, head.length - n, null);
-  } finally {
-    closeSync(fd);
+    return openSync(path, 'w');
+  } catch (err) {
+    throw new Failure(`--trace=${path}: ${(err as Error).message}`, 2);
   }
-  const hex = Array.from(head.subarray(0, n), (b) => b.toString(16).padStart(2, '0')).join(' ');
-  const differs = (from: number, to: number): boolean => HEADER.slice(from, Math.min(to, n)).some((b, i) => head[from + i] !== b);
-  if (n === 0) return 'the file is empty';
-  if (differs(0, 4)) return `it does not start with 00 61 73 6d ("\\0asm"), found ${hex}`;
-  if (n < HEADER.length) return `it ends after ${n} bytes, inside the 8-byte header`;
-  if (differs(4, 8)) return `version ${hex.slice(12)} is not 01 00 00 00 (a component or another binary format, not a core module)`;
-  return undefined;
+}
+
+function runInstance(cli: CliArgs, bytes: Uint8Array, module: WebAssembly.Module, wasi: WASI): number {
+  const imports = wasi.getImportObject() as unknown as WebAssembly.Imports;
+  let instance: WebAssembly.Instance;
+  try {
+    checkImports(module, imports, Object.keys(imports)[0], 'wasi-host provides only WASI; run the module from code with run(wasm, { imports })');
+    instance = new WebAssembly.Instance(module, imports);
+  } catch (err) {
+    // A start section runs inside instantiation: its trap or proc_exit ends the program as in _start.
+    if (err instanceof WebAssembly.RuntimeError) throw err;
+    if (err instanceof WASIExit) return exitStatus(err.code);
+    throw new Failure(`cannot instantiate ${cli.wasm}: ${(err as Error).message}`, 2);
+  }
+  const exports = instance.exports;
+  let status: number;
+  if (cli.invoke === undefined && typeof exports._start === 'function') {
+    status = wasi.start(instance);
+  } else if (cli.invoke !== undefined && exports._start !== undefined) {
+    throw new Failure(`--invoke ${cli.invoke}: ${cli.wasm} is a command (it exports _start); wasi-host calls the exports of reactors only (build with -mexec-model=reactor)`, 1);
+  } else {
+    // A reactor (or a module without either entry point): initialised, then, as
+    // wasmtime, nothing more unless --invoke names an export.
+    try {
+      if (wasiImportVersion(module) !== undefined || exports.memory instanceof WebAssembly.Memory) wasi.initialize(instance);
+      else if (typeof exports._initialize === 'function') (exports._initialize as () => void)();
+      status = cli.invoke === undefined ? 0 : invoke(cli, bytes, exports);
+    } catch (err) {
+      if (!(err instanceof WASIExit)) throw err;
+      status = err.code;
+    }
+  }
+  return exitStatus(status);
+}
+
+/** The process's exit status for the guest's: wasmtime refuses those outside 0..125 (Unix keeps 8 bits, 126+ mean "not run" or a signal). */
+function exitStatus(status: number): number {
+  if (status < 0 || status > 125) throw new Failure(`exit with invalid exit status outside of [0..126): ${status}`, 1);
+  return status;
+}
+
+function invoke(cli: CliArgs, bytes: Uint8Array, exports: WebAssembly.Exports): number {
+  const name = cli.invoke as string;
+  const fn = exports[name];
+  const sig = typeof fn === 'function' ? exportSignature(bytes, name) : undefined;
+  if (typeof fn !== 'function' || sig === undefined) {
+    const funcs = Object.keys(exports).filter((k) => typeof exports[k] === 'function' && k !== '_initialize');
+    throw new Failure(`--invoke ${name}: ${cli.wasm} exports no function ${name} (it exports: ${funcs.join(', ') || 'no functions'})`, 1);
+  }
+  if (cli.args.length !== sig.params.length) {
+    throw new Failure(`--invoke ${name}: takes ${sig.params.length} argument(s) (${sig.params.join(', ') || 'none'}), got ${cli.args.length}`, 1);
+  }
+  const values = sig.params.map((t, i) => {
+    const v = parseArg(t, cli.args[i]);
+    if (typeof v === 'string') throw new Failure(`--invoke ${name}: argument ${i + 1}: ${v}`, 1);
+    return v;
+  });
+  const ret = (fn as (...a: unknown[]) => unknown)(...values);
+  const results = sig.results.length === 1 ? [ret] : sig.results.length === 0 ? [] : (ret as unknown[]);
+  process.stdout.write(sig.results.map((t, i) => formatResult(t, results[i]) + '\n').join(''));
+  return 0;
 }
 
 /** A trap as a person wants to read it: what trapped, then the guest's own frames, innermost first. */

@@ -6,7 +6,7 @@
  * `performance`, `crypto.getRandomValues` and, where allowed, Atomics.wait).
  */
 import { browserPlatform } from './platform/browser.js';
-import { runWith, type RunResult } from './run.js';
+import { runWith, type RunOptions, type RunResult } from './run.js';
 import { WASIHost, type WASIOptions } from './wasi.js';
 
 export class WASI extends WASIHost {
@@ -16,7 +16,7 @@ export class WASI extends WASIHost {
 }
 
 /** Runs a WASI command and returns its exit code and collected output. */
-export function run(wasm: BufferSource | WebAssembly.Module, options?: Omit<WASIOptions, 'stdout' | 'stderr'>): Promise<RunResult> {
+export function run(wasm: BufferSource | WebAssembly.Module, options?: RunOptions): Promise<RunResult> {
   return runWith((o) => new WASI(o), wasm, options);
 }
 
@@ -29,6 +29,7 @@ export { wasiImportVersion } from './wasi.js';
 export type { WASIOptions, WASIImport, WASIVersion, WriteBehindOptions } from './wasi.js';
 export type { TraceEntry } from './trace.js';
 export type { Interceptor, SyscallCall, SyscallInfo, HostErrorPolicy } from './binder.js';
-export type { RunResult } from './run.js';
+export type { RunOptions, RunResult } from './run.js';
+export type { EmbedderMemory, GuestAllocator } from './embedder-memory.js';
 export type { Vfs, VfsFile, VfsStat, VfsKind, VfsDirEntry, VfsOpenFlags, VfsTime } from './vfs/types.js';
 export type { StdinOption, StdoutOption, ReadableSource, WritableLike } from './stdio.js';

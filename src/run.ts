@@ -1,4 +1,11 @@
+import { checkImports } from './link.js';
 import { wasiImportVersion, type WASIHost, type WASIOptions } from './wasi.js';
+
+/** run()'s options: the WASI options but stdio, which run() collects, and the module's other imports. */
+export interface RunOptions extends Omit<WASIOptions, 'stdout' | 'stderr'> {
+  /** What the module imports besides WASI, e.g. `{ env: { host_add: (a, b) => a + b } }`. */
+  imports?: WebAssembly.Imports;
+}
 
 export interface RunResult {
   exitCode: number;
@@ -15,12 +22,17 @@ export interface RunResult {
 export async function runWith(
   make: (options: WASIOptions) => WASIHost,
   wasm: BufferSource | WebAssembly.Module,
-  options: Omit<WASIOptions, 'stdout' | 'stderr'> = {},
+  options: RunOptions = {},
 ): Promise<RunResult> {
+  const { imports = {}, ...wasiOptions } = options;
+  if (typeof imports !== 'object' || imports === null) throw new TypeError('run(): option `imports` must be an object such as { env: { f() {} } }');
   const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm);
-  const version = options.version ?? wasiImportVersion(module) ?? 'preview1';
-  const wasi = make({ ...options, version, stdout: 'collect', stderr: 'collect' });
-  const instance = await WebAssembly.instantiate(module, wasi.getImportObject() as unknown as WebAssembly.Imports);
+  const version = wasiOptions.version ?? wasiImportVersion(module) ?? 'preview1';
+  const wasi = make({ ...wasiOptions, version, stdout: 'collect', stderr: 'collect' });
+  const wasiImports = wasi.getImportObject();
+  const all = { ...imports, ...wasiImports } as unknown as WebAssembly.Imports;
+  checkImports(module, all, Object.keys(wasiImports)[0], "pass it in run()'s imports option: run(wasm, { imports: { env: { ... } } })");
+  const instance = await WebAssembly.instantiate(module, all);
   const exitCode = wasi.start(instance);
   const stdoutBytes = wasi.getStdout();
   const stderrBytes = wasi.getStderr();

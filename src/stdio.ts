@@ -55,6 +55,36 @@ class CallbackSink implements HostStream {
   }
 }
 
+/**
+ * Text for a line-oriented printer such as console.log, which adds its own
+ * newline: each complete line is printed once, so a line the guest wrote in
+ * pieces (or that a libc buffer split) is never split in the console. UTF-8
+ * is decoded across writes; what follows the last newline waits for flush().
+ */
+export class LineSink implements HostStream {
+  readonly filetype = FileType.UNKNOWN;
+  private readonly decoder = new TextDecoder();
+  private pending = '';
+  constructor(private readonly print: (line: string) => void) {}
+  write(data: Uint8Array): number {
+    const n = data.byteLength;
+    const text = this.pending + this.decoder.decode(data, { stream: true });
+    const end = text.lastIndexOf('\n');
+    if (end < 0) {
+      this.pending = text;
+      return n;
+    }
+    this.pending = text.slice(end + 1);
+    for (const line of text.slice(0, end).split('\n')) this.print(line);
+    return n;
+  }
+  flush(): void {
+    const rest = this.pending + this.decoder.decode();
+    this.pending = '';
+    if (rest !== '') this.print(rest);
+  }
+}
+
 class DiscardSink implements HostStream {
   readonly filetype = FileType.UNKNOWN;
   write(data: Uint8Array): number {
@@ -62,7 +92,7 @@ class DiscardSink implements HostStream {
   }
 }
 
-class BytesSource implements HostStream {
+export class BytesSource implements HostStream {
   readonly filetype = FileType.UNKNOWN;
   private offset = 0;
   constructor(private readonly data: Uint8Array) {}
@@ -103,6 +133,24 @@ export function inputStream(option: StdinOption, platform: Platform): HostStream
   }
   if (typeof option === 'string') return new BytesSource(new TextEncoder().encode(option));
   if (option instanceof Uint8Array) return new BytesSource(option.slice());
-  if (typeof option === 'object' && option !== null && typeof option.read === 'function') return new PullSource(option);
-  throw new TypeError('stdin must be a file descriptor number, a string, a Uint8Array or an object with read()');
+  if (typeof option === 'object' && option !== null) {
+    // A Node stream also has read(), but returns chunks, not a count: taken
+    // for a ReadableSource the guest would see end of input at once.
+    const fd = (option as { fd?: unknown }).fd;
+    if (isStream(option) && typeof fd === 'number' && Number.isInteger(fd) && fd >= 0) return platform.fdStream(fd, 'read');
+    if (isStream(option)) {
+      throw new TypeError(
+        'stdin: a stream delivers data asynchronously and a WASI read is synchronous, so the guest would see end of input; ' +
+          'pass its contents instead (a Node stream: Buffer.concat(await stream.toArray()); a web stream: new Uint8Array(await new Response(stream).arrayBuffer())) or a host fd number (stdin: 0)',
+      );
+    }
+    if (typeof option.read === 'function') return new PullSource(option);
+  }
+  throw new TypeError('stdin must be a file descriptor number, a string, a Uint8Array or an object with read(into): number');
+}
+
+/** A Node Readable (pipe/on) or a web ReadableStream (getReader). */
+function isStream(x: object): boolean {
+  const o = x as { pipe?: unknown; on?: unknown; getReader?: unknown };
+  return (typeof o.pipe === 'function' && typeof o.on === 'function') || typeof o.getReader === 'function';
 }

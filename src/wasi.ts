@@ -11,6 +11,8 @@ import { SYSCALLS, type Preview1Import } from './syscalls/table.js';
 import { tracing, type TraceEntry } from './trace.js';
 import { SYSCALLS_UNSTABLE } from './syscalls/unstable.js';
 import { flushFirst, WRITE_BEHIND_DEFAULT_BYTES, WRITE_BEHIND_MAX_BYTES, WriteBehind } from './write-behind.js';
+import { checkOptionShapes } from './options.js';
+import { EmbedderMemory } from './embedder-memory.js';
 import type { Vfs } from './vfs/types.js';
 
 export interface WASIOptions {
@@ -100,6 +102,7 @@ type AnyFn = (ctx: HostContext, ...args: (number | bigint)[]) => number;
 
 function checkOptions(options: WASIOptions): void {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  checkOptionShapes(options);
   if (options.version !== undefined && options.version !== 'preview1' && options.version !== 'unstable') {
     throw new TypeError(`version must be 'preview1' or 'unstable', got ${String(options.version)}`);
   }
@@ -175,6 +178,7 @@ export class WASIHost {
   private disposed = false;
   /** Whether start() batches small writes (the writeBehind option). */
   private readonly batching: boolean;
+  private embedderMemory: EmbedderMemory | undefined;
 
   constructor(options: WASIOptions, private readonly platform: Platform) {
     checkOptions(options);
@@ -186,9 +190,9 @@ export class WASIHost {
       .map(([k, v]) => `${k}=${v}`);
     const fds = new FdTable(options.maxOpenFiles ?? 1024);
     this.stdio = [
-      inputStream(options.stdin ?? (platform.name === 'node' ? 0 : new Uint8Array(0)), platform),
-      outputStream(options.stdout ?? (platform.name === 'node' ? 1 : 'collect'), 'stdout', platform),
-      outputStream(options.stderr ?? (platform.name === 'node' ? 2 : 'collect'), 'stderr', platform),
+      options.stdin === undefined ? platform.defaultStdio(0) : inputStream(options.stdin, platform),
+      options.stdout === undefined ? platform.defaultStdio(1) : outputStream(options.stdout, 'stdout', platform),
+      options.stderr === undefined ? platform.defaultStdio(2) : outputStream(options.stderr, 'stderr', platform),
     ];
     this.stdio.forEach((s, i) => fds.set(i, new StreamDescriptor(s, i === 0 ? RIGHTS_STDIN_BASE : RIGHTS_STDOUT_BASE)));
 
@@ -197,7 +201,7 @@ export class WASIHost {
     for (const [guest, target] of Object.entries(options.preopens ?? {})) {
       const guestPath = normaliseGuestPath(guest);
       let vfs: Vfs;
-      if (typeof target === 'string') vfs = platform.hostDirectory(target);
+      if (typeof target === 'string') vfs = platform.hostDirectory(target, `preopens['${guest}']`);
       else if (isVfs(target)) vfs = target;
       else throw new TypeError(`preopens['${guest}'] must be a host directory path or a backend (e.g. new MemFS())`);
       fds.set(fd++, ns.mount(guestPath, vfs, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING));
@@ -251,6 +255,7 @@ export class WASIHost {
     } finally {
       wb.flush();
       wb.enabled = false;
+      for (const s of this.stdio) s.flush?.();
       this.closeAll();
     }
   }
@@ -281,6 +286,16 @@ export class WASIHost {
   /** `using wasi = new WASI(...)` disposes it at the end of the block (defined where Symbol.dispose exists). */
   declare [Symbol.dispose]: () => void;
 
+  /**
+   * The guest's memory for an embedder, after `initialize()` or `start()`:
+   * bounds-checked reads and writes at guest offsets, strings, and data copied
+   * in through the module's malloc (src/embedder-memory.ts).
+   */
+  get memory(): EmbedderMemory {
+    if (this.embedderMemory === undefined) throw new TypeError('wasi.memory is there after initialize(instance) or start(instance)');
+    return this.embedderMemory;
+  }
+
   /** Bytes a 'collect' stdout received. */
   getStdout(): Uint8Array {
     return this.collected(1, 'stdout');
@@ -300,8 +315,8 @@ export class WASIHost {
     if (typeof instance !== 'object' || instance === null || typeof instance.exports !== 'object') {
       throw new TypeError('instance must be a WebAssembly.Instance');
     }
-    if (this.started) throw new Error('this WASI instance has already been started');
-    if (this.disposed) throw new Error('this WASI instance has been disposed');
+    if (this.started) throw new TypeError('this WASI instance has already been started or initialized; create a new WASI for each instance');
+    if (this.disposed) throw new TypeError('this WASI instance has been disposed; create a new WASI for each instance');
     const exports = instance.exports;
     const memory = this.options.memory ?? exports.memory;
     if (!(memory instanceof WebAssembly.Memory)) {
@@ -309,6 +324,7 @@ export class WASIHost {
     }
     this.started = true;
     this.ctx.mem.attach(memory);
+    this.embedderMemory = new EmbedderMemory(this.ctx.mem, exports);
     return exports;
   }
 

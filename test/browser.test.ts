@@ -200,6 +200,18 @@ describe.skipIf(SKIP_BROWSER)('in Chromium', () => {
     }
   });
 
+  describe('the README reactor example (wasi.memory)', () => {
+    for (const where of ['main thread', 'Web Worker'] as const) {
+      it(`${where}: greet() through malloc and (ptr, len), also after the guest grew its memory`, async () => {
+        type Greeted = { first: string; bigOk: boolean; after: string; sizeBefore: number; sizeAfter: number; staleLength: number; outOfRange: string };
+        const r = where === 'main thread' ? await onPage<Greeted>('greetReactor') : await inWorker<Greeted>('greetReactor');
+        expect(r).toMatchObject({ first: 'Hello, wasm!', bigOk: true, after: 'Hello, again!', staleLength: 0 });
+        expect(r.sizeAfter).toBeGreaterThan(r.sizeBefore);
+        expect(r.outOfRange).toBe(`RangeError: readBytes: [${r.sizeAfter}, ${r.sizeAfter + 1}) is outside guest memory (${r.sizeAfter} bytes)`);
+      });
+    }
+  });
+
   describe('the other builds', () => {
     it('the IIFE works from a plain <script> tag as the global wasiHost', async () => {
       const p = await context.newPage();

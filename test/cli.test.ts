@@ -1,18 +1,29 @@
 // The CLI as a user runs it: `wasi-host run ...` in a child process, on the built dist/.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseRunArgs } from '../src/cli.js';
+import { parseCommand } from '../src/cli.js';
 import { wat } from './wat.js';
 
 const BIN = new URL('../bin/wasi-host.mjs', import.meta.url).pathname;
 const FIX = new URL('../wasi-fixtures/', import.meta.url).pathname;
 
-function cli(args: string[], input = ''): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8' });
+const T = new URL('./cli/', import.meta.url).pathname;
+
+function cli(args: string[], input = '', bin = BIN): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { input, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function withTemp(f: (dir: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'wasi-host-cli-'));
+  try {
+    f(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describe('wasi-host run', () => {
@@ -147,18 +158,152 @@ describe('wasi-host run', () => {
   });
 });
 
-describe('parseRunArgs', () => {
+describe('parseCommand', () => {
   it('follows wasmtime conventions', () => {
-    expect(parseRunArgs(['--dir', '.', '--dir=/a::/b', '--mapdir', '/g::/h', '--env', 'A=1', '--env', 'HOME', 'p.wasm', '-x'], { HOME: '/root' })).toEqual({
-      wasm: 'p.wasm',
-      args: ['-x'],
-      env: { A: '1', HOME: '/root' },
-      preopens: [['.', '.'], ['/b', '/a'], ['/g', '/h']],
-      trace: false,
-      traceSummary: false,
-      writeBehind: false,
+    expect(parseCommand(['run', '--dir', '.', '--dir=/a::/b', '--mapdir', '/g::/h', '--env', 'A=1', '--env', 'HOME', '--invoke', 'f', '--argv0', 'x', '--trace=t.log', 'p.wasm', '-x'], { HOME: '/root' })).toEqual({
+      kind: 'run',
+      args: {
+        wasm: 'p.wasm',
+        args: ['-x'],
+        env: { A: '1', HOME: '/root' },
+        preopens: [['.', '.', '--dir .'], ['/b', '/a', '--dir /a::/b'], ['/g', '/h', '--mapdir /g::/h']],
+        trace: 't.log',
+        traceSummary: false,
+        writeBehind: false,
+        invoke: 'f',
+        argv0: 'x',
+      },
     });
-    expect(parseRunArgs(['--write-behind', 'p.wasm'], {}).writeBehind).toBe(true);
-    expect(parseRunArgs(['--', '--odd.wasm'], {}).wasm).toBe('--odd.wasm');
+    expect(parseCommand(['--', '--odd.wasm'], {})).toMatchObject({ args: { wasm: '--odd.wasm' } });
+    expect(parseCommand(['--trace', 'p.wasm'], {})).toMatchObject({ args: { wasm: 'p.wasm', trace: true } });
+    expect(parseCommand(['-V'], {})).toEqual({ kind: 'version' });
+    expect(parseCommand(['--write-behind', 'p.wasm'], {})).toMatchObject({ args: { writeBehind: true } });
+  });
+});
+
+describe('the CLI as a wasmtime user types it', () => {
+  it('--version and -V print the package version', () => {
+    const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    expect(cli(['--version'])).toEqual({ status: 0, stdout: `wasi-host ${version}\n`, stderr: '' });
+    expect(cli(['-V']).stdout).toBe(`wasi-host ${version}\n`);
+  });
+
+  it('a usage error is one line pointing to --help, not the whole help', () => {
+    expect(cli(['run', '--bogus', 'x.wasm'])).toEqual({ status: 2, stdout: '', stderr: 'wasi-host: unknown option --bogus (try --help)\n' });
+    expect(cli([]).stderr).toBe('wasi-host: missing <WASM>: the module to run (try --help)\n');
+    expect(cli(['--dir']).stderr).toBe('wasi-host: --dir needs a value (try --help)\n');
+  });
+
+  it('--dir twice with the same guest path is an error, not a silent replace', () => {
+    const r = cli(['--dir', `${FIX}::/data`, '--memdir', '/data/', join(FIX, 'hello.wasm')]);
+    expect(r).toEqual({ status: 2, stdout: '', stderr: `wasi-host: --memdir /data/: guest path /data is already preopened by --dir ${FIX}::/data (try --help)\n` });
+  });
+
+  it('--env with an empty name is an error', () => {
+    expect(cli(['--env', '=x', join(FIX, 'hello.wasm')])).toMatchObject({
+      status: 2,
+      stderr: 'wasi-host: --env =x: the variable name is empty (expected NAME=VALUE or NAME) (try --help)\n',
+    });
+  });
+
+  it('a missing host directory names the --dir, the absolute path and says "does not exist"', () => {
+    const r = cli(['--dir', './no-such-dir::/data', join(FIX, 'hello.wasm')]);
+    expect(r).toEqual({ status: 2, stdout: '', stderr: `wasi-host: --dir ./no-such-dir::/data: host directory ${resolve('./no-such-dir')} does not exist\n` });
+  });
+
+  it("argv[0] is the file's base name, or --argv0", () => {
+    expect(cli([join(FIX, 'argv.wasm')]).stdout).toContain('argv[0] = [argv.wasm]');
+    expect(cli(['--argv0', 'my-prog', join(FIX, 'argv.wasm')]).stdout).toContain('argv[0] = [my-prog]');
+  });
+
+  it('any path runs without `run`, whatever its name', () => {
+    withTemp((dir) => {
+      copyFileSync(join(FIX, 'hello.wasm'), join(dir, 'HELLO'));
+      expect(cli([join(dir, 'HELLO')])).toMatchObject({ status: 0, stdout: 'Hello, WASI!\n' });
+    });
+  });
+
+  it('an exit status outside 0..125 is an error and exit 1, as wasmtime', () => {
+    expect(cli([join(T, 'exit_256.wat')])).toEqual({ status: 1, stdout: '', stderr: 'wasi-host: exit with invalid exit status outside of [0..126): 256\n' });
+  });
+
+  it('a module importing more than WASI is named with the import', () => {
+    expect(cli([join(T, 'needs_env.wat')])).toMatchObject({
+      status: 2,
+      stderr: `wasi-host: cannot instantiate ${join(T, 'needs_env.wat')}: env.host_add is not provided; wasi-host provides only WASI; run the module from code with run(wasm, { imports })\n`,
+    });
+  });
+});
+
+describe('reactors and --invoke', () => {
+  const adder = join(T, 'adder.wat');
+
+  it('a reactor without --invoke is initialised and exits 0', () => {
+    expect(cli([adder])).toEqual({ status: 0, stdout: 'init\n', stderr: '' });
+  });
+
+  it('--invoke calls the export after _initialize and prints its results as wasmtime does', () => {
+    expect(cli(['--invoke', 'add', adder, '40', '2'])).toEqual({ status: 0, stdout: 'init\n42\n', stderr: '' });
+    expect(cli(['--invoke', 'add', adder, '0x7fffffff', '1']).stdout).toBe('init\n-2147483648\n');
+    expect(cli(['--invoke', 'add64', adder, '9223372036854775806', '1']).stdout).toBe('init\n9223372036854775807\n');
+    expect(cli(['--invoke', 'tenth', adder]).stdout).toBe('init\n0.1\n');
+    expect(cli(['--invoke', 'pair', adder, '1.5']).stdout).toBe('init\n-1\n3\n');
+    expect(cli(['--invoke', 'nothing', adder]).stdout).toBe('init\n');
+    expect(cli(['--invoke', 'quit', adder, '7']).status).toBe(7);
+  });
+
+  it('--invoke errors name the export, the arguments and the fix', () => {
+    expect(cli(['--invoke', 'nope', adder])).toMatchObject({ status: 1, stderr: `wasi-host: --invoke nope: ${adder} exports no function nope (it exports: add, add64, tenth, pair, quit, nothing)\n` });
+    expect(cli(['--invoke', 'add', adder, '1'])).toMatchObject({ status: 1, stderr: 'wasi-host: --invoke add: takes 2 argument(s) (i32, i32), got 1\n' });
+    expect(cli(['--invoke', 'add', adder, '1', 'x'])).toMatchObject({ status: 1, stderr: "wasi-host: --invoke add: argument 2: 'x' is not an i32\n" });
+    expect(cli(['--invoke', 'add', adder, '1', '2147483648'])).toMatchObject({ status: 1, stderr: "wasi-host: --invoke add: argument 2: '2147483648' is out of range for i32\n" });
+    expect(cli(['--invoke', 'main', join(FIX, 'hello.wasm')])).toMatchObject({ status: 1, stderr: expect.stringMatching(/--invoke main: .* is a command \(it exports _start\)/) });
+  });
+});
+
+describe('WebAssembly text', () => {
+  it('a .wat file that does not parse says where', () => {
+    withTemp((dir) => {
+      writeFileSync(join(dir, 'bad.wat'), '(module (func (i32.bogus)))');
+      const r = cli([join(dir, 'bad.wat')]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^wasi-host: ${join(dir, 'bad.wat')} is not valid WebAssembly text:\n.*bad\\.wat:1:`));
+    });
+  });
+
+  it('without the optional WAT parser, says how to get one', () => {
+    withTemp((dir) => {
+      // The package as installed without optional dependencies: memfs only.
+      cpSync(new URL('../dist/', import.meta.url).pathname, join(dir, 'dist'), { recursive: true });
+      cpSync(new URL('../bin/', import.meta.url).pathname, join(dir, 'bin'), { recursive: true });
+      copyFileSync(new URL('../package.json', import.meta.url).pathname, join(dir, 'package.json'));
+      mkdirSync(join(dir, 'node_modules'));
+      symlinkSync(new URL('../node_modules/memfs', import.meta.url).pathname, join(dir, 'node_modules', 'memfs'));
+      const r = cli([join(T, 'adder.wat')], '', join(dir, 'bin', 'wasi-host.mjs'));
+      expect(r).toEqual({
+        status: 2,
+        stdout: '',
+        stderr: `wasi-host: ${join(T, 'adder.wat')} is WebAssembly text; to run it, install the WAT parser wasi-host uses (npm install wabt) or convert it first (wat2wasm ${join(T, 'adder.wat')})\n`,
+      });
+      expect(cli([join(FIX, 'hello.wasm')], '', join(dir, 'bin', 'wasi-host.mjs')).stdout).toBe('Hello, WASI!\n');
+    });
+  });
+});
+
+describe('--trace', () => {
+  it('--trace=FILE writes the trace to the file and leaves stderr to the guest', () => {
+    withTemp((dir) => {
+      const r = cli([`--trace=${join(dir, 't.log')}`, join(T, 'stderr_pieces.wat')]);
+      expect(r).toEqual({ status: 0, stdout: '', stderr: 'one two three\n' });
+      const log = readFileSync(join(dir, 't.log'), 'utf8');
+      expect(log.match(/^\[wasi\] fd_write\(fd=2, /gm)).toHaveLength(3);
+    });
+  });
+
+  it('plain --trace never splits a line the guest wrote to stderr in pieces', () => {
+    const r = cli(['--trace', join(T, 'stderr_pieces.wat')]);
+    expect(r.status).toBe(0);
+    expect(r.stderr.split('\n')).toContain('one two three');
+    expect(r.stderr.match(/^\[wasi\] fd_write\(fd=2, /gm)).toHaveLength(3);
   });
 });

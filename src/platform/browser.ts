@@ -1,4 +1,5 @@
 import type { Platform } from './types.js';
+import { BytesSource, LineSink } from '../stdio.js';
 
 const originUs = BigInt(Math.round(performance.timeOrigin * 1000));
 const startMs = performance.now();
@@ -82,8 +83,11 @@ export const browserPlatform: Platform = {
   fdStream: (_fd, mode) => {
     throw new TypeError(`${mode === 'read' ? 'stdin' : 'stdout/stderr'}: host file descriptors exist only in Node; in a browser pass a callback, a string or 'collect'`);
   },
-  hostDirectory: (path) => {
-    throw new TypeError(`preopens: host directory '${path}' needs Node; in a browser mount a backend such as new MemFS()`);
+  // A page has no process stdio; the console is where a developer looks for perror() output.
+  defaultStdio: (fd) =>
+    fd === 0 ? new BytesSource(new Uint8Array(0)) : new LineSink(fd === 1 ? (line) => console.log(line) : (line) => console.error(line)),
+  hostDirectory: (path, label) => {
+    throw new TypeError(`${label}: host directory '${path}' needs Node; in a browser mount a backend such as new MemFS()`);
   },
   exit: (code) => {
     throw new Error(`WASI program exited with code ${code} (returnOnExit: false has no process to end in a browser)`);

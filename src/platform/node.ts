@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { isatty } from 'node:tty';
 import { FileType } from '../abi/constants.js';
 import type { HostStream, Platform } from './types.js';
-import { NodeFS } from '../vfs/node.js';
+import { hostDirectoryProblem, NodeFS } from '../vfs/node.js';
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 // process.hrtime() is the cheapest monotonic reader in Node 20 (~48 ns against
@@ -76,6 +76,11 @@ export const nodePlatform: Platform = {
     pause(ns / 1e6);
   },
   fdStream: (fd) => new FdStream(fd),
-  hostDirectory: (path) => new NodeFS(path),
+  defaultStdio: (fd) => new FdStream(fd),
+  hostDirectory: (path, label) => {
+    const problem = hostDirectoryProblem(path);
+    if (problem !== undefined) throw new TypeError(`${label}: ${problem}`);
+    return new NodeFS(path);
+  },
   exit: (code) => process.exit(code),
 };

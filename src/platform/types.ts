@@ -22,10 +22,15 @@ export interface Platform {
   sleep(ns: number): void;
   /** A stream over a host file descriptor (Node only; browsers throw a TypeError). */
   fdStream(fd: number, mode: 'read' | 'write'): HostStream;
+  /** stdin, stdout or stderr when the embedder did not choose (Node: the process's own fds). */
+  defaultStdio(fd: 0 | 1 | 2): HostStream;
   /** Ends the embedding process (returnOnExit: false); browsers throw the exit instead. */
   exit(code: number): never;
-  /** A backend over a host directory (Node only; browsers throw a TypeError). */
-  hostDirectory(path: string): Vfs;
+  /**
+   * A backend over a host directory (Node only; browsers throw a TypeError).
+   * `label` names where the path came from (`preopens['/data']`) in the error.
+   */
+  hostDirectory(path: string, label: string): Vfs;
 }
 
 /** stdin/stdout/stderr or any other byte stream the embedder supplies. */
@@ -35,4 +40,6 @@ export interface HostStream {
   read?(into: Uint8Array): number;
   /** Writes all of `data` (or throws); absent on read-only streams. */
   write?(data: Uint8Array): number;
+  /** Hands on anything held back (a partial line); called when a command ends. */
+  flush?(): void;
 }

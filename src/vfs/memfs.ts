@@ -187,6 +187,20 @@ function checkOptions(options: MemFSOptions): void {
   }
 }
 
+/** A seed's values become file contents as they are; anything else would be written as its String(). */
+function checkSeed(seed: Volume | MemFSSeed): void {
+  if (typeof seed !== 'object' || seed === null || Array.isArray(seed)) {
+    throw new TypeError("MemFS: the seed must be a memfs Volume or an object of files, e.g. { 'dir/a.txt': 'text', 'empty/': null }");
+  }
+  if (isVolume(seed)) return;
+  for (const [name, value] of Object.entries(seed)) {
+    if (value === null || typeof value === 'string' || value instanceof Uint8Array) continue;
+    const got = Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+    const fix = typeof value === 'object' ? `write nested files as '${name}/child': ...` : `write String(${String(value)})`;
+    throw new TypeError(`MemFS: seed ${JSON.stringify(name)} must be a string, a Uint8Array or null (a directory), got ${got}; ${fix}`);
+  }
+}
+
 export class MemFS implements Vfs {
   readonly name = 'memfs';
   readonly #s: VolumeState;
@@ -201,6 +215,7 @@ export class MemFS implements Vfs {
    */
   constructor(seed?: Volume | MemFSSeed, options: MemFSOptions = {}) {
     checkOptions(options);
+    if (seed !== undefined) checkSeed(seed);
     const given = seed !== undefined && isVolume(seed);
     const vol = given ? seed : new Volume();
     this.#s = stateOf(vol);

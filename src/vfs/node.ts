@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { resolve } from 'node:path';
 import { codeError } from '../errors.js';
 import type { Vfs, VfsDirEntry, VfsFile, VfsKind, VfsOpenFlags, VfsStat, VfsTime } from './types.js';
 import { kindOfDirent, kindOfMode } from './kinds.js';
@@ -12,6 +13,23 @@ import { kindOfDirent, kindOfMode } from './kinds.js';
  * as they are (checked on Node 20), so reads and writes go straight to the
  * caller's view.
  */
+
+/**
+ * Why `path` cannot be a NodeFS root, in words a user can act on (the
+ * absolute path, "does not exist" or "is not a directory"), or undefined if it can.
+ */
+export function hostDirectoryProblem(path: string): string | undefined {
+  const abs = resolve(path);
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.statSync(abs, { throwIfNoEntry: false });
+  } catch (err) {
+    return `host directory ${abs} cannot be opened (${(err as { code?: string }).code ?? String(err)})`;
+  }
+  if (st === undefined) return `host directory ${abs} does not exist`;
+  if (!st.isDirectory()) return `host path ${abs} is not a directory`;
+  return undefined;
+}
 
 const C = fs.constants;
 // Windows has no O_NOFOLLOW; the resolver's own symlink check is all there is there.
@@ -168,10 +186,10 @@ export class NodeFS implements Vfs {
       // The native realpath is one libuv call; the JS one lstats each component from JS.
       real = fs.realpathSync.native(root);
     } catch (cause) {
-      throw new TypeError(`NodeFS: option \`root\` is not a directory: ${root}`, { cause });
+      throw new TypeError(`NodeFS: option \`root\`: ${hostDirectoryProblem(root) ?? `cannot open ${resolve(root)}`}`, { cause });
     }
     if (!fs.statSync(real).isDirectory()) {
-      throw new TypeError(`NodeFS: option \`root\` is not a directory: ${root}`);
+      throw new TypeError(`NodeFS: option \`root\`: ${hostDirectoryProblem(root) ?? `${resolve(root)} is not a directory`}`);
     }
     this.root = real;
     // "/" + "/a" would be "//a", and "C:\" + "/a" "C:\/a".

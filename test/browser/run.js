@@ -104,3 +104,33 @@ export function monotonicReads(n) {
   const pageNs = BigInt(Math.floor(performance.now() * 1e6));
   return { notIncreasing, spanNs: Number(last - first), aheadOfPageNs: Number(last - pageNs) };
 }
+
+/**
+ * README "Embedding a reactor", as a page or a worker runs it: greet() called
+ * through wasi.memory, once more after a 1 MiB name made malloc grow memory.
+ */
+export async function greetReactor() {
+  const wasi = new WASI({ env: { GREETING: 'Hello' } });
+  const { instance } = await WebAssembly.instantiateStreaming(fetch('/wasi-fixtures/reactors/greet.wasm'), wasi.getImportObject());
+  wasi.initialize(instance);
+  const { greet, free, memory } = instance.exports;
+  function callGreet(name) {
+    const arg = wasi.memory.alloc(name);
+    const out = greet(arg.ptr, arg.len);
+    free(arg.ptr);
+    return wasi.memory.readString(wasi.memory.u32(out), wasi.memory.u32(out + 4));
+  }
+  const first = callGreet('wasm');
+  const sizeBefore = memory.buffer.byteLength;
+  const stale = new Uint8Array(memory.buffer);
+  const big = 'x'.repeat(1 << 20);
+  const bigOk = callGreet(big) === `Hello, ${big}!`;
+  const after = callGreet('again');
+  let outOfRange = '';
+  try {
+    wasi.memory.readBytes(wasi.memory.byteLength, 1);
+  } catch (e) {
+    outOfRange = `${e.name}: ${e.message}`;
+  }
+  return { first, bigOk, after, sizeBefore, sizeAfter: wasi.memory.byteLength, staleLength: stale.byteLength, outOfRange };
+}

@@ -1,0 +1,16 @@
+;; A reactor: _initialize prints "init", then exports are called with --invoke.
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "init\n")
+  (func (export "_initialize")
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 5))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+  (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "add64") (param i64 i64) (result i64) (i64.add (local.get 0) (local.get 1)))
+  (func (export "tenth") (result f32) (f32.const 0.1))
+  (func (export "pair") (param f64) (result i32 f64) (i32.const -1) (f64.mul (local.get 0) (f64.const 2)))
+  (func (export "quit") (param i32) (call $exit (local.get 0)))
+  (func (export "nothing")))
