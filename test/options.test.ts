@@ -16,7 +16,7 @@ const make = (o: unknown): WASI => new WASI(o as WASIOptions);
 describe('unknown options', () => {
   it('a misspelt key is rejected with "did you mean"', () => {
     expect(() => make({ preopen: { '/': new MemFS() } })).toThrow(new TypeError(
-      'WASI: unknown option `preopen`; did you mean `preopens`? (options are version, args, env, preopens, stdin, stdout, stderr, returnOnExit, memory, maxOpenFiles, trace)',
+      'WASI: unknown option `preopen`; did you mean `preopens`? (options are version, args, env, preopens, stdin, stdout, stderr, returnOnExit, memory, maxOpenFiles, trace, writeBehind, interceptors, onHostError)',
     ));
     expect(() => make({ returnOnexit: true })).toThrow(/unknown option `returnOnexit`; did you mean `returnOnExit`\?/);
     expect(() => make({ sdtout: 'collect' })).toThrow(/did you mean `stdout`\?/);
