@@ -18,11 +18,15 @@ function monotonicNs() {
   return (t[0] - baseSec) * 1e9 + (t[1] - baseNsec);
 }
 
+/** Polls of the state cell before sleeping, in the spinning variant (a few µs on this machine). */
+const SPINS = 2000;
+
 if (!isMainThread) {
   const { ctl, memory, mode, calls } = workerData;
   const announce = mode === 'postMessage' ? () => parentPort.postMessage('call') : undefined;
   parentPort.postMessage('ready');
-  const r = mode === 'direct' ? C.directSamples(memory, calls, monotonicNs) : C.forwardedSamples(ctl, calls, announce);
+  const spins = mode === 'waitAsync+spin' ? SPINS : 0;
+  const r = mode === 'direct' ? C.directSamples(memory, calls, monotonicNs) : C.forwardedSamples(ctl, calls, announce, spins);
   if (mode !== 'direct') C.stop(ctl, announce);
   parentPort.postMessage({ samples: r.samples, meanUs: r.meanUs });
 } else {
@@ -39,7 +43,7 @@ if (!isMainThread) {
       worker.on('error', reject);
       worker.on('message', (m) => {
         if (m === 'ready') {
-          if (mode === 'waitAsync') serving = C.serveAsync(ctl, ctx);
+          if (mode.startsWith('waitAsync')) serving = C.serveAsync(ctl, ctx);
           else if (mode === 'blocking') C.serveBlocking(ctl, ctx);
         } else if (m === 'call') {
           C.serveAnnounced(ctl, ctx);
@@ -57,6 +61,7 @@ if (!isMainThread) {
   const modes = [
     ['direct', 'no forwarding: the plain call in the worker itself'],
     ['waitAsync', 'owner awaits Atomics.waitAsync (its event loop stays free)'],
+    ['waitAsync+spin', `the same, the caller polling ${SPINS} times before Atomics.wait`],
     ['postMessage', 'request announced by postMessage, owner answers from its event loop'],
     ['blocking', 'owner blocks in Atomics.wait (a dedicated owner thread)'],
   ];
