@@ -6,7 +6,7 @@
 //   node bench/seam/generators.mjs            # about 10 s
 //   node bench/seam/generators.mjs --rounds 15
 //
-// Prints ns per call (median and min over rounds; the variants take turns in
+// Prints ns per call (min and median over rounds; the variants take turns in
 // each round so that load from other processes falls on all of them) and
 // bytes allocated per call (heap growth over 20,000 calls with a 64 MiB young
 // generation, so no scavenge runs meanwhile; a run in which one did is redone).
@@ -131,12 +131,14 @@ if (ctx.sink.total === 0) throw new Error('nothing reached the sink');
 if (new DataView(memory.buffer).getUint32(S.OUT, true) === 0) throw new Error('no result was written');
 
 console.log(`Node ${process.version} (V8 ${process.versions.v8}), ${ROUNDS} rounds, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
-const plainOf = new Map(variants.filter((v) => v.name.startsWith('plain')).map((v) => [v.group, median(v.samples)]));
+// On a loaded machine noise only adds time, so the minimum is the steadier estimate of a call's own cost.
+const plain = new Map(variants.filter((v) => v.name.startsWith('plain')).map((v) => [v.group, v]));
 console.log(table(
-  ['syscall', 'written as', 'ns/call median', 'ns/call min', '× plain', 'bytes/call'],
+  ['syscall', 'written as', 'ns/call min', 'ns/call median', '× plain (min)', '× plain (median)', 'bytes/call'],
   variants.map((v) => {
-    const m = median(v.samples);
-    const plain = plainOf.get(v.group);
-    return [v.group, v.name, fixed(m), fixed(Math.min(...v.samples)), plain === undefined ? '' : fixed(m / plain, 2), fixed(v.bytes, 0)];
+    const p = plain.get(v.group);
+    const ratio = (f) => (p === undefined ? '' : fixed(f(v.samples) / f(p.samples), 2));
+    return [v.group, v.name, fixed(Math.min(...v.samples)), fixed(median(v.samples)),
+      ratio((xs) => Math.min(...xs)), ratio(median), fixed(v.bytes, 0)];
   }),
 ));
