@@ -5,6 +5,8 @@
 // the same three written as generators that yield one backend operation per
 // call, for a synchronous driver. Plain ESM without Node built-ins, so the
 // browser bench (bench/seam/browser.mjs) loads this very file.
+// Left out, as the measured calls never reach them: reads, gathered multi-iovec
+// stream writes, file writes, and write-behind (its owner is always null here).
 // Kept out of src/ on purpose: this is a measurement, not a design in waiting.
 
 export const Errno = { SUCCESS: 0, BADF: 8, FAULT: 21, INVAL: 28, IO: 29, NOTCAPABLE: 76 };
