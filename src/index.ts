@@ -16,15 +16,4 @@ export function run(wasm: BufferSource | WebAssembly.Module, options?: RunOption
 
 export { MemFS } from './vfs/memfs.js';
 export { NodeFS } from './vfs/node.js';
-export { Errno, ERRNO_NAMES } from './abi/errno.js';
-export { WASIExit } from './syscalls/context.js';
-export { SYSCALLS } from './syscalls/table.js';
-export { SYSCALLS_UNSTABLE } from './syscalls/unstable.js';
-export { wasiImportVersion } from './wasi.js';
-export type { WASIOptions, WASIImport, WASIVersion, WriteBehindOptions } from './wasi.js';
-export type { TraceEntry } from './trace.js';
-export type { Interceptor, SyscallCall, SyscallInfo, HostErrorPolicy } from './binder.js';
-export type { RunOptions, RunResult } from './run.js';
-export type { EmbedderMemory, GuestAllocator } from './embedder-memory.js';
-export type { Vfs, VfsFile, VfsStat, VfsKind, VfsDirEntry, VfsOpenFlags, VfsTime } from './vfs/types.js';
-export type { StdinOption, StdoutOption, ReadableSource, WritableLike } from './stdio.js';
+export * from './exports.js';

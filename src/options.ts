@@ -1,4 +1,75 @@
-import type { WASIOptions } from './wasi.js';
+import type { HostErrorPolicy, Interceptor } from './binder.js';
+import type { StdinOption, StdoutOption } from './stdio.js';
+import type { TraceEntry } from './trace.js';
+import type { Vfs } from './vfs/types.js';
+import { WRITE_BEHIND_DEFAULT_BYTES, WRITE_BEHIND_MAX_BYTES } from './write-behind.js';
+
+/**
+ * The options of the WASI class: their types, and every check made of them
+ * before anything is built (src/context-builder.ts builds from them).
+ */
+
+export interface WASIOptions {
+  /**
+   * Which WASI the guest imports: 'preview1' (`wasi_snapshot_preview1`, the
+   * default) or 'unstable' (`wasi_unstable`, preview 0, for modules built before
+   * 2020), as in node:wasi. `wasiImportVersion(module)` tells which a module needs.
+   */
+  version?: WASIVersion;
+  /** argv, including argv[0]. */
+  args?: readonly string[];
+  env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Guest path → what to mount there: a host directory path (Node only) or a
+   * backend such as `new MemFS(...)`. Preopens get fds 3, 4, ... in this order;
+   * a preopen nested in another ('/' and '/usr') is also reached by walking into it.
+   */
+  preopens?: Readonly<Record<string, string | Vfs>>;
+  /** A host fd (Node), a string or bytes, or a pull source. Default: fd 0 in Node, empty in browsers. */
+  stdin?: StdinOption;
+  /** A host fd (Node), 'collect' (read back with getStdout()), 'ignore', a callback or a writable. */
+  stdout?: StdoutOption;
+  stderr?: StdoutOption;
+  /** When false, proc_exit ends the Node process (node:wasi's option); default true. */
+  returnOnExit?: boolean;
+  /** For modules that import their memory instead of exporting it. */
+  memory?: WebAssembly.Memory;
+  /** Most descriptors the guest may hold open at once (EMFILE past it). Default 1024. */
+  maxOpenFiles?: number;
+  /** Called after every import with its arguments and errno. */
+  trace?: (entry: TraceEntry) => void;
+  /**
+   * Batch small consecutive writes to one host file while `start()` runs:
+   * `true`, or `{ bufferSize }` (bytes held at most, default 65536). Held
+   * bytes are lost if the process or Worker dies before the guest's next
+   * other call (README, "Write-behind"). Default false: every fd_write is in
+   * the host file when it returns.
+   */
+  writeBehind?: boolean | WriteBehindOptions;
+  /**
+   * Layers around the imports, outermost first: each sees every call (its
+   * name, the spec's parameter names, the arguments) and may pass it on,
+   * change it, or answer an errno itself (src/binder.ts). Tracing wraps them
+   * all, so a trace shows what the guest saw.
+   */
+  interceptors?: readonly Interceptor[];
+  /**
+   * What an exception without a POSIX code (a bug in the host or a backend)
+   * does inside an import: 'trap' (default) ends the guest with a
+   * WebAssembly.RuntimeError whose `cause` is the original error; 'eio'
+   * answers EIO and goes on.
+   */
+  onHostError?: HostErrorPolicy;
+}
+
+export interface WriteBehindOptions {
+  /** Bytes held at most, 1 to 16 MiB (default 64 KiB); writes this big or bigger go straight down. */
+  readonly bufferSize?: number;
+}
+
+/** Which WASI a guest imports: preview1 (`wasi_snapshot_preview1`) or preview 0 (`wasi_unstable`). */
+export type WASIVersion = 'preview1' | 'unstable';
+
 
 /**
  * Every option the WASI class takes. Typed against WASIOptions, so adding an
@@ -97,4 +168,57 @@ export function checkOptionShapes(options: object): void {
       `WASI: preopens must be an object mapping guest paths to host directories or backends, e.g. { '/data': './data' }; got ${preopens instanceof Map ? 'a Map (use Object.fromEntries(map))' : 'an array'}`,
     );
   }
+}
+
+/** Every check of the options, each failure a TypeError or RangeError naming the option and the fix. */
+export function checkOptions(options: WASIOptions): void {
+  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
+  checkOptionShapes(options);
+  if (options.version !== undefined && options.version !== 'preview1' && options.version !== 'unstable') {
+    throw new TypeError(`version must be 'preview1' or 'unstable', got ${String(options.version)}`);
+  }
+  if (options.args !== undefined && (!Array.isArray(options.args) || options.args.some((a) => typeof a !== 'string'))) {
+    throw new TypeError('args must be an array of strings');
+  }
+  if (options.env !== undefined && (typeof options.env !== 'object' || options.env === null)) {
+    throw new TypeError('env must be an object of strings');
+  }
+  if (options.preopens !== undefined && (typeof options.preopens !== 'object' || options.preopens === null)) {
+    throw new TypeError('preopens must be an object mapping guest paths to host paths or backends');
+  }
+  if (options.returnOnExit !== undefined && typeof options.returnOnExit !== 'boolean') {
+    throw new TypeError('returnOnExit must be a boolean');
+  }
+  if (options.memory !== undefined && !(options.memory instanceof WebAssembly.Memory)) {
+    throw new TypeError('memory must be a WebAssembly.Memory');
+  }
+  const max = options.maxOpenFiles;
+  if (max !== undefined && (!Number.isInteger(max) || max < 4)) {
+    throw new RangeError('maxOpenFiles must be an integer of at least 4 (stdio and one preopen)');
+  }
+  if (options.trace !== undefined && typeof options.trace !== 'function') throw new TypeError('trace must be a function');
+  const ics = options.interceptors;
+  if (ics !== undefined && (!Array.isArray(ics) || ics.some((i) => typeof (i as Partial<Interceptor> | null)?.intercept !== 'function'))) {
+    throw new TypeError('interceptors must be an array of objects with an intercept(call, next) method');
+  }
+  const policy = options.onHostError;
+  if (policy !== undefined && policy !== 'trap' && policy !== 'eio') {
+    throw new TypeError(`onHostError must be 'trap' or 'eio', got ${String(policy)}`);
+  }
+}
+
+/** The write-behind buffer size the option asks for, 0 for none; throws on a bad value. */
+export function writeBehindBytes(wb: WASIOptions['writeBehind']): number {
+  if (wb === undefined || wb === false) return 0;
+  if (wb === true) return WRITE_BEHIND_DEFAULT_BYTES;
+  if (typeof wb !== 'object' || wb === null || Array.isArray(wb)) throw new TypeError('writeBehind must be true, false or { bufferSize: bytes }');
+  for (const key of Object.keys(wb)) {
+    if (key !== 'bufferSize') throw new TypeError(`writeBehind.${key} is not an option (only bufferSize)`);
+  }
+  const size = wb.bufferSize;
+  if (size === undefined) return WRITE_BEHIND_DEFAULT_BYTES;
+  if (!Number.isInteger(size) || size < 1 || size > WRITE_BEHIND_MAX_BYTES) {
+    throw new RangeError(`writeBehind.bufferSize must be an integer from 1 to ${WRITE_BEHIND_MAX_BYTES} (bytes), got ${String(size)}`);
+  }
+  return size;
 }

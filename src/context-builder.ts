@@ -1,0 +1,81 @@
+import { RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, RIGHTS_STDIN_BASE, RIGHTS_STDOUT_BASE } from './abi/constants.js';
+import { FdTable, StreamDescriptor } from './fd-table.js';
+import { GuestMemory, StringList } from './memory.js';
+import { Namespace } from './namespace/namespace.js';
+import { checkOptions, writeBehindBytes, type WASIOptions } from './options.js';
+import type { HostStream, Platform } from './platform/types.js';
+import { inputStream, outputStream } from './stdio.js';
+import type { HostContext } from './syscalls/context.js';
+import type { Vfs } from './vfs/types.js';
+import { WRITE_BEHIND_DEFAULT_BYTES, WriteBehind } from './write-behind.js';
+
+/** What the facade needs besides the context: the host's stdio (never closed) and whether writes are batched. */
+export interface HostSetup {
+  readonly ctx: HostContext;
+  readonly stdio: readonly HostStream[];
+  /** Whether start() batches small writes (the writeBehind option). */
+  readonly batching: boolean;
+}
+
+/**
+ * Options + platform → the context every syscall runs against: descriptors
+ * (stdio at 0-2, preopens from 3 in order), the namespace, guest memory (bound
+ * later, by start() or initialize()), argv and environ, clocks and
+ * randomness through the platform. Checks every option first, so a bad one
+ * builds nothing. The context is plain data owned by one thread; the
+ * facade (src/wasi.ts) binds imports to it.
+ */
+export function buildContext(options: WASIOptions, platform: Platform): HostSetup {
+  checkOptions(options);
+  const held = writeBehindBytes(options.writeBehind);
+  const env = Object.entries(options.env ?? {})
+    .filter((e): e is [string, string] => typeof e[1] === 'string')
+    .map(([k, v]) => `${k}=${v}`);
+  const fds = new FdTable(options.maxOpenFiles ?? 1024);
+  const stdio = [
+    options.stdin === undefined ? platform.defaultStdio(0) : inputStream(options.stdin, platform),
+    options.stdout === undefined ? platform.defaultStdio(1) : outputStream(options.stdout, 'stdout', platform),
+    options.stderr === undefined ? platform.defaultStdio(2) : outputStream(options.stderr, 'stderr', platform),
+  ];
+  stdio.forEach((s, i) => fds.set(i, new StreamDescriptor(s, i === 0 ? RIGHTS_STDIN_BASE : RIGHTS_STDOUT_BASE)));
+
+  const ns = new Namespace(fds);
+  let fd = 3;
+  for (const [guest, target] of Object.entries(options.preopens ?? {})) {
+    const guestPath = normaliseGuestPath(guest);
+    let vfs: Vfs;
+    if (typeof target === 'string') vfs = platform.hostDirectory(target, `preopens['${guest}']`);
+    else if (isVfs(target)) vfs = target;
+    else throw new TypeError(`preopens['${guest}'] must be a host directory path or a backend (e.g. new MemFS())`);
+    fds.set(fd++, ns.mount(guestPath, vfs, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING));
+  }
+
+  let scratch = new Uint8Array(4096);
+  const ctx: HostContext = {
+    mem: new GuestMemory(),
+    fds,
+    ns,
+    platform,
+    args: new StringList(options.args ?? []),
+    env: new StringList(env),
+    writeBehind: new WriteBehind(held || WRITE_BEHIND_DEFAULT_BYTES),
+    scratch(size: number): Uint8Array {
+      if (scratch.byteLength < size) scratch = new Uint8Array(Math.max(size, scratch.byteLength * 2));
+      return scratch;
+    },
+  };
+  return { ctx, stdio, batching: held > 0 };
+}
+
+function isVfs(v: unknown): v is Vfs {
+  return typeof v === 'object' && v !== null && typeof (v as Vfs).lstat === 'function' && typeof (v as Vfs).open === 'function';
+}
+
+/** "/a/b/" → "/a/b"; the guest sees preopen names exactly as given otherwise. */
+function normaliseGuestPath(p: string): string {
+  if (p.length === 0) throw new TypeError('preopens: a guest path must not be empty');
+  let s = p;
+  while (s.length > 1 && s.endsWith('/')) s = s.slice(0, -1);
+  return s;
+}
+
