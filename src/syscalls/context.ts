@@ -5,6 +5,20 @@ import type { Namespace } from '../namespace/namespace.js';
 import type { Platform } from '../platform/types.js';
 import type { WriteBehind } from '../write-behind.js';
 
+/**
+ * The two error idioms, and no others:
+ *
+ * 1. A syscall function (the `fn` of a SyscallDef) returns an `Errno`: it
+ *    returns early with the errno its own checks choose (`return Errno.EXIST`).
+ * 2. Anything below it (guest memory, the fd table, the namespace, a helper,
+ *    a backend) throws: a `WasiError` carrying an errno, or a backend's error
+ *    carrying a POSIX `code` (src/errors.ts maps it). The errno boundary in
+ *    src/binder.ts turns both into the import's result; any other exception
+ *    is a host bug and traps.
+ *
+ * Helpers never return "a value or an errno": they return the value or throw.
+ */
+
 /** Everything a syscall function may touch: guest memory, descriptors, the namespace, the platform. */
 export interface HostContext {
   readonly mem: GuestMemory;

@@ -1,8 +1,7 @@
-import { Errno } from '../abi/errno.js';
+import { Errno, WasiError } from '../abi/errno.js';
 import { PreopenType, Rights } from '../abi/constants.js';
 import { DIRENT_SIZE, DirentOff, PRESTAT_SIZE } from '../abi/layout.js';
 import { encodeUtf8 } from '../memory.js';
-import type { DirDescriptor } from '../fd-table.js';
 import type { HostContext } from './context.js';
 
 /**
@@ -42,27 +41,25 @@ export function fd_readdir(
   return Errno.SUCCESS;
 }
 
-function preopenOf(ctx: HostContext, fd: number): DirDescriptor | Errno {
+/** The guest path a preopen was mounted at; anything else is EBADF. */
+function preopenName(ctx: HostContext, fd: number): string {
   const d = ctx.fds.peek(fd);
   // libc scans fds from 3 and stops at exactly EBADF (abi-cheatsheet rule 5).
-  if (d === undefined || d.kind !== 'dir' || d.preopenName === undefined) return Errno.BADF;
-  return d;
+  if (d === undefined || d.kind !== 'dir' || d.preopenName === undefined) throw new WasiError(Errno.BADF);
+  return d.preopenName;
 }
 
 export function fd_prestat_get(ctx: HostContext, fd: number, out: number): Errno {
-  const d = preopenOf(ctx, fd);
-  if (typeof d === 'number') return d;
+  const name = preopenName(ctx, fd);
   ctx.mem.check(out, PRESTAT_SIZE);
   ctx.mem.setU32(out, PreopenType.DIR);
-  ctx.mem.setU32(out + 4, encodeUtf8(d.preopenName as string).byteLength);
+  ctx.mem.setU32(out + 4, encodeUtf8(name).byteLength);
   return Errno.SUCCESS;
 }
 
 /** Writes the name without a NUL; a buffer too small is ENAMETOOLONG, as wasmtime. */
 export function fd_prestat_dir_name(ctx: HostContext, fd: number, path: number, pathLen: number): Errno {
-  const d = preopenOf(ctx, fd);
-  if (typeof d === 'number') return d;
-  const name = encodeUtf8(d.preopenName as string);
+  const name = encodeUtf8(preopenName(ctx, fd));
   if (pathLen >>> 0 < name.byteLength) return Errno.NAMETOOLONG;
   ctx.mem.write(path, name);
   return Errno.SUCCESS;
