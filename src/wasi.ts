@@ -2,7 +2,7 @@ import { Errno, ERRNO_NAMES, restoreStackTraces, stackTracesOff } from './abi/er
 import { RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, RIGHTS_STDIN_BASE, RIGHTS_STDOUT_BASE } from './abi/constants.js';
 import { errnoOf } from './errors.js';
 import { DirDescriptor, FdTable, makeMount, StreamDescriptor, type HostStream, type Mount } from './fd-table.js';
-import { GuestMemory, StringList } from './memory.js';
+import { GuestMemory, Iovecs, StringList } from './memory.js';
 import { Resolver } from './path.js';
 import type { Platform } from './platform.js';
 import { Collector, inputStream, outputStream, type StdinOption, type StdoutOption } from './stdio.js';
@@ -157,6 +157,7 @@ export class WASIHost {
       args: new StringList(options.args ?? []),
       env: new StringList(env),
       writeBehind: new WriteBehind(),
+      iovecs: new Iovecs(),
       scratch(size: number): Uint8Array {
         if (scratch.byteLength < size) scratch = new Uint8Array(Math.max(size, scratch.byteLength * 2));
         return scratch;
