@@ -256,40 +256,87 @@ export class WASIHost {
    * A fixed-arity wrapper per import: no rest arguments or closures allocated
    * per call. Before any import but fd_write, held writes are handed down
    * (src/write-behind.ts). Imports marked `total` return an errno for every
-   * input by construction and skip the try/catch.
+   * well-typed input by construction and skip the try/catch.
+   *
+   * Every wrapper first checks the arguments are what the engine passes for
+   * the import's core signature (table.ts): as many as declared, a BigInt
+   * for each i64, a 32-bit integer for each i32. A module that declared the
+   * import otherwise gets EINVAL, as from node:wasi, and nothing runs. The
+   * checks are typeof tests on values already in registers.
    */
   private bind(def: SyscallDef): (...args: never[]) => number | void {
     const ctx = this.ctx;
     const wb = ctx.writeBehind;
     const f = def.fn as unknown as AnyFn;
     const flushes = def.name !== 'fd_write';
+    const n = def.params.length;
+    const k = def.params.map(([, type]) => type === 'i64');
+    const [k0, k1, k2, k3, k4, k5, k6] = k;
     type V = number & bigint;
     if (def.name.startsWith('path_')) {
       // Name lookups miss as a matter of course (stat probes, O_CREAT|O_EXCL, mkdir -p), and
       // every miss is an exception below, from Node's fs or memfs: the guest gets an errno,
       // so their stacks are never read (see stackTracesOff).
       return (...args: V[]) => {
+        if (mistyped(args, k)) return Errno.INVAL;
         if (wb.owner !== null) wb.flush();
         const limit = stackTracesOff();
         try { return f(ctx, ...args); } catch (e) { return failure(e); } finally { restoreStackTraces(limit); }
       };
     }
-    if (def.total === true && def.params.length === 3) {
-      return (a: V, b: V, c: V) => {
+    if (def.total === true && n === 3) {
+      return function (a: V, b: V, c: V) {
+        if (arguments.length !== 3 || bad(a, k0) || bad(b, k1) || bad(c, k2)) return Errno.INVAL;
         if (wb.owner !== null) wb.flush();
         return f(ctx, a, b, c);
       };
     }
-    switch (def.params.length) {
-      case 0: return () => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx); } catch (e) { return failure(e); } };
-      case 1: return (a: V) => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx, a); } catch (e) { return failure(e); } };
-      case 2: return (a: V, b: V) => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx, a, b); } catch (e) { return failure(e); } };
-      case 3: return (a: V, b: V, c: V) => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx, a, b, c); } catch (e) { return failure(e); } };
-      case 4: return (a: V, b: V, c: V, d: V) => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx, a, b, c, d); } catch (e) { return failure(e); } };
-      case 5: return (a: V, b: V, c: V, d: V, e1: V) => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx, a, b, c, d, e1); } catch (e) { return failure(e); } };
-      case 6: return (a: V, b: V, c: V, d: V, e1: V, f1: V) => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx, a, b, c, d, e1, f1); } catch (e) { return failure(e); } };
-      case 7: return (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V) => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx, a, b, c, d, e1, f1, g); } catch (e) { return failure(e); } };
-      default: return (...args: V[]) => { if (wb.owner !== null && flushes) wb.flush(); try { return f(ctx, ...args); } catch (e) { return failure(e); } };
+    switch (n) {
+      case 0: return function () {
+        if (arguments.length !== 0) return Errno.INVAL;
+        if (wb.owner !== null && flushes) wb.flush();
+        try { return f(ctx); } catch (e) { return failure(e); }
+      };
+      case 1: return function (a: V) {
+        if (arguments.length !== 1 || bad(a, k0)) return Errno.INVAL;
+        if (wb.owner !== null && flushes) wb.flush();
+        try { return f(ctx, a); } catch (e) { return failure(e); }
+      };
+      case 2: return function (a: V, b: V) {
+        if (arguments.length !== 2 || bad(a, k0) || bad(b, k1)) return Errno.INVAL;
+        if (wb.owner !== null && flushes) wb.flush();
+        try { return f(ctx, a, b); } catch (e) { return failure(e); }
+      };
+      case 3: return function (a: V, b: V, c: V) {
+        if (arguments.length !== 3 || bad(a, k0) || bad(b, k1) || bad(c, k2)) return Errno.INVAL;
+        if (wb.owner !== null && flushes) wb.flush();
+        try { return f(ctx, a, b, c); } catch (e) { return failure(e); }
+      };
+      case 4: return function (a: V, b: V, c: V, d: V) {
+        if (arguments.length !== 4 || bad(a, k0) || bad(b, k1) || bad(c, k2) || bad(d, k3)) return Errno.INVAL;
+        if (wb.owner !== null && flushes) wb.flush();
+        try { return f(ctx, a, b, c, d); } catch (e) { return failure(e); }
+      };
+      case 5: return function (a: V, b: V, c: V, d: V, e1: V) {
+        if (arguments.length !== 5 || bad(a, k0) || bad(b, k1) || bad(c, k2) || bad(d, k3) || bad(e1, k4)) return Errno.INVAL;
+        if (wb.owner !== null && flushes) wb.flush();
+        try { return f(ctx, a, b, c, d, e1); } catch (e) { return failure(e); }
+      };
+      case 6: return function (a: V, b: V, c: V, d: V, e1: V, f1: V) {
+        if (arguments.length !== 6 || bad(a, k0) || bad(b, k1) || bad(c, k2) || bad(d, k3) || bad(e1, k4) || bad(f1, k5)) return Errno.INVAL;
+        if (wb.owner !== null && flushes) wb.flush();
+        try { return f(ctx, a, b, c, d, e1, f1); } catch (e) { return failure(e); }
+      };
+      case 7: return function (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V) {
+        if (arguments.length !== 7 || bad(a, k0) || bad(b, k1) || bad(c, k2) || bad(d, k3) || bad(e1, k4) || bad(f1, k5) || bad(g, k6)) return Errno.INVAL;
+        if (wb.owner !== null && flushes) wb.flush();
+        try { return f(ctx, a, b, c, d, e1, f1, g); } catch (e) { return failure(e); }
+      };
+      default: return (...args: V[]) => {
+        if (mistyped(args, k)) return Errno.INVAL;
+        if (wb.owner !== null && flushes) wb.flush();
+        try { return f(ctx, ...args); } catch (e) { return failure(e); }
+      };
     }
   }
 
@@ -299,7 +346,12 @@ export class WASIHost {
     const wb = ctx.writeBehind;
     const flushes = def.name !== 'fd_write';
     const params = def.params.map(([n]) => n);
+    const k = def.params.map(([, type]) => type === 'i64');
     return (...args: (number | bigint)[]) => {
+      if (mistyped(args, k)) {
+        trace({ name: def.name, args, params, errno: Errno.INVAL, errnoName: ERRNO_NAMES[Errno.INVAL], paths: {}, results: {}, ms: 0 });
+        return Errno.INVAL;
+      }
       let errno: number | undefined;
       if (wb.owner !== null && flushes) wb.flush();
       const paths = tracePaths(ctx.mem, def.name, params, args);
@@ -319,6 +371,22 @@ export class WASIHost {
       return errno;
     };
   }
+}
+
+/**
+ * Whether `v` is not what the engine passes for a parameter of the import's
+ * core type (a BigInt for an i64, a 32-bit integer for an i32): the module
+ * declared the import with other types (an f64, an externref, i64 for i32).
+ */
+function bad(v: unknown, i64: boolean | undefined): boolean {
+  return i64 === true ? typeof v !== 'bigint' : typeof v !== 'number' || (v | 0) !== v;
+}
+
+/** bad() over a whole argument list, which must also have the declared length. */
+function mistyped(args: readonly unknown[], i64: readonly boolean[]): boolean {
+  if (args.length !== i64.length) return true;
+  for (let i = 0; i < args.length; i++) if (bad(args[i], i64[i])) return true;
+  return false;
 }
 
 /** The errno for whatever a syscall threw; only proc_exit's unwinding passes through. */
