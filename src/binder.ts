@@ -62,41 +62,78 @@ type AnyFn = (ctx: HostContext, ...args: (number | bigint)[]) => number;
 type V = number & bigint;
 
 /**
- * The plain import: calls the syscall with the context and turns what it
- * throws into an errno (`failure`). Fixed arities avoid rest arguments on
- * the hot paths; imports marked `total` skip the try/catch.
+ * The plain import: checks the arguments, calls the syscall with the context
+ * and turns what it throws into an errno (`failure`).
+ *
+ * The arguments are first checked against the import's core signature
+ * (table.ts): as many as declared, a BigInt for each i64, a 32-bit integer
+ * for each i32. A module that declared the import otherwise gets EINVAL, as
+ * from node:wasi, and nothing runs. The checks are typeof tests on values
+ * already in registers. Fixed arities avoid rest arguments on the hot
+ * paths; imports marked `total` skip the try/catch.
  */
 function boundary(ctx: HostContext, def: SyscallDef, policy: HostErrorPolicy): SyscallCall {
   const f = def.fn as unknown as AnyFn;
-  const fail = (e: unknown, args: readonly unknown[]): number => failure(e, def, args, policy);
-  if (def.total === true && def.params.length === 3) {
-    return ((a: V, b: V, c: V) => {
-      // A wrong type is the one way to make a total syscall throw.
-      if (typeof a !== 'number' || typeof b !== 'bigint' || typeof c !== 'number') return fail(new TypeError('argument types'), [a, b, c]);
+  const fail = (e: unknown): number => failure(e, def, policy);
+  const k = def.params.map(([, type]) => type === 'i64');
+  const [k0, k1, k2, k3, k4, k5, k6] = k;
+  const INVAL = Errno.INVAL;
+  if (def.total === true && k.length === 3) {
+    return function (a: V, b: V, c: V) {
+      if (arguments.length !== 3 || bad(a, k0) || bad(b, k1) || bad(c, k2)) return INVAL;
       return f(ctx, a, b, c);
-    }) as SyscallCall;
+    } as SyscallCall;
   }
-  switch (def.params.length) {
-    case 0: return () => { try { return f(ctx); } catch (e) { return fail(e, []); } };
-    case 1: return ((a: V) => { try { return f(ctx, a); } catch (e) { return fail(e, [a]); } }) as SyscallCall;
-    case 2: return ((a: V, b: V) => { try { return f(ctx, a, b); } catch (e) { return fail(e, [a, b]); } }) as SyscallCall;
-    case 3: return ((a: V, b: V, c: V) => { try { return f(ctx, a, b, c); } catch (e) { return fail(e, [a, b, c]); } }) as SyscallCall;
-    case 4: return ((a: V, b: V, c: V, d: V) => { try { return f(ctx, a, b, c, d); } catch (e) { return fail(e, [a, b, c, d]); } }) as SyscallCall;
-    case 5: return ((a: V, b: V, c: V, d: V, e1: V) => { try { return f(ctx, a, b, c, d, e1); } catch (e) { return fail(e, [a, b, c, d, e1]); } }) as SyscallCall;
-    case 6: return ((a: V, b: V, c: V, d: V, e1: V, f1: V) => { try { return f(ctx, a, b, c, d, e1, f1); } catch (e) { return fail(e, [a, b, c, d, e1, f1]); } }) as SyscallCall;
-    case 7: return ((a: V, b: V, c: V, d: V, e1: V, f1: V, g: V) => { try { return f(ctx, a, b, c, d, e1, f1, g); } catch (e) { return fail(e, [a, b, c, d, e1, f1, g]); } }) as SyscallCall;
-    default: return (...args: (number | bigint)[]) => { try { return f(ctx, ...args); } catch (e) { return fail(e, args); } };
+  switch (k.length) {
+    case 0: return function () {
+      if (arguments.length !== 0) return INVAL;
+      try { return f(ctx); } catch (e) { return fail(e); }
+    } as SyscallCall;
+    case 1: return function (a: V) {
+      if (arguments.length !== 1 || bad(a, k0)) return INVAL;
+      try { return f(ctx, a); } catch (e) { return fail(e); }
+    } as SyscallCall;
+    case 2: return function (a: V, b: V) {
+      if (arguments.length !== 2 || bad(a, k0) || bad(b, k1)) return INVAL;
+      try { return f(ctx, a, b); } catch (e) { return fail(e); }
+    } as SyscallCall;
+    case 3: return function (a: V, b: V, c: V) {
+      if (arguments.length !== 3 || bad(a, k0) || bad(b, k1) || bad(c, k2)) return INVAL;
+      try { return f(ctx, a, b, c); } catch (e) { return fail(e); }
+    } as SyscallCall;
+    case 4: return function (a: V, b: V, c: V, d: V) {
+      if (arguments.length !== 4 || bad(a, k0) || bad(b, k1) || bad(c, k2) || bad(d, k3)) return INVAL;
+      try { return f(ctx, a, b, c, d); } catch (e) { return fail(e); }
+    } as SyscallCall;
+    case 5: return function (a: V, b: V, c: V, d: V, e1: V) {
+      if (arguments.length !== 5 || bad(a, k0) || bad(b, k1) || bad(c, k2) || bad(d, k3) || bad(e1, k4)) return INVAL;
+      try { return f(ctx, a, b, c, d, e1); } catch (e) { return fail(e); }
+    } as SyscallCall;
+    case 6: return function (a: V, b: V, c: V, d: V, e1: V, f1: V) {
+      if (arguments.length !== 6 || bad(a, k0) || bad(b, k1) || bad(c, k2) || bad(d, k3) || bad(e1, k4) || bad(f1, k5)) return INVAL;
+      try { return f(ctx, a, b, c, d, e1, f1); } catch (e) { return fail(e); }
+    } as SyscallCall;
+    case 7: return function (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V) {
+      if (arguments.length !== 7 || bad(a, k0) || bad(b, k1) || bad(c, k2) || bad(d, k3) || bad(e1, k4) || bad(f1, k5) || bad(g, k6)) return INVAL;
+      try { return f(ctx, a, b, c, d, e1, f1, g); } catch (e) { return fail(e); }
+    } as SyscallCall;
+    default: return (...args: (number | bigint)[]) => {
+      if (mistyped(args, k)) return INVAL;
+      try { return f(ctx, ...args); } catch (e) { return fail(e); }
+    };
   }
 }
 
-/** Whether the arguments have the types the spec's signature gives (a module may declare an import otherwise). */
-function wellTyped(def: SyscallDef, args: readonly unknown[]): boolean {
-  const params = def.params;
-  if (args.length !== params.length) return false;
-  for (let i = 0; i < params.length; i++) {
-    if (typeof args[i] !== (params[i][1] === 'i64' ? 'bigint' : 'number')) return false;
-  }
-  return true;
+/** Whether `v` is not what the engine passes for an i64 (a BigInt) or an i32 (a 32-bit integer). */
+function bad(v: unknown, i64: boolean | undefined): boolean {
+  return i64 === true ? typeof v !== 'bigint' : typeof v !== 'number' || (v | 0) !== v;
+}
+
+/** bad() over a whole argument list, which must also have the declared length. */
+function mistyped(args: readonly unknown[], i64: readonly boolean[]): boolean {
+  if (args.length !== i64.length) return true;
+  for (let i = 0; i < args.length; i++) if (bad(args[i], i64[i])) return true;
+  return false;
 }
 
 /** WebAssembly.RuntimeError takes ES2022's error options in every engine we run on; lib.dom's type predates them. */
@@ -104,15 +141,12 @@ const TrapError = WebAssembly.RuntimeError as unknown as new (message: string, o
 
 /**
  * What a syscall's exception becomes. proc_exit's unwinding passes through;
- * a WASI or POSIX error is the guest's errno; arguments of the wrong types
- * (an import declared with another signature) are EINVAL, as in node:wasi.
- * Anything else is a bug in the host or a backend: it traps, carrying the
+ * a WASI or POSIX error is the guest's errno. Anything else is a bug in the host or a backend: it traps, carrying the
  * original error as `cause`, unless the embedder asked for EIO.
  */
-function failure(e: unknown, def: SyscallDef, args: readonly unknown[], policy: HostErrorPolicy): number {
+function failure(e: unknown, def: SyscallDef, policy: HostErrorPolicy): number {
   if (e instanceof WASIExit) throw e;
   if (e instanceof WasiError || isPosixError(e)) return errnoOf(e);
-  if (!wellTyped(def, args)) return Errno.INVAL;
   if (policy === 'eio') return Errno.IO;
   const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   throw new TrapError(`wasi-host: ${def.name} failed inside the host (a bug in wasi-host or its backend, not the guest's doing): ${what}`, { cause: e });

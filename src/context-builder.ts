@@ -1,6 +1,6 @@
 import { RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, RIGHTS_STDIN_BASE, RIGHTS_STDOUT_BASE } from './abi/constants.js';
 import { FdTable, StreamDescriptor } from './fd-table.js';
-import { GuestMemory, StringList } from './memory.js';
+import { GuestMemory, Iovecs, StringList } from './memory.js';
 import { Namespace } from './namespace/namespace.js';
 import { checkOptions, writeBehindBytes, type WASIOptions } from './options.js';
 import type { HostStream, Platform } from './platform/types.js';
@@ -59,6 +59,7 @@ export function buildContext(options: WASIOptions, platform: Platform): HostSetu
     args: new StringList(options.args ?? []),
     env: new StringList(env),
     writeBehind: new WriteBehind(held || WRITE_BEHIND_DEFAULT_BYTES),
+    iovecs: new Iovecs(),
     scratch(size: number): Uint8Array {
       if (scratch.byteLength < size) scratch = new Uint8Array(Math.max(size, scratch.byteLength * 2));
       return scratch;

@@ -159,6 +159,68 @@ export class GuestMemory {
   }
 }
 
+/**
+ * Most iovecs one call moves. Any further ones are left for the caller's next
+ * call, as a short transfer that readv/writev allow: libuv (node:wasi) cuts
+ * at IOV_MAX the same way. It bounds the host's copy of the array, whatever
+ * count the guest passes.
+ */
+export const IOV_MAX = 1024;
+
+/** The largest count a u32 `nwritten`/`nread` can report. */
+const U32_MAX = 0xffffffff;
+
+/**
+ * An iovec array decoded once into host-side copies. With shared memory
+ * another thread can change a length or pointer at any moment: after
+ * decode(), only `ptr`/`len` are used, never the guest's array (design.md,
+ * "read every guest-controlled value once"). Reused across calls; a call
+ * made from inside a stream callback while one is in use gets its own.
+ */
+export class Iovecs {
+  readonly ptr = new Uint32Array(IOV_MAX);
+  readonly len = new Uint32Array(IOV_MAX);
+  count = 0;
+  /** Sum of `len`: at most 2^32-1, so the count reported is never more than moved nor wrapped. */
+  total = 0;
+  busy = false;
+
+  /**
+   * Reads `n` iovecs at `iovs` (at most IOV_MAX) and checks each buffer
+   * lies in memory, so a bad one is EFAULT before any byte moves. Lengths
+   * past a total of 2^32-1 are cut there.
+   */
+  decode(mem: GuestMemory, iovs: number, n: number): void {
+    const at = iovs >>> 0;
+    const count = n >>> 0 < IOV_MAX ? n >>> 0 : IOV_MAX;
+    mem.check(at, (n >>> 0) * 8);
+    const view = mem.view;
+    let total = 0;
+    for (let i = 0; i < count; i++) {
+      const p = view.getUint32(at + i * 8, true);
+      let l = view.getUint32(at + i * 8 + 4, true);
+      if (l !== 0) mem.check(p, l);
+      if (l > U32_MAX - total) l = U32_MAX - total;
+      this.ptr[i] = p;
+      this.len[i] = l;
+      total += l;
+    }
+    this.count = count;
+    this.total = total;
+  }
+
+  /** Copies the iovecs' bytes back to back into `out`, which holds at least `total`. */
+  gather(mem: GuestMemory, out: Uint8Array): void {
+    let off = 0;
+    for (let i = 0; i < this.count; i++) {
+      const l = this.len[i];
+      if (l === 0) continue;
+      out.set(mem.bytes(this.ptr[i], l), off);
+      off += l;
+    }
+  }
+}
+
 export function encodeUtf8(s: string): Uint8Array {
   return utf8Encoder.encode(s);
 }

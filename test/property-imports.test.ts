@@ -13,6 +13,10 @@
 // They run on a plain memory, on a SharedArrayBuffer-backed one, and on one
 // that grows during the call (stdout/stderr callbacks and a stdin source that
 // call memory.grow). proc_exit is checked separately: it throws WASIExit.
+// Then every import (proc_exit too, both versions, plain and traced) gets
+// arguments of the wrong JS types or count, as from a module that declared
+// it with another signature: EINVAL, nothing written, no exception; and
+// hand-assembled modules declare some imports wrongly and call them.
 //
 // Run sizes (about 8 s on a 2-core machine): for each of the 45 imports,
 // 100 runs on a plain memory and 40 each on a shared and a growing one, each
@@ -633,4 +637,133 @@ describe('stream callbacks during a call (growing memory, failures)', () => {
     expect(new TextDecoder().decode(now.subarray(1024, 1027))).toBe('abc');
     expect(new TextDecoder().decode(now.subarray(2048, 2051))).toBe('abc');
   });
+});
+
+// ---------------------------------------------------------------------------
+// Imports called with arguments of the wrong JS types, as when a module
+// declares an import with another signature than the spec's: the engine then
+// passes a BigInt for an i64, a number for an i32 or f64, anything for an
+// externref, and as many arguments as the module declared. Every import
+// answers EINVAL (as node:wasi does), writes nothing and never throws.
+
+/** One argument of the wrong type for a parameter of core type `type`. */
+function wrongFor(type: 'i32' | 'i64'): fc.Arbitrary<unknown> {
+  const common = fc.constantFrom<unknown>(undefined, null, 'x', {}, 1.5, NaN, 2 ** 32, -(2 ** 31) - 1, Infinity);
+  return type === 'i64'
+    ? fc.oneof(fc.integer(), fc.constant(0), common)
+    : fc.oneof(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), fc.constant(0n), common);
+}
+
+/** Well-typed arguments with one or more replaced by wrong ones, or one too few, or one too many. */
+function mistypedArgsFor(def: SyscallDef): fc.Arbitrary<unknown[]> {
+  const good = argsFor(def, PAGE);
+  const n = def.params.length;
+  const replaced = n === 0 ? fc.constant(null) : fc.tuple(good, fc.integer({ min: 0, max: n - 1 })).chain(([args, i]) =>
+    wrongFor(def.params[i][1]).map((w) => { const out: unknown[] = [...args]; out[i] = w; return out; }));
+  const fewer = n === 0 ? fc.constant(null) : good.map((args) => args.slice(0, -1) as unknown[]);
+  const more = fc.tuple(good, fc.oneof(fc.constant<unknown>(0), fc.constant<unknown>(0n), fc.constant<unknown>(undefined)))
+    .map(([args, extra]) => [...args, extra] as unknown[]);
+  return fc.oneof(replaced, fewer, more).filter((a): a is unknown[] => a !== null);
+}
+
+describe('imports declared with the wrong types (property)', () => {
+  for (const [version, table] of [['preview1', SYSCALLS], ['unstable', SYSCALLS_UNSTABLE]] as const) {
+    it(`${version}: every import, proc_exit included, answers EINVAL for mistyped or miscounted arguments, writing nothing`, () => {
+      for (const def of table) {
+        fc.assert(
+          fc.property(fc.nat(), mistypedArgsFor(def), fc.boolean(), (seed, args, traced) => {
+            const w = makeWorld('plain', seed, version);
+            const entries: { errno: number | undefined }[] = [];
+            // The traced binding (trace option) checks arguments the same way.
+            const imp = traced ? new WASI({ version, trace: (e) => entries.push(e), stdin: '' }) : undefined;
+            if (imp !== undefined) imp.initialize({ exports: { memory: w.memory } } as unknown as WebAssembly.Instance);
+            const call = ((imp?.wasiImport ?? w.imp) as unknown as Record<string, (...a: unknown[]) => unknown>)[def.name];
+            const before = snapshotOf(w.memory);
+            let errno: unknown;
+            try {
+              errno = call(...args);
+            } catch (err) {
+              throw new Error(`${def.name}(${args.map(String).join(', ')}) threw ${String(err)}`);
+            } finally {
+              closeWorld(w);
+            }
+            expect(errno, `${def.name}(${args.map(String).join(', ')})`).toBe(Errno.INVAL);
+            expect(Buffer.from(new Uint8Array(w.memory.buffer)).equals(Buffer.from(before)), `${def.name} wrote to memory`).toBe(true);
+            if (traced) expect(entries.map((e) => e.errno)).toEqual([Errno.INVAL]);
+          }),
+          { numRuns: 30 },
+        );
+      }
+    }, TIMEOUT);
+  }
+});
+
+/** A module importing `name` from wasi_snapshot_preview1 with the given core types, and an export `call` passing `args`. */
+function moduleCalling(name: string, params: readonly string[], result: string | undefined, args: readonly (number | bigint)[]): Uint8Array<ArrayBuffer> {
+  const T: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
+  const u = (n: number): number[] => { const out: number[] = []; do { let b = n & 0x7f; n >>>= 7; if (n !== 0) b |= 0x80; out.push(b); } while (n !== 0); return out; };
+  const s = (n: bigint): number[] => {
+    const out: number[] = [];
+    for (;;) { const b = Number(n & 0x7fn); n >>= 7n; if ((n === 0n && (b & 0x40) === 0) || (n === -1n && (b & 0x40) !== 0)) { out.push(b); return out; } out.push(b | 0x80); }
+  };
+  const str = (x: string): number[] => { const b = [...enc.encode(x)]; return [...u(b.length), ...b]; };
+  const vec = (items: number[][]): number[] => [...u(items.length), ...items.flat()];
+  const section = (id: number, body: number[]): number[] => [id, ...u(body.length), ...body];
+  const code: number[] = [];
+  params.forEach((p, i) => {
+    const a = args[i];
+    if (p === 'i32') code.push(0x41, ...s(BigInt(a)));
+    else if (p === 'i64') code.push(0x42, ...s(BigInt(a)));
+    else if (p === 'f64') { const b = new Uint8Array(8); new DataView(b.buffer).setFloat64(0, Number(a), true); code.push(0x44, ...b); }
+    else { const b = new Uint8Array(4); new DataView(b.buffer).setFloat32(0, Number(a), true); code.push(0x43, ...b); }
+  });
+  code.push(0x10, 0); // call the import
+  if (result === undefined) code.push(0x41, 0x7f); // no result: return -1
+  else if (result !== 'i32') code.push(0x1a, 0x41, 0x7f); // drop it, return -1
+  code.push(0x0b);
+  const body = [0, ...code];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([[0x60, ...vec(params.map((p) => [T[p]])), ...vec(result === undefined ? [] : [[T[result]]])], [0x60, 0, 1, 0x7f]])),
+    ...section(2, vec([[...str('wasi_snapshot_preview1'), ...str(name), 0x00, 0]])),
+    ...section(3, vec([[1]])),
+    ...section(5, vec([[0x00, 1]])),
+    ...section(7, vec([[...str('call'), 0x00, 1], [...str('memory'), 0x02, 0]])),
+    ...section(10, vec([[...u(body.length), ...body]])),
+  ]);
+}
+
+describe('a module that declares an import with the wrong signature', () => {
+  const cases: [string, string[], string | undefined, (number | bigint)[]][] = [
+    // The issue's case: clock_time_get's time_out declared as an i64.
+    ['clock_time_get', ['i32', 'i64', 'i64'], 'i32', [1, 0n, 1024n]],
+    ['clock_time_get', ['i32', 'i32', 'i32'], 'i32', [1, 0, 1024]],
+    ['fd_write', ['i32', 'i32', 'i32'], 'i32', [1, 0, 1]],
+    ['fd_write', ['i32', 'i32', 'i32', 'i32', 'i32'], 'i32', [1, 0, 1, 64, 0]],
+    ['fd_write', ['f64', 'f64', 'f64', 'f64'], 'i32', [1.5, 0, 1, 64]],
+    ['fd_seek', ['i32', 'i32', 'i32', 'i32'], 'i32', [1, 0, 0, 64]],
+    ['path_open', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], 'i32', [3, 0, 0, 1, 0, 0, 0, 0, 64]],
+    ['args_sizes_get', ['i64', 'i64'], 'i32', [0n, 8n]],
+    ['sched_yield', ['i32'], 'i32', [0]],
+    ['random_get', ['f32', 'i32'], 'i32', [0.5, 16]],
+    ['proc_exit', ['i64'], undefined, [3n]],
+  ];
+  for (const [name, params, result, args] of cases) {
+    it(`${name}(${params.join(' ')}): EINVAL, memory untouched, no exception`, async () => {
+      for (const traced of [false, true]) {
+        // Traced, the errno is seen even for an import declared without a result (proc_exit here).
+        const errnos: (number | undefined)[] = [];
+        const wasi = new WASI({ stdout: 'collect', stderr: 'collect', stdin: '', trace: traced ? (e) => errnos.push(e.errno) : undefined });
+        const instance = await WebAssembly.instantiate(new WebAssembly.Module(moduleCalling(name, params, result, args)), wasi.getImportObject() as WebAssembly.Imports);
+        wasi.initialize(instance);
+        const memory = instance.exports.memory as WebAssembly.Memory;
+        new Uint8Array(memory.buffer).fill(0xa5, 0, 4096);
+        const call = instance.exports.call as () => number;
+        expect(call()).toBe(result === 'i32' ? Errno.INVAL : -1);
+        expect(new Uint8Array(memory.buffer).subarray(0, 4096).every((b) => b === 0xa5)).toBe(true);
+        expect(wasi.getStdout().byteLength).toBe(0);
+        if (traced) expect(errnos).toEqual([Errno.INVAL]);
+      }
+    });
+  }
 });

@@ -898,4 +898,14 @@ describe('fd_advise / fd_allocate', () => {
     expect(h.imp.fd_allocate(ro, 0n, 1n)).toBe(Errno.NOTCAPABLE);
     expect(filestat(h, fd).size).toBe(5n);
   });
+
+  it('on stdio (a stream, holding neither right) both are ESPIPE, as Linux answers for a pipe, whatever the arguments', () => {
+    const { h } = setup();
+    for (const fd of [0, 1, 2]) {
+      expect(h.imp.fd_advise(fd, 0n, 0n, 0), `fd_advise(${fd})`).toBe(Errno.SPIPE);
+      expect(h.imp.fd_advise(fd, -1n, 5n, 99), `fd_advise(${fd}) bad advice`).toBe(Errno.SPIPE);
+      expect(h.imp.fd_allocate(fd, 0n, 10n), `fd_allocate(${fd})`).toBe(Errno.SPIPE);
+      expect(h.imp.fd_allocate(fd, 0n, 0n), `fd_allocate(${fd}) len 0`).toBe(Errno.SPIPE);
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { restoreStackTraces, stackTracesOff } from '../abi/errno.js';
-import type { GuestMemory, StringList } from '../memory.js';
+import type { GuestMemory, Iovecs, StringList } from '../memory.js';
 import type { FdTable } from '../fd-table.js';
 import type { Namespace } from '../namespace/namespace.js';
 import type { Platform } from '../platform/types.js';
@@ -29,6 +29,8 @@ export interface HostContext {
   readonly args: StringList;
   readonly env: StringList;
   readonly writeBehind: WriteBehind;
+  /** The reused copy of a call's iovecs (fd-io.ts). */
+  readonly iovecs: Iovecs;
   /** A reusable buffer for copying between guest memory and hosts that cannot take a shared view. */
   scratch(size: number): Uint8Array;
 }

@@ -1,7 +1,7 @@
 import { Errno, WasiError } from '../abi/errno.js';
 import { FdFlags, Rights, Whence } from '../abi/constants.js';
-import { IOVEC_SIZE } from '../abi/layout.js';
 import type { FileDescriptor, StreamDescriptor } from '../fd-table.js';
+import { Iovecs } from '../memory.js';
 import { takeDeferred } from '../write-behind.js';
 import { WASIExit, type HostContext } from './context.js';
 
@@ -16,54 +16,34 @@ export function offsetArg(v: bigint): number {
 }
 
 /**
- * Checks every iovec before any byte moves, so a bad one is EFAULT with
- * nothing transferred (no output half-written, no input consumed and lost).
- * Returns the total length asked for.
+ * The guest's iovecs, decoded and bounds-checked once (memory.ts Iovecs): a
+ * bad one is EFAULT before any byte moves, and another thread changing the
+ * array meanwhile changes nothing here. The caller hands it back with release().
  */
-function checkIovecs(ctx: HostContext, iovs: number, n: number): number {
-  const mem = ctx.mem;
-  mem.check(iovs, n * IOVEC_SIZE);
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const at = (iovs >>> 0) + i * IOVEC_SIZE;
-    const len = mem.u32(at + 4);
-    if (len !== 0) mem.check(mem.u32(at), len);
-    total += len;
-  }
-  return total;
+function decodeIovecs(ctx: HostContext, iovs: number, n: number): Iovecs {
+  // A stream callback that calls back in finds the context's copy in use and gets its own.
+  const list = ctx.iovecs.busy ? new Iovecs() : ctx.iovecs;
+  list.decode(ctx.mem, iovs, n);
+  list.busy = true;
+  return list;
 }
 
-/** Copies the iovecs' bytes, back to back, into `out` (sized to their total). */
-function gather(ctx: HostContext, iovs: number, n: number, out: Uint8Array): void {
-  const mem = ctx.mem;
-  let off = 0;
-  for (let i = 0; i < n; i++) {
-    const at = (iovs >>> 0) + i * IOVEC_SIZE;
-    const len = mem.u32(at + 4);
-    if (len === 0) continue;
-    out.set(mem.bytes(mem.u32(at), len), off);
-    off += len;
-  }
+function release(list: Iovecs): void {
+  list.busy = false;
 }
 
 /**
- * Moves bytes between a descriptor and the guest's iovecs. Each iovec is
- * re-read from memory as it is reached, because a stream callback may have
- * grown memory meanwhile. Stops at the first short transfer, as readv/writev do.
+ * Moves bytes between a descriptor and the decoded iovecs. Views are taken
+ * afresh for each iovec, because a stream callback may have grown memory
+ * meanwhile. Stops at the first short transfer, as readv/writev do.
  */
-function transfer(
-  ctx: HostContext, d: FileDescriptor | StreamDescriptor, iovs: number, iovsLen: number,
-  position: number, writing: boolean,
-): number {
-  const n = iovsLen >>> 0;
+function transfer(ctx: HostContext, d: FileDescriptor | StreamDescriptor, list: Iovecs, position: number, writing: boolean): number {
   const mem = ctx.mem;
-  checkIovecs(ctx, iovs, n);
   let total = 0;
-  for (let i = 0; i < n; i++) {
-    const at = (iovs >>> 0) + i * IOVEC_SIZE;
-    const len = mem.u32(at + 4);
+  for (let i = 0; i < list.count; i++) {
+    const len = list.len[i];
     if (len === 0) continue;
-    const ptr = mem.u32(at);
+    const ptr = list.ptr[i];
     let done: number;
     try {
       if (d.kind === 'file') {
@@ -106,11 +86,11 @@ function syncAfterWrite(d: FileDescriptor): void {
 const GATHER_MAX = 64 * 1024;
 
 /** A stream gets one write per call, like writev(2): one callback, one system call. */
-function writeStream(ctx: HostContext, d: StreamDescriptor, iovs: number, n: number): number {
-  const total = n < 2 ? 0 : checkIovecs(ctx, iovs, n);
-  if (n < 2 || total > GATHER_MAX || d.stream.write === undefined) return transfer(ctx, d, iovs, n, 0, true);
+function writeStream(ctx: HostContext, d: StreamDescriptor, list: Iovecs): number {
+  const total = list.total;
+  if (list.count < 2 || total > GATHER_MAX || d.stream.write === undefined) return transfer(ctx, d, list, 0, true);
   const joined = ctx.scratch(total).subarray(0, total);
-  gather(ctx, iovs, n, joined);
+  list.gather(ctx.mem, joined);
   return d.stream.write(joined);
 }
 
@@ -119,36 +99,50 @@ export function fd_write(ctx: HostContext, fd: number, iovs: number, iovsLen: nu
   ctx.mem.check(nwrittenOut, 4);
   const wb = ctx.writeBehind;
   if (wb.owner !== null && wb.owner !== d) wb.flush();
-  const n = iovsLen >>> 0;
   if (d.kind === 'stream') {
-    ctx.mem.setU32(nwrittenOut, writeStream(ctx, d, iovs, n));
+    const list = decodeIovecs(ctx, iovs, iovsLen);
+    try {
+      ctx.mem.setU32(nwrittenOut, writeStream(ctx, d, list));
+    } finally {
+      release(list);
+    }
     return Errno.SUCCESS;
   }
   const deferred = takeDeferred(d);
   if (deferred !== Errno.SUCCESS) return deferred;
-  const total = checkIovecs(ctx, iovs, n);
-  if (wb.accepts(d, total)) {
-    gather(ctx, iovs, n, wb.reserve(d, total));
-    d.position += total;
-    ctx.mem.setU32(nwrittenOut, total);
+  const list = decodeIovecs(ctx, iovs, iovsLen);
+  try {
+    const total = list.total;
+    if (wb.accepts(d, total)) {
+      list.gather(ctx.mem, wb.reserve(d, total));
+      d.position += total;
+      ctx.mem.setU32(nwrittenOut, total);
+      return Errno.SUCCESS;
+    }
+    if (wb.owner === d) wb.flush();
+    // O_APPEND: every write lands at the current end, whatever the offset says.
+    const start = d.fdflags & FdFlags.APPEND ? Number(d.file.stat().size) : d.position;
+    const written = transfer(ctx, d, list, start, true);
+    d.position = start + written;
+    syncAfterWrite(d);
+    ctx.mem.setU32(nwrittenOut, written);
     return Errno.SUCCESS;
+  } finally {
+    release(list);
   }
-  if (wb.owner === d) wb.flush();
-  // O_APPEND: every write lands at the current end, whatever the offset says.
-  const start = d.fdflags & FdFlags.APPEND ? Number(d.file.stat().size) : d.position;
-  const written = transfer(ctx, d, iovs, iovsLen, start, true);
-  d.position = start + written;
-  syncAfterWrite(d);
-  ctx.mem.setU32(nwrittenOut, written);
-  return Errno.SUCCESS;
 }
 
 export function fd_read(ctx: HostContext, fd: number, iovs: number, iovsLen: number, nreadOut: number): Errno {
   const d = ctx.fds.getFile(fd, Rights.FD_READ);
   ctx.mem.check(nreadOut, 4);
-  const read = transfer(ctx, d, iovs, iovsLen, d.kind === 'file' ? d.position : 0, false);
-  if (d.kind === 'file') d.position += read;
-  ctx.mem.setU32(nreadOut, read);
+  const list = decodeIovecs(ctx, iovs, iovsLen);
+  try {
+    const read = transfer(ctx, d, list, d.kind === 'file' ? d.position : 0, false);
+    if (d.kind === 'file') d.position += read;
+    ctx.mem.setU32(nreadOut, read);
+  } finally {
+    release(list);
+  }
   return Errno.SUCCESS;
 }
 
@@ -165,9 +159,14 @@ export function fd_pwrite(
   const d = positioned(ctx, fd, Rights.FD_WRITE | Rights.FD_SEEK);
   const at = offsetArg(offset);
   ctx.mem.check(nwrittenOut, 4);
-  const written = transfer(ctx, d, iovs, iovsLen, at, true);
-  syncAfterWrite(d);
-  ctx.mem.setU32(nwrittenOut, written);
+  const list = decodeIovecs(ctx, iovs, iovsLen);
+  try {
+    const written = transfer(ctx, d, list, at, true);
+    syncAfterWrite(d);
+    ctx.mem.setU32(nwrittenOut, written);
+  } finally {
+    release(list);
+  }
   return Errno.SUCCESS;
 }
 
@@ -177,7 +176,12 @@ export function fd_pread(
   const d = positioned(ctx, fd, Rights.FD_READ | Rights.FD_SEEK);
   const at = offsetArg(offset);
   ctx.mem.check(nreadOut, 4);
-  ctx.mem.setU32(nreadOut, transfer(ctx, d, iovs, iovsLen, at, false));
+  const list = decodeIovecs(ctx, iovs, iovsLen);
+  try {
+    ctx.mem.setU32(nreadOut, transfer(ctx, d, list, at, false));
+  } finally {
+    release(list);
+  }
   return Errno.SUCCESS;
 }
 

@@ -106,8 +106,19 @@ export function fd_filestat_set_times(ctx: HostContext, fd: number, atim: bigint
   return Errno.SUCCESS;
 }
 
+/**
+ * A stream (stdio, a pipe) has no offsets to advise or allocate: ESPIPE, as
+ * Linux answers posix_fadvise and posix_fallocate on a pipe. It comes before
+ * the rights check, since stdio holds neither right and ENOTCAPABLE means
+ * nothing to POSIX code.
+ */
+function isStream(ctx: HostContext, fd: number): boolean {
+  return ctx.fds.peek(fd)?.kind === 'stream';
+}
+
 /** Advice is a hint, so after validation there is nothing to do (POSIX allows ignoring it). */
 export function fd_advise(ctx: HostContext, fd: number, offset: bigint, len: bigint, advice: number): Errno {
+  if (isStream(ctx, fd)) return Errno.SPIPE;
   const d = ctx.fds.getFile(fd, Rights.FD_ADVISE);
   if (advice >>> 0 > Advice.NOREUSE) return Errno.INVAL;
   if (d.kind !== 'file') return Errno.SPIPE;
@@ -118,6 +129,7 @@ export function fd_advise(ctx: HostContext, fd: number, offset: bigint, len: big
 
 /** Ensures the file is at least offset+len bytes long (posix_fallocate); len 0 is EINVAL there. */
 export function fd_allocate(ctx: HostContext, fd: number, offset: bigint, len: bigint): Errno {
+  if (isStream(ctx, fd)) return Errno.SPIPE;
   const d = ctx.fds.getFile(fd, Rights.FD_ALLOCATE);
   if (d.kind !== 'file') return Errno.SPIPE;
   const end = offsetArg(offset) + offsetArg(len);

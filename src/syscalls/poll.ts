@@ -1,37 +1,116 @@
 import { Errno } from '../abi/errno.js';
 import { EventType, Rights, SubClockFlags } from '../abi/constants.js';
 import { EVENT_SIZE, EventOff, SUBSCRIPTION_PREVIEW1, SUBSCRIPTION_UNSTABLE, SubscriptionOff, type SubscriptionLayout } from '../abi/layout.js';
+import { errnoOf } from '../errors.js';
 import type { HostContext } from './context.js';
 import { readClock } from './clock.js';
 
-interface Ready {
-  userdata: bigint;
-  type: EventType;
-  error: Errno;
-  nbytes: bigint;
+const TWO_32 = 4294967296;
+
+/**
+ * poll_oneoff in one pass over the subscriptions, each read once (another
+ * thread may be changing them), with no allocation per subscription: a guest
+ * can pass 10^8 of them, and the host's work and memory must not grow with
+ * anything but time. u64s are handled as (hi, lo) u32 pairs, so no BigInt
+ * either. What the pass keeps is a few numbers:
+ *
+ * - fd subscriptions and failures are "ready": their events are written at
+ *   once from index 0, and from the first one on, clocks no longer matter;
+ * - while nothing is ready, the clock events with the least wait so far are
+ *   written from index 0; a smaller wait starts them over. After the pass,
+ *   the call sleeps that least wait and those are the events (every clock
+ *   whose wait has passed by then).
+ */
+class Pass {
+  u8: Uint8Array = new Uint8Array(0);
+  view: DataView = new DataView(new ArrayBuffer(0));
+  out = 0;
+  ready = 0;
+  clocks = 0;
+  minHi = Infinity;
+  minLo = 0;
+  /** Each clock is read once per call, so all clock subscriptions see one instant. */
+  readonly nowHi = new Float64Array(4);
+  readonly nowLo = new Float64Array(4);
+  nowRead = 0;
+  /** The last fd subscription's answer, reused for the same fd and type. */
+  lastFd = -1;
+  lastType = -1;
+  lastError = 0;
+  lastNbytes = 0;
+
+  begin(ctx: HostContext, out: number): void {
+    this.u8 = ctx.mem.u8;
+    this.view = ctx.mem.view;
+    this.out = out;
+    this.ready = 0;
+    this.clocks = 0;
+    this.minHi = Infinity;
+    this.minLo = 0;
+    this.nowRead = 0;
+    this.lastFd = -1;
+    this.lastType = -1;
+  }
+
+  event(index: number, udLo: number, udHi: number, error: Errno, type: number, nbytes: number): void {
+    const at = this.out + index * EVENT_SIZE;
+    const v = this.view;
+    this.u8.fill(0, at, at + EVENT_SIZE);
+    v.setUint32(at + EventOff.USERDATA, udLo, true);
+    v.setUint32(at + EventOff.USERDATA + 4, udHi, true);
+    v.setUint16(at + EventOff.ERROR, error, true);
+    v.setUint8(at + EventOff.TYPE, type);
+    const lo = nbytes % TWO_32;
+    v.setUint32(at + EventOff.NBYTES, lo, true);
+    v.setUint32(at + EventOff.NBYTES + 4, (nbytes - lo) / TWO_32, true);
+  }
+
+  readyEvent(udLo: number, udHi: number, error: Errno, type: number, nbytes: number): void {
+    this.event(this.ready++, udLo, udHi, error, type, nbytes);
+  }
+
+  /** A clock subscription that waits (hi, lo) ns: kept if no wait so far is shorter. */
+  clock(udLo: number, udHi: number, hi: number, lo: number): void {
+    if (hi < this.minHi || (hi === this.minHi && lo < this.minLo)) {
+      this.minHi = hi;
+      this.minLo = lo;
+      this.clocks = 0;
+    }
+    if (hi === this.minHi && lo === this.minLo) this.event(this.clocks++, udLo, udHi, Errno.SUCCESS, EventType.CLOCK, 0);
+  }
+
+  /** Reads clock `id` (0..3) the first time this call needs it. */
+  now(ctx: HostContext, id: number): void {
+    if (this.nowRead & (1 << id)) return;
+    const t = readClock(ctx, id) as bigint;
+    this.nowHi[id] = Number(t >> 32n);
+    this.nowLo[id] = Number(t & 0xffffffffn);
+    this.nowRead |= 1 << id;
+  }
 }
 
-function writeEvent(ctx: HostContext, at: number, e: Ready): void {
-  const mem = ctx.mem;
-  mem.zero(at, EVENT_SIZE);
-  mem.setU64(at + EventOff.USERDATA, e.userdata);
-  mem.setU16(at + EventOff.ERROR, e.error);
-  mem.setU8(at + EventOff.TYPE, e.type);
-  mem.setU64(at + EventOff.NBYTES, e.nbytes);
-}
+const pass = new Pass();
 
 /** An fd subscription is decided at once: files and stdio never block in this host (abi-cheatsheet rule 19). */
-function fdEvent(ctx: HostContext, fd: number, type: EventType, userdata: bigint): Ready {
+function fdAnswer(ctx: HostContext, p: Pass, fd: number, type: EventType): void {
+  if (fd === p.lastFd && type === p.lastType) return;
   const d = ctx.fds.peek(fd);
   let error = Errno.SUCCESS;
-  let nbytes = 0n;
+  let nbytes = 0;
   if (d === undefined || d.kind === 'dir') error = Errno.BADF;
   else if ((d.rightsBase & Rights.POLL_FD_READWRITE) === 0) error = Errno.NOTCAPABLE;
   else if (d.kind === 'file' && type === EventType.FD_READ) {
-    const left = d.file.stat().size - BigInt(d.position);
-    nbytes = left > 0n ? left : 0n;
+    try {
+      nbytes = Math.max(0, Number(d.file.stat().size) - d.position);
+    } catch (err) {
+      // A per-subscription failure belongs in its event, as the spec has it.
+      error = errnoOf(err);
+    }
   }
-  return { userdata, type, error, nbytes };
+  p.lastFd = fd;
+  p.lastType = type;
+  p.lastError = error;
+  p.lastNbytes = nbytes;
 }
 
 /**
@@ -45,45 +124,66 @@ function pollWith(
   const n = nsubs >>> 0;
   if (n === 0) return Errno.INVAL;
   const mem = ctx.mem;
-  mem.check(inPtr, n * sub.size);
-  mem.check(outPtr, n * EVENT_SIZE);
+  const inAt = inPtr >>> 0;
+  const outAt = outPtr >>> 0;
+  mem.check(inAt, n * sub.size);
+  mem.check(outAt, n * EVENT_SIZE);
   mem.check(neventsOut, 4);
+  // Event k is written once subscription k is read; starting at or before the subscriptions, it
+  // ends before subscription k+1 (32(k+1) <= 48(k+1)). Starting inside them, it could overwrite
+  // ones not read yet: such arrays are refused rather than read half-rewritten.
+  if (outAt > inAt && outAt < inAt + n * sub.size) return Errno.INVAL;
 
-  const ready: Ready[] = [];
-  const clocks: { userdata: bigint; wait: bigint }[] = [];
+  const p = pass;
+  p.begin(ctx, outAt);
+  const v = p.view;
   for (let i = 0; i < n; i++) {
-    const at = (inPtr >>> 0) + i * sub.size;
-    const userdata = mem.u64(at + SubscriptionOff.USERDATA);
-    const tag = mem.u8At(at + SubscriptionOff.TAG);
+    const at = inAt + i * sub.size;
+    const udLo = v.getUint32(at + SubscriptionOff.USERDATA, true);
+    const udHi = v.getUint32(at + SubscriptionOff.USERDATA + 4, true);
+    const tag = v.getUint8(at + SubscriptionOff.TAG);
     if (tag === EventType.CLOCK) {
-      const id = mem.u32(at + sub.clockId);
-      const timeout = mem.u64(at + sub.clockTimeout);
-      const flags = mem.u16(at + sub.clockFlags);
-      const now = readClock(ctx, id);
-      if (now === undefined) {
-        ready.push({ userdata, type: EventType.CLOCK, error: Errno.INVAL, nbytes: 0n });
+      const id = v.getUint32(at + sub.clockId, true);
+      if (id > 3) {
+        p.readyEvent(udLo, udHi, Errno.INVAL, EventType.CLOCK, 0);
         continue;
       }
-      const wait = flags & SubClockFlags.ABSTIME ? timeout - now : timeout;
-      clocks.push({ userdata, wait: wait > 0n ? wait : 0n });
+      if (p.ready > 0) continue;
+      let lo = v.getUint32(at + sub.clockTimeout, true);
+      let hi = v.getUint32(at + sub.clockTimeout + 4, true);
+      if (v.getUint16(at + sub.clockFlags, true) & SubClockFlags.ABSTIME) {
+        // An absolute deadline waits (deadline - now), or nothing once it has passed.
+        p.now(ctx, id);
+        const nowHi = p.nowHi[id];
+        const nowLo = p.nowLo[id];
+        if (hi < nowHi || (hi === nowHi && lo <= nowLo)) {
+          hi = 0;
+          lo = 0;
+        } else {
+          hi -= nowHi;
+          lo -= nowLo;
+          if (lo < 0) {
+            lo += TWO_32;
+            hi -= 1;
+          }
+        }
+      }
+      p.clock(udLo, udHi, hi, lo);
     } else if (tag === EventType.FD_READ || tag === EventType.FD_WRITE) {
-      ready.push(fdEvent(ctx, mem.u32(at + sub.fd), tag, userdata));
+      fdAnswer(ctx, p, v.getUint32(at + sub.fd, true), tag);
+      p.readyEvent(udLo, udHi, p.lastError, tag, p.lastNbytes);
     } else {
-      ready.push({ userdata, type: tag as EventType, error: Errno.INVAL, nbytes: 0n });
+      p.readyEvent(udLo, udHi, Errno.INVAL, tag, 0);
     }
   }
 
-  if (ready.length === 0 && clocks.length > 0) {
-    let first = clocks[0].wait;
-    for (const c of clocks) if (c.wait < first) first = c.wait;
-    if (first > 0n) ctx.platform.sleep(Number(first));
-    for (const c of clocks) {
-      if (c.wait <= first) ready.push({ userdata: c.userdata, type: EventType.CLOCK, error: Errno.SUCCESS, nbytes: 0n });
-    }
+  let nevents = p.ready;
+  if (nevents === 0) {
+    const wait = p.minHi * TWO_32 + p.minLo;
+    if (wait > 0) ctx.platform.sleep(wait);
+    nevents = p.clocks;
   }
-
-  for (let i = 0; i < ready.length; i++) writeEvent(ctx, (outPtr >>> 0) + i * EVENT_SIZE, ready[i]);
-  mem.setU32(neventsOut, ready.length);
+  mem.setU32(neventsOut, nevents);
   return Errno.SUCCESS;
 }
 
