@@ -26,7 +26,8 @@ const quiet = process.argv.includes('--quiet');
  * no reason. 16 KB became 18 KB for errors that name their fix (option
  * checks, missing imports) and the embedder memory API, about 2.5 KB together.
  */
-const BUDGET = { core: 18 * 1024, full: 80 * 1024 };
+// The core grew with the binder, option checks and wasi.memory (issue 10, 11); issue 14 brings it down to 12 KB.
+const BUDGET = { core: 19 * 1024, full: 80 * 1024 };
 
 rmSync('dist', { recursive: true, force: true });
 // No source maps: dist/ is unminified ESM (the IIFE aside) and reads as it is;
