@@ -67,7 +67,7 @@ type V = number & bigint;
  *
  * The arguments are first checked against the import's core signature
  * (table.ts): as many as declared, a BigInt for each i64, a 32-bit integer
- * for each i32. A module that declared the import otherwise gets EINVAL, as
+ * (signed or unsigned) for each i32. A module that declared the import otherwise gets EINVAL, as
  * from node:wasi, and nothing runs. The checks are typeof tests on values
  * already in registers. Fixed arities avoid rest arguments on the hot
  * paths; imports marked `total` skip the try/catch.
@@ -124,9 +124,13 @@ function boundary(ctx: HostContext, def: SyscallDef, policy: HostErrorPolicy): S
   }
 }
 
-/** Whether `v` is not what the engine passes for an i64 (a BigInt) or an i32 (a 32-bit integer). */
+/**
+ * Whether `v` is not an i64 (a BigInt) or an i32: a 32-bit integer, signed as
+ * the engine passes it, or unsigned as an embedder calling an import from JS
+ * may write a pointer.
+ */
 function bad(v: unknown, i64: boolean | undefined): boolean {
-  return i64 === true ? typeof v !== 'bigint' : typeof v !== 'number' || (v | 0) !== v;
+  return i64 === true ? typeof v !== 'bigint' : typeof v !== 'number' || ((v | 0) !== v && v >>> 0 !== v);
 }
 
 /** bad() over a whole argument list, which must also have the declared length. */
