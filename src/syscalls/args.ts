@@ -1,15 +1,21 @@
 import { Errno } from '../abi/errno.js';
+import type { GuestMemory, StringList } from '../memory.js';
 import type { HostContext } from './context.js';
 
 // Sizes count UTF-8 bytes including each NUL (abi-cheatsheet rule 8), so the
 // buffers libc allocates from them always hold what the getters write.
 
-export function args_sizes_get(ctx: HostContext, argcOut: number, bufSizeOut: number): Errno {
-  ctx.mem.check(argcOut, 4);
-  ctx.mem.check(bufSizeOut, 4);
-  ctx.mem.setU32(argcOut, ctx.args.count);
-  ctx.mem.setU32(bufSizeOut, ctx.args.bufSize);
+/** Both out-pointers are checked before either is written, so a bad second one leaves the first alone. */
+function sizesGet(mem: GuestMemory, list: StringList, countOut: number, bufSizeOut: number): Errno {
+  mem.check(countOut, 4);
+  mem.check(bufSizeOut, 4);
+  mem.setU32(countOut, list.count);
+  mem.setU32(bufSizeOut, list.bufSize);
   return Errno.SUCCESS;
+}
+
+export function args_sizes_get(ctx: HostContext, argcOut: number, bufSizeOut: number): Errno {
+  return sizesGet(ctx.mem, ctx.args, argcOut, bufSizeOut);
 }
 
 export function args_get(ctx: HostContext, argv: number, argvBuf: number): Errno {
@@ -18,11 +24,7 @@ export function args_get(ctx: HostContext, argv: number, argvBuf: number): Errno
 }
 
 export function environ_sizes_get(ctx: HostContext, countOut: number, bufSizeOut: number): Errno {
-  ctx.mem.check(countOut, 4);
-  ctx.mem.check(bufSizeOut, 4);
-  ctx.mem.setU32(countOut, ctx.env.count);
-  ctx.mem.setU32(bufSizeOut, ctx.env.bufSize);
-  return Errno.SUCCESS;
+  return sizesGet(ctx.mem, ctx.env, countOut, bufSizeOut);
 }
 
 export function environ_get(ctx: HostContext, environ: number, environBuf: number): Errno {
