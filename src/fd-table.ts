@@ -73,7 +73,7 @@ export class DirDescriptor extends DescriptorBase {
   /**
    * The listing fd_readdir serves cookies from. Taken at cookie 0 and kept
    * while the guest resumes with later cookies, so a listing is stable
-   * across calls (abi-cheatsheet rule 2).
+   * across calls (spec/abi-cheatsheet.md rule 2).
    */
   listing: ListingEntry[] | undefined;
   readonly readable = false;

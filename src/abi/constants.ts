@@ -102,7 +102,7 @@ export const RIGHTS_DIR_INHERITING = RIGHTS_DIR_BASE | RIGHTS_FILE_BASE;
 
 /**
  * Rights of stdio: no seek/tell, so libc's isatty() follows the filetype alone
- * (abi-cheatsheet rule 7); stdin reads, stdout and stderr write, as in wasmtime.
+ * (spec/abi-cheatsheet.md rule 7); stdin reads, stdout and stderr write, as in wasmtime.
  */
 const RIGHTS_STREAM_COMMON = Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_FILESTAT_GET | Rights.POLL_FD_READWRITE;
 export const RIGHTS_STDIN_BASE = RIGHTS_STREAM_COMMON | Rights.FD_READ;

@@ -29,7 +29,7 @@ class FdStream implements HostStream {
   constructor(private readonly fd: number) {}
   /** Asked on first use (most programs ask once, at startup, through libc's isatty). */
   get filetype(): FileType {
-    // A terminal is a character device without seek rights, so libc's isatty() is true (abi-cheatsheet rule 7).
+    // A terminal is a character device without seek rights, so libc's isatty() is true (spec/abi-cheatsheet.md rule 7).
     this.type ??= isatty(this.fd) ? FileType.CHARACTER_DEVICE : FileType.UNKNOWN;
     return this.type;
   }

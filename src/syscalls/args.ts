@@ -2,7 +2,7 @@ import { Errno } from '../abi/errno.js';
 import type { GuestMemory, StringList } from '../memory.js';
 import type { HostContext } from './context.js';
 
-// Sizes count UTF-8 bytes including each NUL (abi-cheatsheet rule 8), so the
+// Sizes count UTF-8 bytes including each NUL (spec/abi-cheatsheet.md rule 8), so the
 // buffers libc allocates from them always hold what the getters write.
 
 /** Both out-pointers are checked before either is written, so a bad second one leaves the first alone. */

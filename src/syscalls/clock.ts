@@ -9,7 +9,7 @@ export function clock_res_get(ctx: HostContext, id: number, resolutionOut: numbe
 }
 
 /**
- * `precision` is a hint a host may ignore (abi-cheatsheet rule 21). The
+ * `precision` is a hint a host may ignore (spec/abi-cheatsheet.md rule 21). The
  * import is `total` (table.ts): bounds are tested, not thrown, and nothing
  * else here can throw, so it runs without a try/catch around it.
  */

@@ -7,7 +7,7 @@ import type { HostContext } from './context.js';
 /**
  * Fills the buffer with dirents from `cookie` on. When an entry does not fit,
  * as many of its bytes as fit are written, so bufused == buf_len means "more
- * to come" and anything shorter means the end (abi-cheatsheet rule 1).
+ * to come" and anything shorter means the end (spec/abi-cheatsheet.md rule 1).
  */
 export function fd_readdir(
   ctx: HostContext, fd: number, buf: number, bufLen: number, cookie: bigint, bufusedOut: number,
@@ -44,7 +44,7 @@ export function fd_readdir(
 /** The guest path a preopen was mounted at; anything else is EBADF. */
 function preopenName(ctx: HostContext, fd: number): string {
   const d = ctx.fds.peek(fd);
-  // libc scans fds from 3 and stops at exactly EBADF (abi-cheatsheet rule 5).
+  // libc scans fds from 3 and stops at exactly EBADF (spec/abi-cheatsheet.md rule 5).
   if (d === undefined || d.kind !== 'dir' || d.preopenName === undefined) throw new WasiError(Errno.BADF);
   return d.preopenName;
 }

@@ -194,7 +194,7 @@ export function path_link(
   return Errno.SUCCESS;
 }
 
-/** Target string first, then the directory (abi-cheatsheet rule 24). */
+/** Target string first, then the directory (spec/abi-cheatsheet.md rule 24). */
 export function path_symlink(
   ctx: HostContext, oldPath: number, oldPathLen: number, fd: number, newPath: number, newPathLen: number,
 ): Errno {
@@ -214,7 +214,7 @@ export function path_symlink(
   return Errno.SUCCESS;
 }
 
-/** A buffer shorter than the target gets the first bytes, as readlink(2) does (abi-cheatsheet rule 24). */
+/** A buffer shorter than the target gets the first bytes, as readlink(2) does (spec/abi-cheatsheet.md rule 24). */
 export function path_readlink(
   ctx: HostContext, fd: number, path: number, pathLen: number, buf: number, bufLen: number, bufusedOut: number,
 ): Errno {

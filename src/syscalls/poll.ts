@@ -91,7 +91,7 @@ class Pass {
 
 const pass = new Pass();
 
-/** An fd subscription is decided at once: files and stdio never block in this host (abi-cheatsheet rule 19). */
+/** An fd subscription is decided at once: files and stdio never block in this host (spec/abi-cheatsheet.md rule 19). */
 function fdAnswer(ctx: HostContext, p: Pass, fd: number, type: EventType): void {
   if (fd === p.lastFd && type === p.lastType) return;
   const d = ctx.fds.peek(fd);
