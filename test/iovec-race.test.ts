@@ -6,9 +6,10 @@
 // to an output. Every guest-controlled value must be read once: no 'S' may
 // reach the output, each count reported must be what moved, and it ends.
 //
-// Two places a gathered write is assembled: write-behind for a host file
-// under start() (src/write-behind.ts), and the joined write of several
-// iovecs to a stream (stdio, src/syscalls/fd-io.ts writeStream).
+// Three places a gathered write is assembled: write-behind for a host file
+// under start() when asked for (src/write-behind.ts), each write straight to
+// the host file (the default), and the joined write of several iovecs to a
+// stream (stdio, src/syscalls/fd-io.ts writeStream).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,7 +124,10 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('a second thread flipping an iovec during fd_write (shared memory)', () => {
-  it('host files under start() (write-behind): no secret byte in out.txt, counts = bytes moved', async () => {
+  it.each([
+    ['write-behind (writeBehind: true)', true],
+    ['each write straight down (the default)', false],
+  ])('host files under start(), %s: no secret byte in out.txt, counts = bytes moved', async (_label, writeBehind) => {
     const dir = mkdtempSync(join(tmpdir(), 'wasi-host-race-'));
     dirs.push(dir);
     const race = await startRace();
@@ -131,7 +135,7 @@ describe('a second thread flipping an iovec during fd_write (shared memory)', ()
     let tally: Tally = { pairs: 0, reported: -1 };
     try {
       const { memory } = race;
-      const wasi = new WASI({ preopens: { '/d': dir }, memory, stdout: 'ignore', stderr: 'ignore', stdin: '' });
+      const wasi = new WASI({ preopens: { '/d': dir }, memory, stdout: 'ignore', stderr: 'ignore', stdin: '', writeBehind });
       const imp = wasi.wasiImport as unknown as Imports;
       const open = (name: string): number => {
         const len = new TextEncoder().encodeInto(name, new Uint8Array(memory.buffer, PATHS, 64)).written;

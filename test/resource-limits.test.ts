@@ -4,6 +4,8 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { Volume } from 'memfs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -143,6 +145,14 @@ describe('maxOpenFiles (EMFILE)', () => {
 // ---------------------------------------------------------------------------
 
 describe('MemFS maxBytes (ENOSPC)', () => {
+  /**
+   * What the quota charges for an entry `depth` components down with a
+   * `nameLen`-byte name and an inode of its own (src/vfs/memfs-quota.ts, as
+   * measured by scripts/measure-memfs-cost.mjs): 600 + 8 per component +
+   * the name, and 800 for the inode.
+   */
+  const entry = (depth: number, nameLen: number): number => 600 + 8 * depth + nameLen + 800;
+
   /** A harness over an empty MemFS with a quota; `used` is what the quota counts now. */
   function quotaHarness(maxBytes: number, seed: Record<string, string | null> = {}): { h: Harness; fs: MemFS; used: () => number } {
     const fs = new MemFS(seed, { maxBytes });
@@ -150,17 +160,17 @@ describe('MemFS maxBytes (ENOSPC)', () => {
     return { h, fs, used: () => fs.usedBytes as number };
   }
 
-  it('counts the seed: file bytes plus 128 bytes and the name per entry', () => {
+  it('counts the seed: file bytes, and per entry what memfs holds for it (its name, its depth, its inode)', () => {
     const fs = new MemFS({ 'a.txt': 'hello', 'dir/b': 'xy' }, { maxBytes: 10_000 });
-    expect(fs.usedBytes).toBe((128 + 5 + 5) + (128 + 3) + (128 + 1 + 2));
+    expect(fs.usedBytes).toBe((entry(1, 5) + 5) + entry(1, 3) + (entry(2, 1) + 2));
     expect(new MemFS({ 'a.txt': 'hello' }).usedBytes).toBeUndefined();
   });
 
   it('fd_write past the quota is cut short, then ENOSPC; nothing beyond the quota is stored', () => {
-    const { h, fs, used } = quotaHarness(1000);
-    const fd = openOk(h, 'f', O_CREAT); // 128 + 1 for the entry
-    const room = 1000 - used();
-    expect(room).toBe(1000 - 129);
+    const { h, fs, used } = quotaHarness(3000);
+    const fd = openOk(h, 'f', O_CREAT);
+    const room = 3000 - used();
+    expect(room).toBe(3000 - entry(1, 1));
     const [e1, n1] = write(h, fd, [2000]);
     expect(e1).toBe(Errno.SUCCESS);
     expect(n1).toBe(room);
@@ -171,16 +181,16 @@ describe('MemFS maxBytes (ENOSPC)', () => {
     expect(h.imp.fd_tell(fd, 0x500)).toBe(Errno.SUCCESS);
     expect(h.u64(0x500)).toBe(BigInt(room));
     expect(fs.readFile('f').byteLength).toBe(room);
-    expect(used()).toBe(1000);
+    expect(used()).toBe(3000);
     // Overwriting in place needs no new bytes.
     expect(h.imp.fd_seek(fd, 0n, 0, 0x500)).toBe(Errno.SUCCESS);
     expect(write(h, fd, [100], 0x42)).toEqual([Errno.SUCCESS, 100]);
   });
 
   it('a writev that reaches the quota in a later iovec returns the bytes written so far', () => {
-    const { h, used } = quotaHarness(1000);
+    const { h, used } = quotaHarness(3000);
     const fd = openOk(h, 'f', O_CREAT);
-    const room = 1000 - used();
+    const room = 3000 - used();
     const [e, n] = write(h, fd, [room, 50, 50]);
     expect(e).toBe(Errno.SUCCESS);
     expect(n).toBe(room);
@@ -214,10 +224,10 @@ describe('MemFS maxBytes (ENOSPC)', () => {
   });
 
   it('new entries cost bytes: create, mkdir, symlink and link fail with ENOSPC at the limit', () => {
-    const { h, used } = quotaHarness(1000, { 'a.txt': 'x' });
+    const { h, used } = quotaHarness(3000, { 'a.txt': 'x' });
     const fd = openOk(h, 'a.txt');
-    const [, n] = write(h, fd, [2000]);
-    expect(used()).toBe(1000);
+    const [, n] = write(h, fd, [3000]);
+    expect(used()).toBe(3000);
     expect(n).toBeGreaterThan(0);
     expect(open(h, 'new.txt', O_CREAT).errno).toBe(Errno.NOSPC);
     const len = h.putString(PATH, 'newdir');
@@ -231,7 +241,7 @@ describe('MemFS maxBytes (ENOSPC)', () => {
   });
 
   it('unlink, rmdir and O_TRUNC give the space back; an unlinked file still open keeps it until closed', () => {
-    const { h, used } = quotaHarness(4096);
+    const { h, used } = quotaHarness(8192);
     const fd = openOk(h, 'big', O_CREAT);
     write(h, fd, [8000]);
     expect(write(h, fd, [1])[0]).toBe(Errno.NOSPC);
@@ -252,7 +262,7 @@ describe('MemFS maxBytes (ENOSPC)', () => {
     expect(h.imp.path_create_directory(3, PATH, dlen)).toBe(Errno.SUCCESS);
     const before = used();
     expect(h.imp.path_remove_directory(3, PATH, dlen)).toBe(Errno.SUCCESS);
-    expect(used()).toBe(before - 129);
+    expect(used()).toBe(before - entry(1, 1));
   });
 
   it('a runaway writer stops at the quota (property: any write pattern)', () => {
@@ -287,17 +297,45 @@ describe('MemFS maxBytes (ENOSPC)', () => {
 
   it('is shared by every MemFS on one Volume and counts all of it', () => {
     const vol = Volume.fromJSON({ '/outside/x': 'x'.repeat(500), '/sandbox/': null } as Record<string, string | null>);
-    const fs = new MemFS(vol, { root: '/sandbox', maxBytes: 2000 });
+    const fs = new MemFS(vol, { root: '/sandbox', maxBytes: 8000 });
     const h = makeHarness({ preopens: { '/sandbox': fs } });
     const fd = openOk(h, 'f', O_CREAT);
-    const [, n] = write(h, fd, [2000]);
+    const [, n] = write(h, fd, [3000]);
     // 500 bytes outside, and the entries /outside, /outside/x, /sandbox, /sandbox/f.
-    expect(n).toBe(2000 - 500 - (128 + 7) - (128 + 1) - (128 + 7) - (128 + 1));
+    expect(n).toBe(8000 - 500 - entry(1, 7) - entry(2, 1) - entry(1, 7) - entry(2, 1));
     // A second view of the same Volume shares the count.
     const other = new MemFS(vol);
-    expect(other.usedBytes).toBe(2000);
+    expect(other.usedBytes).toBe(8000);
     expect(() => other.mkdir('/more')).toThrow(expect.objectContaining({ code: 'ENOSPC' }));
     expect(fs.readFile('f').byteLength).toBe(n);
+  });
+
+  it('bounds the heap: a 4 MiB quota filled with empty files and directories grows memory by less than 8 MiB', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const heap = (): number => {
+      gc();
+      const m = process.memoryUsage();
+      return m.heapUsed + m.arrayBuffers;
+    };
+    const MAX = 4 << 20;
+    const before = heap();
+    const fs = new MemFS({}, { maxBytes: MAX });
+    const h = makeHarness({ preopens: { '/sandbox': fs } });
+    let made = 0;
+    for (;; made++) {
+      const name = `d${made % 4}/e${made}`;
+      if (made < 4) expect(h.imp.path_create_directory(3, PATH, h.putString(PATH, `d${made}`))).toBe(Errno.SUCCESS);
+      const r = open(h, name, O_CREAT);
+      if (r.errno === Errno.NOSPC) break;
+      expect(r.errno).toBe(Errno.SUCCESS);
+      expect(h.imp.fd_close(r.fd)).toBe(Errno.SUCCESS);
+    }
+    const grown = heap() - before;
+    // Each file cost about 1.4 KB (scripts/measure-memfs-cost.mjs); 136 bytes were charged before.
+    expect(made).toBeGreaterThan(2000);
+    expect(grown, `${made} files grew memory by ${(grown / 2 ** 20).toFixed(1)} MiB for a ${MAX >> 20} MiB quota`).toBeLessThan(2 * MAX);
+    expect(fs.usedBytes).toBeLessThanOrEqual(MAX);
   });
 
   it('rejects bad options', () => {

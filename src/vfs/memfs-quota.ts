@@ -11,8 +11,43 @@ import { S_IFMT } from './kinds.js';
  * guest past the limit gets ENOSPC, as on a full disk.
  */
 
-/** What one directory entry costs against a quota besides its name: memfs keeps a link and a node per entry. */
-const ENTRY_BYTES = 128;
+/*
+ * What the tree costs in memory, so that a quota bounds the heap and not
+ * only the file data. Measured with scripts/measure-memfs-cost.mjs (memfs
+ * 4.80.1, Node 20, x64: V8 heap plus ArrayBuffer bytes after a full GC,
+ * 20,000 entries of each kind created through the imports, 8-byte names):
+ * a file or a directory 2 levels down 1,424 / 1,420 bytes, a symlink with a
+ * 1-byte target 1,457, a hard link 625, a file 65 levels down 1,924. memfs
+ * keeps a Link per entry (with its own children Map, change fan-out, and
+ * its whole path as an array of components) and a Node per inode.
+ */
+
+/** One directory entry (memfs Link), besides its name and path components. */
+const LINK_BYTES = 600;
+/** Each Link holds its path as an array: this much per component. */
+const STEP_BYTES = 8;
+/** One inode (memfs Node): every file, directory and symlink; a hard link adds none. */
+const NODE_BYTES = 800;
+/** A symlink's target, besides its bytes and its components. */
+const TARGET_BYTES = 32;
+
+/** Components of a normalised absolute Volume path: "/" 0, "/a" 1, "/a/b" 2. */
+function depthOf(path: string): number {
+  if (path === '/') return 0;
+  let n = 0;
+  for (let i = 0; i < path.length; i++) if (path.charCodeAt(i) === 0x2f) n++;
+  return n;
+}
+
+/** What the entry at Volume path `path` costs, besides its inode. */
+function linkBytes(path: string): number {
+  return LINK_BYTES + STEP_BYTES * depthOf(path) + utf8Length(path.slice(path.lastIndexOf('/') + 1));
+}
+
+/** What a symlink holding `target` costs besides its entry and inode. */
+export function targetBytes(target: string): number {
+  return TARGET_BYTES + utf8Length(target) + STEP_BYTES * (depthOf('/' + target));
+}
 
 /** The fields of memfs's `Stats<number>` this file reads. */
 interface SizeStats {
@@ -42,15 +77,17 @@ function noSpace(what: string): Error {
 }
 
 /**
- * A byte quota for one Volume: file data, symlink targets and a fixed cost
- * plus the name for each directory entry. The count never undercounts what went
+ * A byte quota for one Volume: file data, symlink targets, and what memfs
+ * holds per entry and per inode (above). The count never undercounts what went
  * through a MemFS: growth is charged as it happens, and frees (unlink, rmdir,
  * rename over a name, shrinking, closing an unlinked file) only mark the
  * count stale. A stale count is redone by walking the volume, and only when
  * a charge would not fit otherwise, so a guest at its limit costs a walk per
  * free, not per write. Bytes of files unlinked while still open stay counted
  * until they are closed, as on a POSIX filesystem (once per descriptor: an
- * overcount, never an undercount).
+ * overcount, never an undercount). One exception: a directory renamed to a
+ * deeper place lengthens its descendants' path arrays (STEP_BYTES each per
+ * level), which is counted only at the next recount.
  */
 export class Quota {
   #used = 0;
@@ -93,13 +130,14 @@ export class Quota {
       for (const d of vol.readdirSync(dir, { withFileTypes: true }) as { name: unknown }[]) {
         const name = String(d.name);
         const path = dir === '/' ? '/' + name : dir + '/' + name;
-        used += ENTRY_BYTES + utf8Length(name);
+        used += linkBytes(path);
         const st: SizeStats = vol.lstatSync(path);
         if (seen.has(st.ino)) continue;
         seen.add(st.ino);
+        used += NODE_BYTES;
         const kind = st.mode & S_IFMT;
         if (kind === 0o040000) dirs.push(path);
-        else if (kind === 0o120000) used += utf8Length(String(vol.readlinkSync(path)));
+        else if (kind === 0o120000) used += targetBytes(String(vol.readlinkSync(path)));
         else used += st.size;
       }
     }
@@ -111,9 +149,12 @@ export class Quota {
     this.#stale = false;
   }
 
-  /** Charges a new entry named `name` (plus `extra` bytes), runs `make`, and refunds if it fails. */
-  newEntry(name: string, extra: number, make: () => void): void {
-    const cost = ENTRY_BYTES + utf8Length(name) + extra;
+  /**
+   * Charges a new entry at Volume path `path` (with a new inode unless it is
+   * a hard link, plus `extra` bytes), runs `make`, and refunds if it fails.
+   */
+  newEntry(path: string, newInode: boolean, extra: number, make: () => void): void {
+    const cost = linkBytes(path) + (newInode ? NODE_BYTES : 0) + extra;
     this.#charge(cost, 'a new directory entry');
     try {
       make();
@@ -123,10 +164,10 @@ export class Quota {
     }
   }
 
-  /** An entry is renamed from `fromName` to `toName`; what it replaces is freed. */
-  renamed(fromName: string, toName: string): void {
-    // The entry keeps its cost under a new name; a longer name costs its extra bytes.
-    this.#charge(utf8Length(toName) - utf8Length(fromName), 'a longer name');
+  /** The entry at Volume path `from` is renamed to `to`; what it replaces is freed. */
+  renamed(from: string, to: string): void {
+    // The entry keeps its cost at its new path; a longer name or a deeper place costs the difference.
+    this.#charge(linkBytes(to) - linkBytes(from), 'a longer name or a deeper path');
     this.#stale = true;
   }
 

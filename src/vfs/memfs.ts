@@ -2,7 +2,7 @@ import { Volume, fs as memfsDefault } from 'memfs';
 import { codeError } from '../errors.js';
 import type { Vfs, VfsDirEntry, VfsFile, VfsKind, VfsOpenFlags, VfsStat, VfsTime } from './types.js';
 import { kindOfDirent, kindOfMode, S_IFMT, type DirentLike } from './kinds.js';
-import { Quota, utf8Length } from './memfs-quota.js';
+import { Quota, targetBytes, utf8Length } from './memfs-quota.js';
 import { timeOf, TimeTable, type TimeStats } from './memfs-times.js';
 
 /**
@@ -273,11 +273,11 @@ export class MemFS implements Vfs {
     return this.#s.quota?.count();
   }
 
-  /** Charges a new entry at `path` (plus `extra` bytes), runs `make`, and refunds if it fails. */
-  #newEntry(path: string, extra: number, make: () => void): void {
+  /** Charges a new entry at `path` (a new inode unless a hard link, plus `extra` bytes), runs `make`, and refunds if it fails. */
+  #newEntry(path: string, extra: number, make: () => void, newInode = true): void {
     const q = this.#s.quota;
     if (q === undefined) return make();
-    q.newEntry(baseName(path), extra, make);
+    q.newEntry(this.#p(path), newInode, extra, make);
   }
 
   get volume(): Volume {
@@ -404,7 +404,7 @@ export class MemFS implements Vfs {
       if (dstIsDir && !srcIsDir) throw codeError('EISDIR', `EISDIR: rename onto a directory '${to}'`);
       if (!dstIsDir && srcIsDir) throw codeError('ENOTDIR', `ENOTDIR: rename a directory onto a non-directory '${to}'`);
     }
-    quota?.renamed(baseName(from), baseName(to));
+    quota?.renamed(from, to);
     // memfs 4.80's renameSync leaves a replaced destination's link in its parent (its entry
     // count stays, so a later rmdir says ENOTEMPTY, and the replaced inode keeps its nlink).
     // Removing the destination first gives POSIX's replace; rmdir refuses a non-empty one.
@@ -423,7 +423,7 @@ export class MemFS implements Vfs {
   }
 
   symlink(target: string, path: string): void {
-    this.#newEntry(path, utf8Length(target), () => this.#s.vol.symlinkSync(target, this.#p(path)));
+    this.#newEntry(path, targetBytes(target), () => this.#s.vol.symlinkSync(target, this.#p(path)));
   }
 
   readlink(path: string): string {
@@ -431,7 +431,7 @@ export class MemFS implements Vfs {
   }
 
   link(existing: string, path: string): void {
-    this.#newEntry(path, 0, () => this.#s.vol.linkSync(this.#p(existing), this.#p(path)));
+    this.#newEntry(path, 0, () => this.#s.vol.linkSync(this.#p(existing), this.#p(path)), false);
   }
 
   setTimes(backendPath: string, atim: VfsTime, mtim: VfsTime, follow: boolean): void {
