@@ -68,11 +68,15 @@ export class Guest {
     return this.h.imp;
   }
 
-  put(at: number, s: string): number {
-    return this.h.putString(at, s);
+  /** Puts a string, or raw bytes (names that are not UTF-8), at `at`; returns the byte length. */
+  put(at: number, s: string | Uint8Array): number {
+    if (typeof s === 'string') return this.h.putString(at, s);
+    new Uint8Array(this.h.memory.buffer).set(s, at);
+    return s.byteLength;
   }
 
-  open(path: string, o: OpenOpts = {}): { errno: number; fd: number } {
+  /** path_open; on error, asserts the fd out-pointer was left alone. */
+  open(path: string | Uint8Array, o: OpenOpts = {}): { errno: number; fd: number } {
     const len = this.put(PATH, path);
     this.h.view().setUint32(OUT, 0xdeadbeef, true);
     const errno = this.imp.path_open(

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Errno } from '../src/abi/errno.js';
 import { MemFS } from '../src/vfs/memfs.js';
 import { makeHarness, readFilestat, type Filestat, type Harness } from './harness.js';
+import { Guest, type OpenOpts } from './guest.js';
 
 /** Fast whole-memory comparison that names the first changed byte. */
 function expectUnchanged(before: Uint8Array, after: Uint8Array): void {
@@ -28,7 +29,6 @@ const R = {
   FD_FILESTAT_GET: 0x200000, FD_FILESTAT_SET_SIZE: 0x400000, FD_FILESTAT_SET_TIMES: 0x800000,
   POLL_FD_READWRITE: 0x8000000,
 } as const;
-const ALL = 0x3fffffffn;
 /** What wasi-libc's openat(O_RDONLY) asks for: all but the write-ish rights (a directory refuses those). */
 const RDONLY = BigInt.asUintN(64, ~BigInt(R.FD_DATASYNC | R.FD_WRITE | R.FD_ALLOCATE | R.FD_FILESTAT_SET_SIZE));
 
@@ -46,22 +46,9 @@ function setup(files: Record<string, string | null> = { 'a.txt': 'hello', 'dir/b
   return { h, fs };
 }
 
-interface OpenOpts {
-  oflags?: number;
-  base?: bigint;
-  inheriting?: bigint;
-  fdflags?: number;
-  dirfd?: number;
-  dirflags?: number;
-}
-
+/** path_open through the shared driver (test/guest.ts). */
 function open(h: Harness, path: string, o: OpenOpts = {}): { errno: number; fd: number } {
-  const len = h.putString(PATH, path);
-  h.view().setUint32(OUT, 0xdeadbeef, true);
-  const errno = h.imp.path_open(
-    o.dirfd ?? PRE, o.dirflags ?? 1, PATH, len, o.oflags ?? 0, o.base ?? ALL, o.inheriting ?? ALL, o.fdflags ?? 0, OUT,
-  );
-  return { errno, fd: errno === Errno.SUCCESS ? h.u32(OUT) : -1 };
+  return new Guest(h).open(path, o);
 }
 
 function openOk(h: Harness, path: string, o: OpenOpts = {}): number {

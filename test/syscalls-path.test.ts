@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Errno } from '../src/abi/errno.js';
 import { MemFS } from '../src/vfs/memfs.js';
 import { makeHarness, readFilestat, type Filestat, type Harness } from './harness.js';
+import { Guest, type OpenOpts } from './guest.js';
 
 const PATH = 0x100;
 const PATH2 = 0x300;
@@ -39,26 +40,9 @@ function put(h: Harness, at: number, p: string | Uint8Array): number {
   return p.length;
 }
 
-interface OpenOpts {
-  oflags?: number;
-  base?: bigint;
-  inheriting?: bigint;
-  fdflags?: number;
-  dirfd?: number;
-  dirflags?: number;
-}
-
+/** path_open through the shared driver (test/guest.ts). */
 function open(h: Harness, path: string | Uint8Array, o: OpenOpts = {}): { errno: number; fd: number } {
-  const len = put(h, PATH, path);
-  h.view().setUint32(OUT, 0xdeadbeef, true);
-  const errno = h.imp.path_open(
-    o.dirfd ?? PRE, o.dirflags ?? FOLLOW, PATH, len, o.oflags ?? 0, o.base ?? ALL, o.inheriting ?? ALL, o.fdflags ?? 0, OUT,
-  );
-  if (errno !== Errno.SUCCESS) {
-    // On error the fd out-pointer is left alone.
-    expect(h.u32(OUT), 'fd_out written on error').toBe(0xdeadbeef);
-  }
-  return { errno, fd: errno === Errno.SUCCESS ? h.u32(OUT) : -1 };
+  return new Guest(h).open(path, o);
 }
 
 const openErr = (h: Harness, path: string | Uint8Array, o: OpenOpts = {}): number => open(h, path, o).errno;
