@@ -178,7 +178,7 @@ export class FdTable {
     return d;
   }
 
-  /** Moves `from` onto `to`; both must be open (wasi-testsuite renumber.rs). Returns the replaced one. */
+  /** Moves `from` onto `to`; both must be open (docs/reference-behaviour.md, fd_renumber). Returns the replaced one. */
   renumber(from: number, to: number): Descriptor | undefined {
     const f = from >>> 0;
     const t = to >>> 0;
