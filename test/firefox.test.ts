@@ -1,0 +1,140 @@
+// The shipped browser build (dist/) in a real headless Firefox (Debian's
+// firefox-esr, driven by puppeteer-core over WebDriver BiDi): every
+// wasi-fixture on the in-memory backend on a page's main thread and in a Web
+// Worker, against the same expectations as in Node and Chromium; clock sleeps
+// (a spin on the main thread, Atomics.wait in a Worker); the reactor example.
+// The tasks are test/browser/run.js's, the same ones test/browser.test.ts runs.
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'puppeteer-core';
+import { startStaticServer, type StaticServer } from '../demo/static-server.mjs';
+import { SKIP_BROWSER } from './browser/chromium.js';
+import { firefoxProblem, launchFirefox, loopbackPage } from './browser/firefox.js';
+import { loadFixtures, FIXTURE_DIR, type FixtureSpec } from './fixture-runner.js';
+
+const fixtures = loadFixtures();
+const problem = firefoxProblem();
+
+interface BrowserRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  filesAfter: Record<string, string | null>;
+}
+
+function expectLikeNode(r: BrowserRun, spec: FixtureSpec): void {
+  expect({ stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }).toEqual({
+    stdout: spec.stdout,
+    stderr: spec.stderr ?? '',
+    exitCode: spec.exitCode,
+  });
+  for (const [path, content] of Object.entries(spec.filesAfter ?? {})) {
+    expect(r.filesAfter[path], `file ${path} after the run`).toBe(content);
+  }
+}
+
+describe.skipIf(SKIP_BROWSER)('in Firefox', () => {
+  if (problem !== null) {
+    it('needs Firefox installed', () => {
+      throw new Error(problem);
+    });
+    return;
+  }
+
+  let server: StaticServer;
+  let browser: Browser;
+  let page: Page;
+  let blocked: string[];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync('dist/browser.js')) throw new Error('dist/browser.js is missing: run `npm run build` (npm test builds first)');
+    server = await startStaticServer({
+      mounts: { '/dist': 'dist', '/wasi-fixtures': FIXTURE_DIR, '/test/browser': 'test/browser' },
+    });
+    browser = await launchFirefox();
+    ({ page, blocked } = await loopbackPage(browser));
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(`${server.url}/test/browser/index.html`);
+    await page.waitForFunction(() => '__import' in globalThis);
+    await page.evaluate(() => {
+      const w = new Worker('/test/browser/worker.js', { type: 'module' });
+      const pending = new Map<number, { ok: (v: unknown) => void; fail: (e: Error) => void }>();
+      let next = 0;
+      w.onmessage = (e: MessageEvent<{ id: number; ok: boolean; value?: unknown; error?: string }>) => {
+        const p = pending.get(e.data.id);
+        pending.delete(e.data.id);
+        if (e.data.ok) p?.ok(e.data.value);
+        else p?.fail(new Error(e.data.error));
+      };
+      w.onerror = (e) => {
+        for (const p of pending.values()) p.fail(new Error(`worker error: ${e.message}`));
+        pending.clear();
+      };
+      (globalThis as unknown as { __call: unknown }).__call = (task: string, args: unknown[]) =>
+        new Promise((ok, fail) => {
+          const id = ++next;
+          pending.set(id, { ok, fail });
+          w.postMessage({ id, task, args });
+        });
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const onPage = <T>(task: string, ...args: unknown[]): Promise<T> =>
+    page.evaluate(async (t: string, a: unknown[]) => {
+      const mod = (await (globalThis as unknown as { __import(u: string): Promise<Record<string, (...x: unknown[]) => unknown>> }).__import('/test/browser/run.js'));
+      return mod[t](...a);
+    }, task, args) as Promise<T>;
+  const inWorker = <T>(task: string, ...args: unknown[]): Promise<T> =>
+    page.evaluate((t: string, a: unknown[]) => (globalThis as unknown as { __call: (t: string, a: unknown[]) => Promise<unknown> }).__call(t, a), task, args) as Promise<T>;
+
+  it('the page is cross-origin isolated, and reached nothing but 127.0.0.1', async () => {
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(blocked).toEqual([]);
+  });
+
+  describe('every fixture, on the in-memory backend, on the main thread', () => {
+    it.each(fixtures.map((f) => [f.name, f] as const))('%s', async (_name, spec) => {
+      expectLikeNode(await onPage<BrowserRun>('runFixture', spec), spec);
+    });
+  });
+
+  describe('every fixture, on the in-memory backend, in a Web Worker', () => {
+    it.each(fixtures.map((f) => [f.name, f] as const))('%s', async (_name, spec) => {
+      expectLikeNode(await inWorker<BrowserRun>('runFixture', spec), spec);
+    });
+  });
+
+  describe('poll_oneoff clock sleeps', () => {
+    interface SleepReport { errno: number; nevents: number; guestElapsedNs: number; wantNs: number; wallMs: number; strategy: string; atomicsWaits: number | null }
+    it('main thread: spins on the clock and never wakes early', async () => {
+      const r = await onPage<SleepReport>('pollSleep', 120, false);
+      expect({ errno: r.errno, nevents: r.nevents, strategy: r.strategy }).toEqual({ errno: 0, nevents: 1, strategy: 'spin' });
+      expect(r.guestElapsedNs).toBeGreaterThanOrEqual(r.wantNs);
+      expect(r.wallMs).toBeGreaterThanOrEqual(119);
+    });
+    it('Web Worker: blocks in Atomics.wait and never wakes early', async () => {
+      const r = await inWorker<SleepReport>('pollSleep', 120, false);
+      expect({ errno: r.errno, nevents: r.nevents, strategy: r.strategy }).toEqual({ errno: 0, nevents: 1, strategy: 'atomics' });
+      expect(r.atomicsWaits).toBeGreaterThanOrEqual(1);
+      expect(r.guestElapsedNs).toBeGreaterThanOrEqual(r.wantNs);
+      expect(r.wallMs).toBeGreaterThanOrEqual(119);
+    });
+  });
+
+  it('clock_time_get(MONOTONIC): back-to-back reads always increase', async () => {
+    const r = await inWorker<{ notIncreasing: number }>('monotonicReads', 20000);
+    expect(r.notIncreasing).toBe(0);
+  });
+
+  it('the README reactor example, also after the guest grew its memory', async () => {
+    const r = await onPage<{ first: string; bigOk: boolean; after: string }>('greetReactor');
+    expect(r).toMatchObject({ first: 'Hello, wasm!', bigOk: true, after: 'Hello, again!' });
+    expect(pageErrors).toEqual([]);
+  });
+});
