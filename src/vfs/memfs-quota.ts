@@ -1,11 +1,12 @@
-import type { Volume } from 'memfs';
+import type { Link } from '@jsonjoy.com/fs-core/lib/Link.js';
+import type { Node } from '@jsonjoy.com/fs-core/lib/Node.js';
 import { codeError } from '../errors.js';
 import { S_IFMT } from './kinds.js';
 
 /**
  * The byte quota of the MemFS backend (memfs.ts, `MemFSOptions.maxBytes`).
  *
- * memfs has no space limit: a Volume grows until the process runs out of
+ * memfs has no space limit: a tree grows until the process runs out of
  * memory, so without one a guest could fill the host's heap (or the browser
  * tab's). The backend charges growth here before it asks memfs for it, and a
  * guest past the limit gets ENOSPC, as on a full disk.
@@ -13,14 +14,6 @@ import { S_IFMT } from './kinds.js';
 
 /** What one directory entry costs against a quota besides its name: memfs keeps a link and a node per entry. */
 const ENTRY_BYTES = 128;
-
-/** The fields of memfs's `Stats<number>` this file reads. */
-interface SizeStats {
-  ino: number;
-  mode: number;
-  nlink: number;
-  size: number;
-}
 
 /** UTF-8 length of a string, without encoding it: a symlink's size is its target's byte count. */
 export function utf8Length(s: string): number {
@@ -55,10 +48,11 @@ function noSpace(what: string): Error {
 export class Quota {
   #used = 0;
   #stale = true;
-  /** Files opened through MemFS, by memfs fd: an unlinked one still holds its bytes. */
-  readonly #open = new Set<number>();
+  /** Files opened through MemFS, by descriptor: an unlinked one still holds its bytes. */
+  readonly #open = new Map<object, Node>();
 
-  constructor(readonly vol: Volume, public max: number) {}
+  /** `root` is the root of the whole tree (a Volume's, not a MemFS `root` option's): the limit counts all of it. */
+  constructor(readonly root: Link, public max: number) {}
 
   /** Bytes still free, recounting first if `want` does not fit a stale count. */
   #room(want: number): number {
@@ -85,38 +79,35 @@ export class Quota {
   }
 
   recount(): void {
-    const { vol } = this;
     let used = 0;
-    const seen = new Set<number>();
-    const dirs = ['/'];
+    const seen = new Set<Node>();
+    const dirs = [this.root];
     for (let dir = dirs.pop(); dir !== undefined; dir = dirs.pop()) {
-      for (const d of vol.readdirSync(dir, { withFileTypes: true }) as { name: unknown }[]) {
-        const name = String(d.name);
-        const path = dir === '/' ? '/' + name : dir + '/' + name;
+      for (const [name, link] of dir.children) {
+        if (name === '.' || name === '..' || link === undefined) continue;
         used += ENTRY_BYTES + utf8Length(name);
-        const st: SizeStats = vol.lstatSync(path);
-        if (seen.has(st.ino)) continue;
-        seen.add(st.ino);
-        const kind = st.mode & S_IFMT;
-        if (kind === 0o040000) dirs.push(path);
-        else if (kind === 0o120000) used += utf8Length(String(vol.readlinkSync(path)));
-        else used += st.size;
+        const node = link.getNode();
+        if (seen.has(node)) continue;
+        seen.add(node);
+        const kind = node.mode & S_IFMT;
+        if (kind === 0o040000) dirs.push(link);
+        else if (kind === 0o120000) used += utf8Length(node.symlink);
+        else used += node.getSize();
       }
     }
-    for (const fd of this.#open) {
-      const st: SizeStats = vol.fstatSync(fd);
-      if (st.nlink === 0) used += st.size;
+    for (const node of this.#open.values()) {
+      if (node.nlink === 0) used += node.getSize();
     }
     this.#used = used;
     this.#stale = false;
   }
 
   /** Charges a new entry named `name` (plus `extra` bytes), runs `make`, and refunds if it fails. */
-  newEntry(name: string, extra: number, make: () => void): void {
+  newEntry<T>(name: string, extra: number, make: () => T): T {
     const cost = ENTRY_BYTES + utf8Length(name) + extra;
     this.#charge(cost, 'a new directory entry');
     try {
-      make();
+      return make();
     } catch (err) {
       this.#used -= cost;
       throw err;
@@ -130,34 +121,35 @@ export class Quota {
     this.#stale = true;
   }
 
-  /** memfs fd `fd` was opened through MemFS: if its file is unlinked, its bytes stay counted until it is closed. */
-  opened(fd: number): void {
-    this.#open.add(fd);
+  /** Descriptor `key` of `node` was opened through MemFS: if its file is unlinked, its bytes stay counted until it is closed. */
+  opened(key: object, node: Node): void {
+    this.#open.set(key, node);
   }
 
-  /** memfs fd `fd` is about to close. */
-  closing(fd: number): void {
+  /** Descriptor `key` is about to close. */
+  closing(key: object): void {
+    const node = this.#open.get(key);
     // Closing the last descriptor of an unlinked file frees its bytes.
-    if (this.#open.delete(fd) && this.vol.fstatSync(fd).nlink === 0) this.#stale = true;
+    if (node !== undefined && this.#open.delete(key) && node.nlink === 0) this.#stale = true;
   }
 
-  /** The file open as memfs fd `fd` is truncated or extended to `size` bytes: charges growth or throws ENOSPC. */
-  resize(fd: number, size: number): void {
-    const current: number = this.vol.fstatSync(fd).size;
+  /** `node` is truncated or extended to `size` bytes: charges growth or throws ENOSPC. */
+  resize(node: Node, size: number): void {
+    const current = node.getSize();
     if (size > current) this.#charge(size - current, 'growing a file');
     else if (size < current) this.#stale = true;
   }
 
   /**
-   * The part of a write of `from` at `position` to memfs fd `fd` that fits
-   * the quota, charged: a write that would grow the file past it is cut
-   * short (write(2) then returns a short count), and one that cannot store
-   * a single byte is ENOSPC.
+   * The part of a write of `from` at `position` to `node` that fits the
+   * quota, charged: a write that would grow the file past it is cut short
+   * (write(2) then returns a short count), and one that cannot store a
+   * single byte is ENOSPC.
    */
-  fit(fd: number, from: Uint8Array, position: number): Uint8Array {
-    // An empty write stores nothing, even past the end (memfs does not extend the file for it).
+  fit(node: Node, from: Uint8Array, position: number): Uint8Array {
+    // An empty write stores nothing, even past the end.
     if (from.byteLength === 0) return from;
-    const size: number = this.vol.fstatSync(fd).size;
+    const size = node.getSize();
     const end = position + from.byteLength;
     if (end <= size) return from;
     const room = this.#room(end - size);

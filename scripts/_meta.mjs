@@ -1,0 +1,10 @@
+import { build } from 'esbuild';
+import { browser } from './browser-build.mjs';
+import { gzipSync } from 'node:zlib';
+const entry = process.argv[2];
+const r = await build({ ...browser, entryPoints: [entry], format: 'esm', minify: true, write: false });
+const [out] = Object.values(r.metafile.outputs);
+const rows = Object.entries(out.inputs).map(([p, i]) => [p, i.bytesInOutput]).sort((a, b) => b[1] - a[1]);
+let tot=0; for (const [p,b] of rows) tot+=b;
+for (const [p, b] of rows.slice(0, 60)) console.log(String(b).padStart(7), p);
+console.log('total min', tot, 'gz', gzipSync(r.outputFiles[0].contents,{level:9}).length);
