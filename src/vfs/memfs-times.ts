@@ -114,8 +114,8 @@ function nowNs(): bigint {
 /** The side table of one tree: a `Recorded` per node that has times it cannot hold. */
 export class TimeTable {
   // Keyed by the node itself: memfs reuses a freed ino, a node is never reused.
-  readonly #byNode = new WeakMap<Node, Recorded>();
-  #size = 0;
+  // Made on first use: most trees never have times set, and a WeakMap costs the GC.
+  #byNode: WeakMap<Node, Recorded> | undefined;
 
   /**
    * A live entry for this node, or undefined. Drops an entry whose every
@@ -123,11 +123,12 @@ export class TimeTable {
    * back to the fast path.
    */
   live(node: Node): Recorded | undefined {
-    if (this.#size === 0) return undefined;
-    const r = this.#byNode.get(node);
+    const byNode = this.#byNode;
+    if (byNode === undefined) return undefined;
+    const r = byNode.get(node);
     if (r === undefined) return undefined;
     if (r.a.ms !== node.atime.getTime() && r.m.ms !== node.mtime.getTime() && r.c.ms !== node.ctime.getTime()) {
-      this.#byNode.delete(node);
+      byNode.delete(node);
       return undefined;
     }
     return r;
@@ -140,7 +141,7 @@ export class TimeTable {
    * so the common write costs no clock reads at all.
    */
   forNode(node: Node): Recorded | undefined {
-    return this.#size === 0 ? undefined : this.#byNode.get(node);
+    return this.#byNode?.get(node);
   }
 
   /** O_TRUNC stamped mtime and ctime of `node`: record them so that a setTimes in the same millisecond does not hide it. */
@@ -160,9 +161,7 @@ export class TimeTable {
     let r = r0;
     if (r === undefined) {
       r = new Recorded();
-      this.#byNode.set(node, r);
-      // Counts entries ever made, not live ones: it only lets an untouched tree skip the lookup.
-      this.#size++;
+      (this.#byNode ??= new WeakMap()).set(node, r);
     }
     r.a.setExact(a, node.atime.getTime());
     r.m.setExact(m, node.mtime.getTime());

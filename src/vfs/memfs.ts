@@ -43,6 +43,8 @@ interface Tree {
 /** A tree of MemFS's own, without a Volume: memfs's Links and Nodes and an ino counter. */
 class Store implements Tree {
   readonly root: Link;
+  /** This store's state, kept here rather than in `states`: a WeakMap entry per MemFS costs the GC. */
+  state: TreeState | undefined;
   #ino = 0;
 
   constructor() {
@@ -75,6 +77,7 @@ const states = new WeakMap<Tree, TreeState>();
 let nextDev = 0x6d656d00n;
 
 function stateOf(tree: Tree): TreeState {
+  if (tree instanceof Store) return (tree.state ??= { tree, dev: nextDev++, times: new TimeTable(), quota: undefined });
   let s = states.get(tree);
   if (s === undefined) {
     s = { tree, dev: nextDev++, times: new TimeTable(), quota: undefined };
