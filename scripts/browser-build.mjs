@@ -3,44 +3,59 @@
 // without touching dist/).
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-const require = createRequire(import.meta.url);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-// The Node modules memfs 4.80 imports (through @jsonjoy.com/fs-node-builtins),
-// and what a browser build uses for each. buffer, events and path are the
-// usual browser packages (devDependencies, bundled). The rest are never used
-// by anything MemFS calls, so they are stand-ins rather than polyfills:
-// streams exist only for createReadStream/createWriteStream, `process` is
-// optional (memfs falls back to cwd '/'), and URL is the browser's own.
-const POLYFILLS = {
-  'node:buffer': require.resolve('buffer/'),
-  'node:events': require.resolve('events/'),
-  'node:path': require.resolve('path-browserify'),
-};
+// MemFS (src/vfs/memfs.ts) uses memfs's tree alone: Node and Link of
+// @jsonjoy.com/fs-core, not memfs's Volume (a Node fs clone). Those two
+// modules reach three things a browser lacks, each replaced by a stand-in:
+//
+// - `node:buffer`: a node keeps its bytes in a Buffer and grows them with
+//   Buffer.allocUnsafe, Buffer.from and buf.copy; MemFS itself only uses
+//   Uint8Array methods. A Uint8Array subclass with those few methods does,
+//   where the `buffer` package would be 25 KB.
+// - `process`: optional (fs-core asks it for uid/gid and falls back to 0).
+// - `@jsonjoy.com/fs-node-utils`: Node and Link read only its `constants`;
+//   its index also loads an inspector and glob matcher they never call.
 const unavailable = (what) => `() => { throw new Error(${JSON.stringify(`${what} is left out of the wasi-host browser build`)}); }`;
 const STANDINS = {
-  'node:stream': `class NoStream { constructor() { (${unavailable('memfs read/write streams')})(); } }
-export const Readable = NoStream, Writable = NoStream;`,
-  'node:url': 'export const URL = globalThis.URL;',
+  'node:buffer': `export class Buffer extends Uint8Array {
+  static allocUnsafe(n) { return new Buffer(n); }
+  static alloc(n) { return new Buffer(n); }
+  static isBuffer(x) { return x instanceof Buffer; }
+  static from(x, a, b) {
+    if (typeof x === 'string') {
+      if (a !== undefined && a !== 'utf8' && a !== 'utf-8') (${unavailable('Buffer encodings other than UTF-8')})();
+      x = new TextEncoder().encode(x);
+    } else if (!ArrayBuffer.isView(x)) return new Buffer(x, a, b);
+    const copy = new Buffer(x.byteLength);
+    copy.set(new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
+    return copy;
+  }
+  copy(target, at = 0, start = 0, end = this.length) {
+    const part = this.subarray(start, Math.min(end, start + target.length - at));
+    target.set(part, at);
+    return part.length;
+  }
+  toString(encoding) {
+    if (encoding !== undefined && encoding !== 'utf8' && encoding !== 'utf-8') (${unavailable('Buffer encodings other than UTF-8')})();
+    return new TextDecoder().decode(this);
+  }
+}`,
   process: 'module.exports = undefined;',
-  // memfs's snapshot helpers (vol.toSnapshot() and friends, a CBOR/JSON codec)
-  // are a sixth of its size and nothing here uses them.
-  '@jsonjoy.com/fs-snapshot': `const no = ${unavailable('memfs snapshots (Volume#toSnapshot and friends)')};
-export { no as toSnapshotSync, no as fromSnapshotSync, no as toBinarySnapshotSync, no as fromBinarySnapshotSync, no as toJsonSnapshotSync, no as fromJsonSnapshotSync };`,
+  '@jsonjoy.com/fs-node-utils': 'export { constants } from "@jsonjoy.com/fs-node-utils/lib/constants.js";',
 };
 
 const browserShims = {
   name: 'browser-shims',
   setup(b) {
-    b.onResolve({ filter: /^(node:.*|process|@jsonjoy\.com\/fs-snapshot)$/ }, (args) => {
-      if (args.path in POLYFILLS) return { path: POLYFILLS[args.path] };
+    b.onResolve({ filter: /^(node:.*|process|@jsonjoy\.com\/fs-node-utils)$/ }, (args) => {
+      if (args.namespace === 'standin') return undefined;
       if (args.path in STANDINS) return { path: args.path, namespace: 'standin' };
       return { errors: [{ text: `${args.path} (imported by ${args.importer}) has no browser stand-in: add one in scripts/browser-build.mjs` }] };
     });
-    b.onLoad({ filter: /.*/, namespace: 'standin' }, (args) => ({ contents: STANDINS[args.path], loader: 'js' }));
+    b.onLoad({ filter: /.*/, namespace: 'standin' }, (args) => ({ contents: STANDINS[args.path], loader: 'js', resolveDir: ROOT }));
   },
 };
 

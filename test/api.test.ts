@@ -173,7 +173,7 @@ describe('run() and trace', () => {
     const calls: TraceEntry[] = [];
     const memory = new WebAssembly.Memory({ initial: 1 });
     const fs = new MemFS({ 'a.txt': 'x' });
-    fs.volume.symlinkSync('a.txt', '/link');
+    fs.symlink('a.txt', '/link');
     const wasi = new WASI({ preopens: { '/m': fs }, trace: (e) => calls.push(e) });
     wasi.initialize({ exports: { memory } } as unknown as WebAssembly.Instance);
     const imp = wasi.wasiImport as unknown as Record<string, (...a: (number | bigint)[]) => number>;

@@ -273,12 +273,14 @@ describe('WebAssembly text', () => {
 
   it('without the optional WAT parser, says how to get one', () => {
     withTemp((dir) => {
-      // The package as installed without optional dependencies: memfs only.
+      // The package as installed without optional dependencies: memfs and @jsonjoy.com/fs-core only.
       cpSync(new URL('../dist/', import.meta.url).pathname, join(dir, 'dist'), { recursive: true });
       cpSync(new URL('../bin/', import.meta.url).pathname, join(dir, 'bin'), { recursive: true });
       copyFileSync(new URL('../package.json', import.meta.url).pathname, join(dir, 'package.json'));
       mkdirSync(join(dir, 'node_modules'));
       symlinkSync(new URL('../node_modules/memfs', import.meta.url).pathname, join(dir, 'node_modules', 'memfs'));
+      mkdirSync(join(dir, 'node_modules', '@jsonjoy.com'));
+      symlinkSync(new URL('../node_modules/@jsonjoy.com/fs-core', import.meta.url).pathname, join(dir, 'node_modules', '@jsonjoy.com', 'fs-core'));
       const r = cli([join(T, 'adder.wat')], '', join(dir, 'bin', 'wasi-host.mjs'));
       expect(r).toEqual({
         status: 2,

@@ -341,9 +341,9 @@ function makeWorld(kind: MemoryKind, seed: number, version: 'preview1' | 'unstab
     stderr: kind === 'growing' ? () => grow() : 'ignore',
   };
   const sandbox = (options.preopens as Record<string, MemFS>)['/sandbox'];
-  sandbox.volume.symlinkSync('a.txt', '/link');
-  sandbox.volume.symlinkSync('loop', '/loop');
-  sandbox.volume.symlinkSync('../..', '/dir/up');
+  sandbox.symlink('a.txt', '/link');
+  sandbox.symlink('loop', '/loop');
+  sandbox.symlink('../..', '/dir/up');
   const wasi = new WASI(options);
   wasi.initialize({ exports: { memory } } as unknown as WebAssembly.Instance);
   const imp = wasi.wasiImport as unknown as World['imp'];

@@ -433,34 +433,54 @@ function drive(w: World, ops: readonly Op[]): void {
 // ---------------------------------------------------------------------------
 // (a) MemFS, mounted at a subtree of a Volume that also holds an outside tree.
 
-/** Volume paths each Volume method takes, by method name; fd-based methods take none. */
-function volumePathArgs(method: string, args: unknown[]): unknown[] {
-  switch (method) {
-    case 'symlinkSync': return [args[1]];
-    case 'renameSync': case 'linkSync': case 'copyFileSync': return [args[0], args[1]];
-    case 'readSync': case 'writeSync': case 'fstatSync': case 'closeSync': case 'ftruncateSync':
-    case 'futimesSync': case 'fsyncSync': case 'fdatasyncSync': case 'fchmodSync': case 'fchownSync':
-      return [];
-    default: return [args[0]];
-  }
+/** A directory link of memfs's tree, as MemFS walks it (`vol._core`). */
+interface TreeDir {
+  steps: string[];
+  children: Map<string, TreeDir | undefined>;
 }
 
-/** The Volume seen through a proxy that records every path outside `allowed` it is asked about. */
-function recordingVolume(vol: Volume, allowed: readonly string[], violations: string[]): Volume {
-  const inside = (p: unknown): boolean =>
-    typeof p === 'string' && allowed.some((a) => p === a || p.startsWith(a + '/'));
-  return new Proxy(vol, {
-    get(target, key) {
-      const value = Reflect.get(target, key, target) as unknown;
-      if (typeof value !== 'function' || typeof key !== 'string' || !key.endsWith('Sync')) return value;
-      return (...args: unknown[]) => {
-        for (const p of volumePathArgs(key, args)) {
-          if (!inside(p)) violations.push(`Volume.${key}(${JSON.stringify(p)}): outside the mounted subtrees`);
-        }
-        return (value as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
+/**
+ * Wraps the entry map of every directory of the Volume's tree so that each
+ * name MemFS looks up or lists is recorded when it is outside `allowed` and
+ * not on the way to it (MemFS walks the tree itself, not the Volume's methods).
+ */
+function recordTree(vol: Volume, allowed: readonly string[], violations: string[]): <T>(unrecorded: () => T) => T {
+  let on = true;
+  const within = (p: string): boolean => allowed.some((a) => p === a || p.startsWith(a + '/'));
+  // A name on the way to a mounted subtree may be looked up (MemFS walks to its root from the Volume's).
+  const inside = (p: string): boolean => within(p) || allowed.some((a) => a.startsWith(p + '/'));
+  const pathOf = (dir: TreeDir): string => dir.steps.filter((c) => c !== '').map((c) => '/' + c).join('');
+  const wrap = (dir: TreeDir): void => {
+    const map = dir.children;
+    for (const [name, child] of map) if (name !== '.' && name !== '..' && child !== undefined && child.children.has('.')) wrap(child);
+    dir.children = new Proxy(map, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          const at = pathOf(dir);
+          if (!on) {
+            // the test's own look at the Volume
+          } else if (key === 'get' || key === 'has') {
+            const name = String(args[0]);
+            if (name !== '.' && name !== '..' && !inside(`${at}/${name}`)) violations.push(`${at}/${name}: looked up, outside the mounted subtrees`);
+          } else if (!within(at)) {
+            violations.push(`${at || '/'}: ${String(key)} of its entries, outside the mounted subtrees`);
+          }
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+  };
+  wrap((vol as unknown as { _core: { root: TreeDir } })._core.root);
+  return (unrecorded) => {
+    on = false;
+    try {
+      return unrecorded();
+    } finally {
+      on = true;
+    }
+  };
 }
 
 /**
@@ -544,16 +564,17 @@ function memWorld(links: readonly [string, string][]): World {
     }
   }
   const mounted = ['/sandbox', '/inner'];
-  const vol = recordingVolume(raw, mounted, violations);
+  const vol = raw;
+  const unrecorded = recordTree(raw, mounted, violations);
   const outer = new CheckedVfs(new MemFS(vol, { root: '/sandbox' }), violations);
   // A nested preopen, reached from the outer one as "m", from another subtree of the same Volume.
   const inner = new CheckedVfs(new MemFS(vol, { root: '/inner' }), violations);
   const h = makeHarness({ preopens: { '/sandbox': outer, '/sandbox/m': inner } });
   return {
     h, preopens: [3, 4], violations, abs,
-    outsideInos: volumeInos(raw, mounted),
-    snapshot: () => volumeSnapshot(raw, mounted, false),
-    contents: () => volumeSnapshot(raw, mounted, true),
+    outsideInos: unrecorded(() => volumeInos(raw, mounted)),
+    snapshot: () => unrecorded(() => volumeSnapshot(raw, mounted, false)),
+    contents: () => unrecorded(() => volumeSnapshot(raw, mounted, true)),
   };
 }
 

@@ -41,7 +41,7 @@ interface Fixture {
 
 function fixture(shared = false): Fixture {
   const fs = new MemFS({ 'a.txt': 'hello', 'dir/b.txt': 'bee', 'empty/': null });
-  fs.volume.symlinkSync('a.txt', '/link');
+  fs.symlink('a.txt', '/link');
   const h = makeHarness({ args: ['prog', 'ärg'], env: { A: '1', B: 'ü' }, preopens: { '/sandbox': fs } }, 1, shared);
   h.putString(P_A, 'a.txt');
   h.putString(P_NEW, 'new');

@@ -1,11 +1,12 @@
-import type { Volume } from 'memfs';
+import type { Link } from '@jsonjoy.com/fs-core/lib/Link.js';
+import type { Node } from '@jsonjoy.com/fs-core/lib/Node.js';
 import { codeError } from '../errors.js';
 import { S_IFMT } from './kinds.js';
 
 /**
  * The byte quota of the MemFS backend (memfs.ts, `MemFSOptions.maxBytes`).
  *
- * memfs has no space limit: a Volume grows until the process runs out of
+ * memfs has no space limit: a tree grows until the process runs out of
  * memory, so without one a guest could fill the host's heap (or the browser
  * tab's). The backend charges growth here before it asks memfs for it, and a
  * guest past the limit gets ENOSPC, as on a full disk.
@@ -31,30 +32,16 @@ const NODE_BYTES = 800;
 /** A symlink's target, besides its bytes and its components. */
 const TARGET_BYTES = 32;
 
-/** Components of a normalised absolute Volume path: "/" 0, "/a" 1, "/a/b" 2. */
-function depthOf(path: string): number {
-  if (path === '/') return 0;
-  let n = 0;
-  for (let i = 0; i < path.length; i++) if (path.charCodeAt(i) === 0x2f) n++;
-  return n;
-}
-
-/** What the entry at Volume path `path` costs, besides its inode. */
-function linkBytes(path: string): number {
-  return LINK_BYTES + STEP_BYTES * depthOf(path) + utf8Length(path.slice(path.lastIndexOf('/') + 1));
+/** What an entry named `name` at `depth` components below the tree's root costs, besides its inode. */
+function linkBytes(depth: number, name: string): number {
+  return LINK_BYTES + STEP_BYTES * depth + utf8Length(name);
 }
 
 /** What a symlink holding `target` costs besides its entry and inode. */
 export function targetBytes(target: string): number {
-  return TARGET_BYTES + utf8Length(target) + STEP_BYTES * (depthOf('/' + target));
-}
-
-/** The fields of memfs's `Stats<number>` this file reads. */
-interface SizeStats {
-  ino: number;
-  mode: number;
-  nlink: number;
-  size: number;
+  let parts = 1;
+  for (let i = 0; i < target.length; i++) if (target.charCodeAt(i) === 0x2f) parts++;
+  return TARGET_BYTES + utf8Length(target) + STEP_BYTES * parts;
 }
 
 /** UTF-8 length of a string, without encoding it: a symlink's size is its target's byte count. */
@@ -77,7 +64,7 @@ function noSpace(what: string): Error {
 }
 
 /**
- * A byte quota for one Volume: file data, symlink targets, and what memfs
+ * A byte quota for one tree: file data, symlink targets, and what memfs
  * holds per entry and per inode (above). The count never undercounts what went
  * through a MemFS: growth is charged as it happens, and frees (unlink, rmdir,
  * rename over a name, shrinking, closing an unlinked file) only mark the
@@ -92,10 +79,11 @@ function noSpace(what: string): Error {
 export class Quota {
   #used = 0;
   #stale = true;
-  /** Files opened through MemFS, by memfs fd: an unlinked one still holds its bytes. */
-  readonly #open = new Set<number>();
+  /** Files opened through MemFS, by descriptor: an unlinked one still holds its bytes. */
+  readonly #open = new Map<object, Node>();
 
-  constructor(readonly vol: Volume, public max: number) {}
+  /** `root` is the root of the whole tree (a Volume's, not a MemFS `root` option's): the limit counts all of it. */
+  constructor(readonly root: Link, public max: number) {}
 
   /** Bytes still free, recounting first if `want` does not fit a stale count. */
   #room(want: number): number {
@@ -122,83 +110,83 @@ export class Quota {
   }
 
   recount(): void {
-    const { vol } = this;
     let used = 0;
-    const seen = new Set<number>();
-    const dirs = ['/'];
-    for (let dir = dirs.pop(); dir !== undefined; dir = dirs.pop()) {
-      for (const d of vol.readdirSync(dir, { withFileTypes: true }) as { name: unknown }[]) {
-        const name = String(d.name);
-        const path = dir === '/' ? '/' + name : dir + '/' + name;
-        used += linkBytes(path);
-        const st: SizeStats = vol.lstatSync(path);
-        if (seen.has(st.ino)) continue;
-        seen.add(st.ino);
+    const seen = new Set<Node>();
+    const dirs: [Link, number][] = [[this.root, 0]];
+    for (let top = dirs.pop(); top !== undefined; top = dirs.pop()) {
+      const [dir, depth] = top;
+      for (const [name, link] of dir.children) {
+        if (name === '.' || name === '..' || link === undefined) continue;
+        used += linkBytes(depth + 1, name);
+        const node = link.getNode();
+        if (seen.has(node)) continue;
+        seen.add(node);
         used += NODE_BYTES;
-        const kind = st.mode & S_IFMT;
-        if (kind === 0o040000) dirs.push(path);
-        else if (kind === 0o120000) used += targetBytes(String(vol.readlinkSync(path)));
-        else used += st.size;
+        const kind = node.mode & S_IFMT;
+        if (kind === 0o040000) dirs.push([link, depth + 1]);
+        else if (kind === 0o120000) used += targetBytes(node.symlink);
+        else used += node.getSize();
       }
     }
-    for (const fd of this.#open) {
-      const st: SizeStats = vol.fstatSync(fd);
-      if (st.nlink === 0) used += st.size;
+    for (const node of this.#open.values()) {
+      if (node.nlink === 0) used += node.getSize();
     }
     this.#used = used;
     this.#stale = false;
   }
 
   /**
-   * Charges a new entry at Volume path `path` (with a new inode unless it is
-   * a hard link, plus `extra` bytes), runs `make`, and refunds if it fails.
+   * Charges a new entry named `name` at `depth` components below the tree's
+   * root (with a new inode unless it is a hard link, plus `extra` bytes),
+   * runs `make`, and refunds if it fails.
    */
-  newEntry(path: string, newInode: boolean, extra: number, make: () => void): void {
-    const cost = linkBytes(path) + (newInode ? NODE_BYTES : 0) + extra;
+  newEntry<T>(depth: number, name: string, newInode: boolean, extra: number, make: () => T): T {
+    const cost = linkBytes(depth, name) + (newInode ? NODE_BYTES : 0) + extra;
     this.#charge(cost, 'a new directory entry');
     try {
-      make();
+      return make();
     } catch (err) {
       this.#used -= cost;
       throw err;
     }
   }
 
-  /** The entry at Volume path `from` is renamed to `to`; what it replaces is freed. */
-  renamed(from: string, to: string): void {
-    // The entry keeps its cost at its new path; a longer name or a deeper place costs the difference.
-    this.#charge(linkBytes(to) - linkBytes(from), 'a longer name or a deeper path');
+  /** An entry is renamed from `fromName` at `fromDepth` to `toName` at `toDepth`; what it replaces is freed. */
+  renamed(fromDepth: number, fromName: string, toDepth: number, toName: string): void {
+    // The entry keeps its cost at its new place; a longer name or a deeper place costs the difference.
+    this.#charge(linkBytes(toDepth, toName) - linkBytes(fromDepth, fromName), 'a longer name or a deeper path');
     this.#stale = true;
   }
 
-  /** memfs fd `fd` was opened through MemFS: if its file is unlinked, its bytes stay counted until it is closed. */
-  opened(fd: number): void {
-    this.#open.add(fd);
+  /** Descriptor `key` of `node` was opened through MemFS: if its file is unlinked, its bytes stay counted until it is closed. */
+  opened(key: object, node: Node): void {
+    this.#open.set(key, node);
   }
 
-  /** memfs fd `fd` is about to close. */
-  closing(fd: number): void {
+  /** Descriptor `key` is about to close. */
+  closing(key: object): void {
+    const node = this.#open.get(key);
     // Closing the last descriptor of an unlinked file frees its bytes.
-    if (this.#open.delete(fd) && this.vol.fstatSync(fd).nlink === 0) this.#stale = true;
+    if (node !== undefined && this.#open.delete(key) && node.nlink === 0) this.#stale = true;
   }
 
-  /** The file open as memfs fd `fd` is truncated or extended to `size` bytes: charges growth or throws ENOSPC. */
-  resize(fd: number, size: number): void {
-    const current: number = this.vol.fstatSync(fd).size;
+  /** `node` is truncated or extended to `size` bytes: charges growth or throws ENOSPC. */
+  resize(node: Node, size: number): void {
+    const current = node.getSize();
     if (size > current) this.#charge(size - current, 'growing a file');
     else if (size < current) this.#stale = true;
   }
 
   /**
-   * The part of a write of `from` at `position` to memfs fd `fd` that fits
-   * the quota, charged: a write that would grow the file past it is cut
-   * short (write(2) then returns a short count), and one that cannot store
-   * a single byte is ENOSPC.
+   * The part of a write of `from` at `position` to `node` that fits the
+   * quota, charged: a write that would grow the file past it is cut short
+   * (write(2) then returns a short count), and one that cannot store a
+   * single byte is ENOSPC.
    */
-  fit(fd: number, from: Uint8Array, position: number): Uint8Array {
-    // An empty write stores nothing, even past the end (memfs does not extend the file for it).
+  fit(node: Node, from: Uint8Array, position: number): Uint8Array {
+    // An empty write stores nothing, even past the end.
     if (from.byteLength === 0) return from;
-    const size: number = this.vol.fstatSync(fd).size;
+    const size = node.getSize();
     const end = position + from.byteLength;
     if (end <= size) return from;
     const room = this.#room(end - size);

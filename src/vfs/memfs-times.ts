@@ -1,24 +1,15 @@
-import type { Volume } from 'memfs';
+import type { Node } from '@jsonjoy.com/fs-core/lib/Node.js';
 import type { VfsTime } from './types.js';
 
 /**
  * Nanosecond timestamps for the MemFS backend (memfs.ts).
  *
- * memfs keeps milliseconds: utimes with nanoseconds rounds them away, and it
- * stamps "now" with `new Date()`, so two changes in one millisecond look
- * equal. WASI reports and sets times in nanoseconds, so the host keeps what
- * memfs cannot hold in a side table per Volume (`TimeTable`), and reads
- * memfs's own milliseconds wherever the table has nothing newer.
+ * memfs's nodes keep `Date`s (milliseconds), and memfs stamps "now" with
+ * `new Date()`, so two changes in one millisecond look equal. WASI reports and
+ * sets times in nanoseconds, so the host keeps what a node cannot hold in a
+ * side table per tree (`TimeTable`), and reads the node's own milliseconds
+ * wherever the table has nothing newer.
  */
-
-/** The fields of memfs's `Stats<number>` this file reads. */
-export interface TimeStats {
-  ino: number;
-  atimeMs: number;
-  mtimeMs: number;
-  ctimeMs: number;
-  birthtimeMs: number;
-}
 
 /** Floor of ns / 1e6, as a Date-compatible number: BigInt division truncates toward zero. */
 function nsToMs(ns: bigint): number {
@@ -38,21 +29,21 @@ function subFor(ms: number): number {
   } else if (ms === clockMs && clockSub < 999_999) {
     clockSub++;
   } else if (ms < clockMs) {
-    // memfs read its clock before a stamp we have handed out since: the last
-    // digits keep this one as late in its millisecond as it can be.
+    // The node's clock was read before a stamp we have handed out since: the
+    // last digits keep this one as late in its millisecond as it can be.
     return 999_999;
   }
   return clockSub;
 }
 
-/** One time field: the ns we report while memfs still holds `ms` for it. */
+/** One time field: the ns we report while the node still holds `ms` for it. */
 export class NsTime {
   ms = NaN;
   sub = 0;
   /** An exact requested value (setTimes); null means `ms` and `sub` make the value. */
   exact: bigint | null = null;
 
-  /** A requested value, with the ms memfs holds after storing it. */
+  /** A requested value, with the ms the node holds after storing it. */
   setExact(ns: bigint, heldMs: number): void {
     this.ms = heldMs;
     this.exact = ns;
@@ -71,18 +62,16 @@ export class NsTime {
 }
 
 /**
- * What memfs cannot hold: nanosecond times. Keyed by ino; memfs reuses a
- * freed ino at once, so each entry also keeps the node's birth time, which a
- * recycled ino almost never shares, and every field is only believed while
- * memfs's own millisecond value for it is the one we saw.
+ * What a node cannot hold: nanosecond times. Every field is only believed
+ * while the node's own millisecond value for it is the one we saw (a Volume
+ * the embedder shares may change the node behind us).
  */
 export class Recorded {
   readonly a = new NsTime();
   readonly m = new NsTime();
   readonly c = new NsTime();
-  constructor(public bMs: number) {}
 
-  /** memfs stamped mtime `mMs` and ctime `cMs` with its "now": record them at ns precision. */
+  /** The node's mtime `mMs` and ctime `cMs` were stamped "now": record them at ns precision. */
   modified(mMs: number, cMs: number): void {
     const sub = subFor(mMs);
     this.m.setStamp(mMs, sub);
@@ -90,25 +79,24 @@ export class Recorded {
   }
 
   /**
-   * After a write or truncate through memfs fd `fd`, begun at `Date.now()`
-   * `t0`. memfs's new ms stamp may equal the recorded one (a setTimes in the
-   * same millisecond), and the entry would hide the write: record mtime =
-   * ctime = now at ns precision. If the clock did not tick across the call,
-   * memfs's stamp is `t0`; otherwise ask memfs (rare).
+   * After a write or truncate of `node`, begun at `Date.now()` `t0`. The new
+   * ms stamp may equal the recorded one (a setTimes in the same millisecond),
+   * and the entry would hide the write: record mtime = ctime = now at ns
+   * precision. If the clock did not tick across the call, the stamp is `t0`;
+   * otherwise read the node's (rare).
    */
-  modifiedSince(t0: number, vol: Volume, fd: number): void {
+  modifiedSince(t0: number, node: Node): void {
     let mMs = Date.now();
     let cMs = mMs;
     if (mMs !== t0) {
-      const st = vol.fstatSync(fd);
-      mMs = st.mtimeMs;
-      cMs = st.ctimeMs;
+      mMs = node.mtime.getTime();
+      cMs = node.ctime.getTime();
     }
     this.modified(mMs, cMs);
   }
 }
 
-/** The ns to report for one field: the recorded value while memfs still holds `heldMs`, else memfs's own. */
+/** The ns to report for one field: the recorded value while the node still holds `heldMs`, else its own. */
 export function timeOf(field: NsTime | undefined, heldMs: number): bigint {
   return field !== undefined && field.ms === heldMs ? field.value() : BigInt(heldMs) * 1_000_000n;
 }
@@ -123,73 +111,61 @@ function nowNs(): bigint {
   return BigInt(ms) * 1_000_000n + BigInt(subFor(ms));
 }
 
-/** The side table of one Volume: a `Recorded` per ino that has times memfs cannot hold. */
+/** The side table of one tree: a `Recorded` per node that has times it cannot hold. */
 export class TimeTable {
-  readonly #byIno = new Map<number, Recorded>();
+  // Keyed by the node itself: memfs reuses a freed ino, a node is never reused.
+  // Made on first use: most trees never have times set, and a WeakMap costs the GC.
+  #byNode: WeakMap<Node, Recorded> | undefined;
 
   /**
-   * A live entry for this node, or undefined. Drops an entry whose ino was
-   * recycled or whose every field memfs has since moved on from, so that the
-   * node's writes go back to the fast path.
+   * A live entry for this node, or undefined. Drops an entry whose every
+   * field the node has since moved on from, so that the node's writes go
+   * back to the fast path.
    */
-  live(st: TimeStats): Recorded | undefined {
-    const times = this.#byIno;
-    if (times.size === 0) return undefined;
-    const r = times.get(st.ino);
+  live(node: Node): Recorded | undefined {
+    const byNode = this.#byNode;
+    if (byNode === undefined) return undefined;
+    const r = byNode.get(node);
     if (r === undefined) return undefined;
-    if (r.bMs !== st.birthtimeMs || (r.a.ms !== st.atimeMs && r.m.ms !== st.mtimeMs && r.c.ms !== st.ctimeMs)) {
-      times.delete(st.ino);
+    if (r.a.ms !== node.atime.getTime() && r.m.ms !== node.mtime.getTime() && r.c.ms !== node.ctime.getTime()) {
+      byNode.delete(node);
       return undefined;
     }
     return r;
   }
 
-  #record(st: TimeStats): Recorded {
-    let r = this.live(st);
-    if (r === undefined) {
-      r = new Recorded(st.birthtimeMs);
-      this.#byIno.set(st.ino, r);
-    }
-    return r;
+  /**
+   * The entry of `node`, if it has one. Without one, the node's own
+   * millisecond stamps are all there is to read and are right (two writes in
+   * one millisecond share an mtime, as on a host filesystem's coarse clock),
+   * so the common write costs no clock reads at all.
+   */
+  forNode(node: Node): Recorded | undefined {
+    return this.#byNode?.get(node);
   }
 
-  /**
-   * The entry of the node `ino` born at `bMs`, if it has one. Without one,
-   * memfs's own millisecond stamps are all there is to read and are right
-   * (two writes in one millisecond share an mtime, as on a host filesystem's
-   * coarse clock), so the common write costs no clock reads at all.
-   */
-  forNode(ino: number, bMs: number): Recorded | undefined {
-    const times = this.#byIno;
-    if (times.size === 0) return undefined;
-    const r = times.get(ino);
-    return r !== undefined && r.bMs === bMs ? r : undefined;
+  /** O_TRUNC stamped mtime and ctime of `node`: record them so that a setTimes in the same millisecond does not hide it. */
+  truncated(node: Node): void {
+    this.live(node)?.modified(node.mtime.getTime(), node.ctime.getTime());
   }
 
-  /**
-   * O_TRUNC stamped mtime and ctime of the node `st` describes; record them
-   * so that a setTimes in the same millisecond does not hide the truncation.
-   */
-  truncated(st: TimeStats): void {
-    this.live(st)?.modified(st.mtimeMs, st.ctimeMs);
-  }
-
-  /**
-   * Sets times through `apply` (utimes, lutimes or futimes) and records the ns
-   * values memfs rounds to milliseconds. `statNow` stats the same node.
-   */
-  setTimes(statNow: () => TimeStats, apply: (a: Date, m: Date) => void, atim: VfsTime, mtim: VfsTime): void {
-    const before = statNow();
-    const r0 = this.live(before);
+  /** Sets the times of `node`, recording the ns values its Dates round to milliseconds. */
+  setTimes(node: Node, atim: VfsTime, mtim: VfsTime): void {
+    const r0 = this.live(node);
     const now = atim === 'now' || mtim === 'now' ? nowNs() : 0n;
-    const a = wanted(atim, timeOf(r0?.a, before.atimeMs), now);
-    const m = wanted(mtim, timeOf(r0?.m, before.mtimeMs), now);
-    apply(new Date(nsToMs(a)), new Date(nsToMs(m)));
-    const after = statNow();
-    const r = this.#record(after);
-    r.a.setExact(a, after.atimeMs);
-    r.m.setExact(m, after.mtimeMs);
-    // memfs moved ctime to its own "now" when it stored mtime.
-    r.c.setStamp(after.ctimeMs, subFor(after.ctimeMs));
+    const a = wanted(atim, timeOf(r0?.a, node.atime.getTime()), now);
+    const m = wanted(mtim, timeOf(r0?.m, node.mtime.getTime()), now);
+    node.atime = new Date(nsToMs(a));
+    // memfs's mtime setter moves ctime to its own "now", as utimes does.
+    node.mtime = new Date(nsToMs(m));
+    let r = r0;
+    if (r === undefined) {
+      r = new Recorded();
+      (this.#byNode ??= new WeakMap()).set(node, r);
+    }
+    r.a.setExact(a, node.atime.getTime());
+    r.m.setExact(m, node.mtime.getTime());
+    const cMs = node.ctime.getTime();
+    r.c.setStamp(cMs, subFor(cMs));
   }
 }

@@ -1,133 +1,180 @@
-import { Volume, fs as memfsDefault } from 'memfs';
+import { Link } from '@jsonjoy.com/fs-core/lib/Link.js';
+import { Node } from '@jsonjoy.com/fs-core/lib/Node.js';
+import type { Superblock } from '@jsonjoy.com/fs-core/lib/Superblock.js';
+import type { Volume } from 'memfs';
 import { codeError } from '../errors.js';
 import type { Vfs, VfsDirEntry, VfsFile, VfsKind, VfsOpenFlags, VfsStat, VfsTime } from './types.js';
-import { kindOfDirent, kindOfMode, S_IFMT, type DirentLike } from './kinds.js';
+import { kindOfMode, S_IFMT } from './kinds.js';
 import { Quota, targetBytes, utf8Length } from './memfs-quota.js';
-import { timeOf, TimeTable, type TimeStats } from './memfs-times.js';
+import { timeOf, TimeTable } from './memfs-times.js';
 
 /**
- * A backend on a memfs `Volume`, for Node and browsers alike.
+ * A backend on memfs's tree (`@jsonjoy.com/fs-core`: `Link`s naming `Node`s),
+ * for Node and browsers alike.
  *
- * Buffers: this file never touches `Buffer`. memfs wraps whatever view it is
- * given in its own `Buffer` (`Buffer.from(view.buffer, byteOffset,
- * byteLength)`, zero-copy, and that accepts a SharedArrayBuffer or a shared
- * WebAssembly memory). memfs gets `Buffer` from `require("node:buffer")`, so a
- * browser bundle has to alias `node:buffer` (and `node:path`, `node:events`,
- * `node:stream`, `node:url`) to polyfills; that is the bundler's job, and this
- * file stays the same either way.
+ * It works on the tree, not through memfs's `Volume` (a whole Node `fs`
+ * clone: a permission check with the real uid, path parsing and a `Stats`
+ * object per call), which made it five times slower than it needs to be and
+ * pulled a `Buffer` and `events` polyfill into browsers (BENCHMARKS.md). A
+ * `Volume` passed in is used as is: its tree (`vol._core`) is walked and
+ * changed the way its own methods change it, so both see one filesystem.
+ *
+ * Buffers: this file never allocates one. Node contents grow through the
+ * node's own `truncate` (memfs's doubling, so appends are amortised O(1)) and
+ * bytes move with `Uint8Array#set`.
  *
  * What memfs lacks lives beside this file: nanosecond times (memfs-times.ts)
- * and a byte quota (memfs-quota.ts), both kept per Volume in `VolumeState`.
+ * and a byte quota (memfs-quota.ts), both kept per tree in `TreeState`.
  */
 
-// memfs's own flag numbers (Linux's, whatever the platform it runs on).
-const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_NOFOLLOW } = memfsDefault.constants;
+const S_IFREG = 0o100000;
+const S_IFDIR = 0o040000;
+const S_IFLNK = 0o120000;
+/** Symlinks followed in one lookup before ELOOP (Linux's MAXSYMLINKS). */
+const MAX_HOPS = 40;
 
-
-/** The fields of memfs's `Stats<number>` this file reads. */
-interface MemStats extends TimeStats {
-  mode: number;
-  nlink: number;
-  size: number;
+/** What this file needs of a tree: a Volume's Superblock has it, and so does `Store`. */
+interface Tree {
+  readonly root: Link;
+  createNode(mode: number): Node;
+  deleteNode(node: Node): void;
 }
 
-/** The fields of memfs's `Dirent` this file reads (its own type keeps `mode` private). */
-interface MemDirent extends DirentLike {
-  name: unknown;
+/** A tree of MemFS's own, without a Volume: memfs's Links and Nodes and an ino counter. */
+class Store implements Tree {
+  readonly root: Link;
+  /** This store's state, kept here rather than in `states`: a WeakMap entry per MemFS costs the GC. */
+  state: TreeState | undefined;
+  #ino = 0;
+
+  constructor() {
+    // Link keeps its tree only to make default nodes (createChild without one), which this file never asks for.
+    this.root = new Link(this as unknown as Superblock, undefined, '');
+    this.root.setNode(this.createNode(S_IFDIR | 0o777));
+    this.root.children.set('.', this.root);
+    this.root.children.set('..', this.root);
+  }
+
+  createNode(mode: number): Node {
+    // inos are never reused, so (dev, ino) names one node for the store's life.
+    return new Node(++this.#ino, mode, 0, 0);
+  }
+
+  deleteNode(): void {}
 }
 
-/** State shared by every MemFS on one Volume, so two views of one volume agree. */
-interface VolumeState {
-  readonly vol: Volume;
+/** State shared by every MemFS on one tree, so two views of one volume agree. */
+interface TreeState {
+  readonly tree: Tree;
   readonly dev: bigint;
   readonly times: TimeTable;
-  /** The byte quota (MemFSOptions.maxBytes), if one was set on any view of this volume. */
+  /** The byte quota (MemFSOptions.maxBytes), if one was set on any view of this tree. */
   quota: Quota | undefined;
 }
 
-const states = new WeakMap<Volume, VolumeState>();
-// Arbitrary, only distinct per volume: "mem" in ASCII.
+const states = new WeakMap<Tree, TreeState>();
+// Arbitrary, only distinct per tree: "mem" in ASCII.
 let nextDev = 0x6d656d00n;
 
-function stateOf(vol: Volume): VolumeState {
-  let s = states.get(vol);
+function stateOf(tree: Tree): TreeState {
+  if (tree instanceof Store) return (tree.state ??= { tree, dev: nextDev++, times: new TimeTable(), quota: undefined });
+  let s = states.get(tree);
   if (s === undefined) {
-    s = { vol, dev: nextDev++, times: new TimeTable(), quota: undefined };
-    states.set(vol, s);
+    s = { tree, dev: nextDev++, times: new TimeTable(), quota: undefined };
+    states.set(tree, s);
   }
   return s;
 }
 
-/** lstat, or undefined if nothing is there; other failures (ENOTDIR...) still throw. */
-function lstatOrUndefined(vol: Volume, path: string): MemStats | undefined {
-  return vol.lstatSync(path, { throwIfNoEntry: false }) as MemStats | undefined;
+function fail(code: string, what: string, path: string): never {
+  throw codeError(code, `${code}: ${what} '${path}'`);
 }
 
-function toVfsStat(s: VolumeState, st: MemStats, size: number): VfsStat {
-  const r = s.times.live(st);
+const isDir = (node: Node): boolean => (node.mode & S_IFMT) === S_IFDIR;
+const isSymlink = (node: Node): boolean => (node.mode & S_IFMT) === S_IFLNK;
+
+function isEmpty(dir: Link): boolean {
+  for (const name of dir.children.keys()) if (name !== '.' && name !== '..') return false;
+  return true;
+}
+
+function statOf(s: TreeState, node: Node): VfsStat {
+  const r = s.times.live(node);
+  // A symlink's size is its target's length (POSIX, Node); memfs says 0.
+  const size = isSymlink(node) ? utf8Length(node.symlink) : node.getSize();
   return {
     dev: s.dev,
-    ino: BigInt(st.ino),
-    kind: kindOfMode(st.mode),
-    nlink: BigInt(st.nlink),
+    ino: BigInt(node.ino),
+    kind: kindOfMode(node.mode),
+    nlink: BigInt(node.nlink),
     size: BigInt(size),
-    atimNs: timeOf(r?.a, st.atimeMs),
-    mtimNs: timeOf(r?.m, st.mtimeMs),
-    ctimNs: timeOf(r?.c, st.ctimeMs),
+    atimNs: timeOf(r?.a, node.atime.getTime()),
+    mtimNs: timeOf(r?.m, node.mtime.getTime()),
+    ctimNs: timeOf(r?.c, node.ctime.getTime()),
   };
 }
 
-class MemFile implements VfsFile {
-  readonly #s: VolumeState;
-  readonly #fd: number;
-  readonly #ino: number;
-  readonly #bMs: number;
-  readonly #dir: boolean;
+/** Writes `from` into `node` at `position`, growing it (zeros in any gap) as needed. */
+function writeNode(node: Node, from: Uint8Array, position: number): void {
+  const end = position + from.byteLength;
+  // truncate grows by doubling into a buffer of the node's own kind, zero-filling the gap.
+  if (end > node.getSize()) node.truncate(end);
+  else node.touch();
+  node.buf.set(from, position);
+}
 
-  constructor(s: VolumeState, fd: number, st: MemStats) {
+class MemFile implements VfsFile {
+  readonly #s: TreeState;
+  readonly #node: Node;
+
+  constructor(s: TreeState, node: Node) {
     this.#s = s;
-    this.#fd = fd;
-    this.#ino = st.ino;
-    this.#bMs = st.birthtimeMs;
-    this.#dir = (st.mode & S_IFMT) === 0o040000;
+    this.#node = node;
   }
 
   read(into: Uint8Array, position: number): number {
-    // memfs reads a directory fd as empty; Linux and Node say EISDIR.
-    if (this.#dir) throw codeError('EISDIR', 'EISDIR: read of a directory');
-    return this.#s.vol.readSync(this.#fd, into, 0, into.byteLength, position);
-  }
-
-  write(from: Uint8Array, position: number): number {
-    const { vol, quota, times } = this.#s;
-    if (quota !== undefined) from = quota.fit(this.#fd, from, position);
-    const r = times.forNode(this.#ino, this.#bMs);
-    if (r === undefined) return vol.writeSync(this.#fd, from, 0, from.byteLength, position);
-    const t0 = Date.now();
-    const n = vol.writeSync(this.#fd, from, 0, from.byteLength, position);
-    // memfs leaves the times alone for an empty write, as POSIX allows.
-    if (n > 0) r.modifiedSince(t0, vol, this.#fd);
+    const node = this.#node;
+    if (isDir(node)) throw codeError('EISDIR', 'EISDIR: read of a directory');
+    const n = Math.min(into.byteLength, node.getSize() - position);
+    node.atime = new Date();
+    if (n <= 0) return 0;
+    into.set(node.buf.subarray(position, position + n));
     return n;
   }
 
+  write(from: Uint8Array, position: number): number {
+    const node = this.#node;
+    const { quota, times } = this.#s;
+    if (quota !== undefined) from = quota.fit(node, from, position);
+    // An empty write changes nothing, times included, as POSIX allows.
+    if (from.byteLength === 0) return 0;
+    const r = times.forNode(node);
+    if (r === undefined) {
+      writeNode(node, from, position);
+    } else {
+      const t0 = Date.now();
+      writeNode(node, from, position);
+      r.modifiedSince(t0, node);
+    }
+    return from.byteLength;
+  }
+
   truncate(size: number): void {
-    const { vol, quota, times } = this.#s;
-    quota?.resize(this.#fd, size);
-    const r = times.forNode(this.#ino, this.#bMs);
+    const node = this.#node;
+    const { quota, times } = this.#s;
+    quota?.resize(node, size);
+    const r = times.forNode(node);
     const t0 = Date.now();
-    vol.ftruncateSync(this.#fd, size);
-    if (r !== undefined) r.modifiedSince(t0, vol, this.#fd);
+    node.truncate(size);
+    if (r !== undefined) r.modifiedSince(t0, node);
   }
 
   stat(): VfsStat {
-    const st: MemStats = this.#s.vol.fstatSync(this.#fd);
-    return toVfsStat(this.#s, st, st.size);
+    return statOf(this.#s, this.#node);
   }
 
   setTimes(atim: VfsTime, mtim: VfsTime): void {
-    const { vol, times } = this.#s;
-    const fd = this.#fd;
-    times.setTimes(() => vol.fstatSync(fd), (a, m) => vol.futimesSync(fd, a, m), atim, mtim);
+    this.#s.times.setTimes(this.#node, atim, mtim);
   }
 
   // Memory has nothing to flush.
@@ -135,8 +182,7 @@ class MemFile implements VfsFile {
   datasync(): void {}
 
   close(): void {
-    this.#s.quota?.closing(this.#fd);
-    this.#s.vol.closeSync(this.#fd);
+    this.#s.quota?.closing(this);
   }
 }
 
@@ -166,14 +212,9 @@ function isVolume(x: Volume | MemFSSeed): x is Volume {
   return typeof (x as { openSync?: unknown }).openSync === 'function';
 }
 
-/** Seed and helper paths are relative to the backend root; a leading "/" is allowed. */
-function rooted(p: string): string {
-  return p.startsWith('/') ? p : '/' + p;
-}
-
-/** The last component of a normalised backend path. */
-function baseName(p: string): string {
-  return p.slice(p.lastIndexOf('/') + 1);
+/** The components of a path, without empty ones: "/a//b/" is ["a", "b"]. */
+function components(path: string): string[] {
+  return path.split('/').filter((c) => c !== '');
 }
 
 function checkOptions(options: MemFSOptions): void {
@@ -201,11 +242,26 @@ function checkSeed(seed: Volume | MemFSSeed): void {
   }
 }
 
+/** A directory entry looked up without following it: its directory, its name, and the link there if any. */
+interface Entry {
+  dir: Link;
+  name: string;
+  link: Link | undefined;
+}
+
+/** Components between the tree's root and `link` (the root is 0). */
+function depthOf(link: Link): number {
+  let n = 0;
+  for (const c of link.steps) if (c !== '') n++;
+  return n;
+}
+
 export class MemFS implements Vfs {
   readonly name = 'memfs';
-  readonly #s: VolumeState;
-  /** The Volume path of backend "/" (MemFSOptions.root), or '' for the Volume's own root. */
-  readonly #prefix: string;
+  readonly #s: TreeState;
+  readonly #volume: Volume | undefined;
+  /** The tree path of backend "/" (MemFSOptions.root), as components; [] for the tree's own root. */
+  readonly #prefix: string[];
 
   /**
    * @param seed a Volume to use as is (an embedder may share it), or files to
@@ -216,40 +272,46 @@ export class MemFS implements Vfs {
   constructor(seed?: Volume | MemFSSeed, options: MemFSOptions = {}) {
     checkOptions(options);
     if (seed !== undefined) checkSeed(seed);
-    const given = seed !== undefined && isVolume(seed);
-    const vol = given ? seed : new Volume();
-    this.#s = stateOf(vol);
-    let root = options.root ?? '/';
+    const given = seed !== undefined && isVolume(seed) ? seed : undefined;
+    this.#volume = given;
+    const tree: Tree = given !== undefined ? given._core : new Store();
+    this.#s = stateOf(tree);
+    this.#prefix = [];
+    const root = options.root ?? '/';
     if (root !== '/') {
-      if (!given) vol.mkdirSync(root, { recursive: true });
+      if (given === undefined) this.#mkdirs(components(root));
       // Symlinks in the root itself are the embedder's; resolve them once, as NodeFS does.
-      let isDir = false;
+      let link: Link | undefined;
       try {
-        root = String(vol.realpathSync(root));
-        isDir = (vol.lstatSync(root).mode & S_IFMT) === 0o040000;
+        link = this.#lookup(root, true);
       } catch {
         // reported below
       }
-      if (!isDir) throw new TypeError(`MemFS: option \`root\` is not a directory of the Volume: ${options.root}`);
+      if (link === undefined || !isDir(link.getNode())) throw new TypeError(`MemFS: option \`root\` is not a directory of the Volume: ${options.root}`);
+      this.#prefix = link.steps.filter((c) => c !== '');
     }
-    this.#prefix = root === '/' ? '' : root.replace(/\/+$/, '');
-    if (!given && seed !== undefined) {
-      for (const key of Object.keys(seed)) {
-        const value = seed[key];
-        let path = this.#p(rooted(key));
-        if (value === null || path.endsWith('/')) {
-          while (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
-          vol.mkdirSync(path, { recursive: true });
+    const files = given === undefined ? (seed as MemFSSeed | undefined) : undefined;
+    if (files !== undefined) {
+      for (const key of Object.keys(files)) {
+        const value = files[key];
+        const parts = components(key);
+        if (value === null || key.endsWith('/')) {
+          this.#mkdirs(parts);
           continue;
         }
-        const slash = path.lastIndexOf('/');
-        if (slash > 0) vol.mkdirSync(path.slice(0, slash), { recursive: true });
-        vol.writeFileSync(path, value);
+        const name = parts.pop();
+        if (name === undefined) continue;
+        const dir = this.#mkdirs(parts);
+        let link = dir.children.get(name);
+        if (link === undefined) link = dir.createChild(name, tree.createNode(S_IFREG | 0o666));
+        const node = link.getNode();
+        node.truncate(0);
+        writeNode(node, typeof value === 'string' ? new TextEncoder().encode(value) : value, 0);
       }
     }
     if (options.maxBytes !== undefined) {
       const s = this.#s;
-      if (s.quota === undefined) s.quota = new Quota(vol, options.maxBytes);
+      if (s.quota === undefined) s.quota = new Quota(tree.root, options.maxBytes);
       else s.quota.max = options.maxBytes;
       s.quota.recount();
     }
@@ -259,13 +321,94 @@ export class MemFS implements Vfs {
     if (!(other instanceof MemFS) || other.#s !== this.#s) return false;
     const a = this.#prefix;
     const b = other.#prefix;
-    // '' is the Volume's root, which holds everything.
-    return a === b || a === '' || b === '' || a.startsWith(b + '/') || b.startsWith(a + '/');
+    // One is a prefix of the other, the tree's root ([]) included.
+    const n = Math.min(a.length, b.length);
+    for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+    return true;
   }
 
-  /** The Volume path for a backend path. */
-  #p(path: string): string {
-    return this.#prefix === '' ? path : path === '/' ? this.#prefix : this.#prefix + path;
+  /** The backend's root directory: the tree's root, or the `root` option's directory if it is still there. */
+  #base(path: string): Link {
+    let link = this.#s.tree.root;
+    for (const name of this.#prefix) {
+      const next = link.children.get(name);
+      if (next === undefined || !isDir(next.getNode())) fail('ENOENT', 'no such file or directory', path);
+      link = next;
+    }
+    return link;
+  }
+
+  /**
+   * The link at backend path `path`, following symlinks in every component
+   * but the last (and the last too when `followLast`), inside this backend:
+   * an absolute target starts at its root, ".." stops there. Undefined if the
+   * last component is missing; ENOENT or ENOTDIR if an earlier one is.
+   */
+  #lookup(path: string, followLast: boolean): Link | undefined {
+    const base = this.#base(path);
+    let parts = components(path);
+    let link = base;
+    let hops = 0;
+    for (let i = 0; i < parts.length; ) {
+      if (!isDir(link.getNode())) fail('ENOTDIR', 'not a directory', path);
+      const name = parts[i];
+      if (name === '.' || name === '..') {
+        if (name === '..' && link !== base) link = link.parent ?? base;
+        i++;
+        continue;
+      }
+      const child = link.children.get(name);
+      const last = i === parts.length - 1;
+      if (child === undefined) {
+        if (last) return undefined;
+        fail('ENOENT', 'no such file or directory', path);
+      }
+      const node = child.getNode();
+      if (isSymlink(node) && (!last || followLast)) {
+        if (++hops > MAX_HOPS) fail('ELOOP', 'too many symbolic links', path);
+        if (node.symlink.startsWith('/')) link = base;
+        parts = components(node.symlink).concat(parts.slice(i + 1));
+        i = 0;
+        continue;
+      }
+      link = child;
+      i++;
+    }
+    return link;
+  }
+
+  /** The entry for `path`: its parent directory (which must exist) and what is there, not followed. */
+  #entry(path: string): Entry {
+    const slash = path.lastIndexOf('/');
+    const name = path.slice(slash + 1);
+    if (name === '') {
+      // The backend's root, which no call may remove or move (`link === dir` says so).
+      const root = this.#base(path);
+      return { dir: root, name, link: root };
+    }
+    const dir = this.#lookup(path.slice(0, slash) || '/', true);
+    if (dir === undefined) fail('ENOENT', 'no such file or directory', path);
+    if (!isDir(dir.getNode())) fail('ENOTDIR', 'not a directory', path);
+    return { dir, name, link: name === '.' || name === '..' ? undefined : dir.children.get(name) };
+  }
+
+  /** The node at `path`, not following a final symlink; ENOENT if missing. */
+  #existing(path: string): Link {
+    const { link } = this.#entry(path);
+    if (link === undefined) fail('ENOENT', 'no such file or directory', path);
+    return link;
+  }
+
+  /** Makes the directories `parts` (tree components below the backend root) and returns the last. */
+  #mkdirs(parts: string[]): Link {
+    let link = this.#base('/');
+    for (const name of parts) {
+      let next = link.children.get(name);
+      if (next === undefined) next = link.createChild(name, this.#s.tree.createNode(S_IFDIR | 0o777));
+      else if (!isDir(next.getNode())) fail('ENOTDIR', 'not a directory', '/' + parts.join('/'));
+      link = next;
+    }
+    return link;
   }
 
   /** Bytes the Volume holds as the quota counts them (file data, symlink targets, entries), or undefined without maxBytes. */
@@ -273,26 +416,37 @@ export class MemFS implements Vfs {
     return this.#s.quota?.count();
   }
 
-  /** Charges a new entry at `path` (a new inode unless a hard link, plus `extra` bytes), runs `make`, and refunds if it fails. */
-  #newEntry(path: string, extra: number, make: () => void, newInode = true): void {
+  /** Charges a new entry `name` in `dir` (a new inode unless a hard link, plus `extra` bytes) and runs `make`, which creates it. */
+  #newEntry<T>(dir: Link, name: string, extra: number, make: () => T, newInode = true): T {
     const q = this.#s.quota;
-    if (q === undefined) return make();
-    q.newEntry(this.#p(path), newInode, extra, make);
+    return q === undefined ? make() : q.newEntry(depthOf(dir) + 1, name, newInode, extra, make);
   }
 
-  get volume(): Volume {
-    return this.#s.vol;
+  /** The memfs Volume this MemFS was given, or undefined for one made from a seed (it has no Volume). */
+  get volume(): Volume | undefined {
+    return this.#volume;
+  }
+
+  /** The file at `path` (symlinks followed), for the helpers below. */
+  #file(path: string): Node {
+    const p = path.startsWith('/') ? path : '/' + path;
+    const link = this.#lookup(p, true);
+    if (link === undefined) fail('ENOENT', 'no such file or directory', p);
+    const node = link.getNode();
+    if (isDir(node)) fail('EISDIR', 'is a directory', p);
+    return node;
   }
 
   /** A copy of a file's bytes, for reading results back after a run. */
   readFile(path: string): Uint8Array {
-    const data = this.#s.vol.readFileSync(this.#p(rooted(path)));
-    // A plain copy: memfs may hand back a Buffer on its shared pool.
-    return typeof data === 'string' ? new TextEncoder().encode(data) : new Uint8Array(data);
+    const node = this.#file(path);
+    // A copy: Buffer#slice would be a view of the node's storage.
+    return new Uint8Array(node.buf.subarray(0, node.getSize()));
   }
 
   readText(path: string): string {
-    return String(this.#s.vol.readFileSync(this.#p(rooted(path)), 'utf8'));
+    const node = this.#file(path);
+    return new TextDecoder().decode(node.buf.subarray(0, node.getSize()));
   }
 
   /**
@@ -301,146 +455,173 @@ export class MemFS implements Vfs {
    */
   toJSON(): Record<string, string | null> {
     const out: Record<string, string | null> = {};
-    const json = this.#s.vol.toJSON(this.#prefix === '' ? '/' : this.#prefix);
-    const strip = this.#prefix.length + 1;
-    for (const key of Object.keys(json)) {
-      const value = json[key];
-      out[key.slice(strip)] = value === undefined ? null : value;
-    }
+    const decoder = new TextDecoder();
+    const walk = (dir: Link, at: string): void => {
+      let empty = true;
+      for (const [name, link] of dir.children) {
+        if (name === '.' || name === '..' || link === undefined) continue;
+        empty = false;
+        const node = link.getNode();
+        const path = at === '' ? name : `${at}/${name}`;
+        if (isDir(node)) walk(link, path);
+        else if (!isSymlink(node)) out[path] = decoder.decode(node.buf.subarray(0, node.getSize()));
+      }
+      if (empty && at !== '') out[at] = null;
+    };
+    walk(this.#base('/'), '');
     return out;
   }
 
   lstat(path: string): VfsStat {
-    const { vol } = this.#s;
-    const at = this.#p(path);
-    const st: MemStats = vol.lstatSync(at);
-    // memfs reports 0 for a symlink; POSIX and Node report the target's length.
-    const size = (st.mode & S_IFMT) === 0o120000 ? utf8Length(String(vol.readlinkSync(at))) : st.size;
-    return toVfsStat(this.#s, st, size);
+    return statOf(this.#s, this.#existing(path).getNode());
   }
 
   kind(path: string): VfsKind | undefined {
-    // The resolver's per-component question.
-    const st = lstatOrUndefined(this.#s.vol, this.#p(path));
-    return st === undefined ? undefined : kindOfMode(st.mode);
+    // The resolver's per-component question: nothing there, even for want of a parent, is undefined.
+    let link: Link | undefined;
+    try {
+      link = this.#entry(path).link;
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 'ENOENT') return undefined;
+      throw err;
+    }
+    return link === undefined ? undefined : kindOfMode(link.getNode().mode);
   }
 
   open(path: string, flags: VfsOpenFlags): VfsFile {
-    // Never O_APPEND: the host keeps positions, and memfs's O_APPEND would
-    // move a positioned write to the end.
-    let f = flags.write ? (flags.read ? O_RDWR : O_WRONLY) : O_RDONLY;
-    if (flags.create) f |= O_CREAT;
-    if (flags.exclusive) f |= O_EXCL;
-    if (flags.truncate) f |= O_TRUNC;
-    // memfs 4.80 honours O_NOFOLLOW (ELOOP on a final symlink), so no check of our own.
-    if (flags.noFollow) f |= O_NOFOLLOW;
     const s = this.#s;
-    const at = this.#p(path);
-    const q = s.quota;
-    let fd = -1;
-    if (q !== undefined && flags.create && !this.#exists(at)) {
-      this.#newEntry(path, 0, () => {
-        fd = s.vol.openSync(at, f, 0o666);
-      });
-    } else {
-      fd = s.vol.openSync(at, f, 0o666);
+    const e = this.#entry(path);
+    let link = e.link;
+    if (link !== undefined && flags.create && flags.exclusive) fail('EEXIST', 'file exists', path);
+    if (link !== undefined && isSymlink(link.getNode())) {
+      if (flags.noFollow) fail('ELOOP', 'a symbolic link, opened with O_NOFOLLOW', path);
+      link = this.#lookup(path, true);
     }
-    if (q !== undefined && flags.truncate) q.freed();
-    let st: MemStats;
-    try {
-      st = s.vol.fstatSync(fd);
-    } catch (err) {
-      s.vol.closeSync(fd);
-      throw err;
+    if (link === undefined) {
+      if (!flags.create || e.link !== undefined) fail('ENOENT', 'no such file or directory', path);
+      const { dir, name } = e;
+      link = this.#newEntry(dir, name, 0, () => dir.createChild(name, s.tree.createNode(S_IFREG | 0o666)));
     }
-    q?.opened(fd);
-    if (flags.truncate) s.times.truncated(st);
-    return new MemFile(s, fd, st);
-  }
-
-  /** Whether anything (even a dangling symlink) is at Volume path `at`. */
-  #exists(at: string): boolean {
-    try {
-      this.#s.vol.lstatSync(at);
-      return true;
-    } catch {
-      return false;
+    const node = link.getNode();
+    if (isDir(node) && flags.write) fail('EISDIR', 'is a directory', path);
+    if (flags.truncate && !isDir(node)) {
+      node.truncate(0);
+      s.quota?.freed();
+      s.times.truncated(node);
     }
+    const file = new MemFile(s, node);
+    s.quota?.opened(file, node);
+    return file;
   }
 
   readdir(path: string): VfsDirEntry[] {
-    const list = this.#s.vol.readdirSync(this.#p(path), { withFileTypes: true }) as MemDirent[];
+    const dir = this.#existing(path);
+    if (!isDir(dir.getNode())) fail('ENOTDIR', 'not a directory', path);
     const out: VfsDirEntry[] = [];
-    for (const d of list) out.push({ name: String(d.name), kind: kindOfDirent(d) });
-    // memfs sorts today; sorting again keeps the order ours if it stops.
+    for (const [name, link] of dir.children) {
+      if (name === '.' || name === '..' || link === undefined) continue;
+      const node = link.getNode();
+      out.push({ name, kind: kindOfMode(node.mode), ino: BigInt(node.ino) });
+    }
     out.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
     return out;
   }
 
   mkdir(path: string): void {
-    this.#newEntry(path, 0, () => this.#s.vol.mkdirSync(this.#p(path), 0o777));
+    const { dir, name, link } = this.#entry(path);
+    if (link !== undefined) fail('EEXIST', 'file exists', path);
+    this.#newEntry(dir, name, 0, () => dir.createChild(name, this.#s.tree.createNode(S_IFDIR | 0o777)));
   }
 
   rmdir(path: string): void {
-    this.#s.vol.rmdirSync(this.#p(path));
-    this.#s.quota?.freed();
+    const { dir, link } = this.#entry(path);
+    if (link === undefined) fail('ENOENT', 'no such file or directory', path);
+    if (!isDir(link.getNode())) fail('ENOTDIR', 'not a directory', path);
+    if (link === dir) fail('EBUSY', 'the root of the backend', path);
+    if (!isEmpty(link)) fail('ENOTEMPTY', 'directory not empty', path);
+    this.#remove(dir, link);
   }
 
   unlink(path: string): void {
-    this.#s.vol.unlinkSync(this.#p(path));
+    const { dir, link } = this.#entry(path);
+    if (link === undefined) fail('ENOENT', 'no such file or directory', path);
+    if (isDir(link.getNode())) fail('EISDIR', 'is a directory', path);
+    this.#remove(dir, link);
+  }
+
+  /** Takes `link` out of `dir`; a node left with no links goes when its last descriptor closes. */
+  #remove(dir: Link, link: Link): void {
+    dir.deleteChild(link);
+    const node = link.getNode();
+    // A directory's own "." link, and its entry: POSIX reports nlink 0 for a removed directory.
+    node.nlink = isDir(node) ? 0 : node.nlink - 1;
+    if (node.nlink <= 0) this.#s.tree.deleteNode(node);
     this.#s.quota?.freed();
   }
 
   rename(fromPath: string, toPath: string): void {
-    const { vol, quota } = this.#s;
-    const from = this.#p(fromPath);
-    const to = this.#p(toPath);
-    const src = vol.lstatSync(from) as MemStats;
-    const dst = lstatOrUndefined(vol, to);
-    if (dst !== undefined && dst.ino === src.ino) return; // POSIX: two links to one file, nothing to do
-    const srcIsDir = (src.mode & S_IFMT) === 0o040000;
+    const { quota } = this.#s;
+    const from = this.#entry(fromPath);
+    const src = from.link;
+    if (src === undefined) fail('ENOENT', 'no such file or directory', fromPath);
+    const to = this.#entry(toPath);
+    const dst = to.link;
+    if (src === from.dir || dst === to.dir) fail('EBUSY', 'the root of the backend', src === from.dir ? fromPath : toPath);
+    const srcNode = src.getNode();
+    if (dst !== undefined && dst.getNode() === srcNode) return; // POSIX: two links to one file, nothing to do
+    const srcIsDir = isDir(srcNode);
+    if (srcIsDir) {
+      // Not into itself or below: the walk up from the destination's directory must not meet it.
+      for (let d: Link | undefined = to.dir; d !== undefined && d !== this.#s.tree.root; d = d.parent) {
+        if (d === src) fail('EINVAL', 'a directory moved into itself', toPath);
+      }
+    }
     if (dst !== undefined) {
-      const dstIsDir = (dst.mode & S_IFMT) === 0o040000;
-      if (dstIsDir && !srcIsDir) throw codeError('EISDIR', `EISDIR: rename onto a directory '${to}'`);
-      if (!dstIsDir && srcIsDir) throw codeError('ENOTDIR', `ENOTDIR: rename a directory onto a non-directory '${to}'`);
+      const dstIsDir = isDir(dst.getNode());
+      if (dstIsDir && !srcIsDir) fail('EISDIR', 'rename onto a directory', toPath);
+      if (!dstIsDir && srcIsDir) fail('ENOTDIR', 'rename a directory onto a non-directory', toPath);
+      if (dstIsDir && !isEmpty(dst)) fail('ENOTEMPTY', 'directory not empty', toPath);
     }
-    quota?.renamed(from, to);
-    // memfs 4.80's renameSync leaves a replaced destination's link in its parent (its entry
-    // count stays, so a later rmdir says ENOTEMPTY, and the replaced inode keeps its nlink).
-    // Removing the destination first gives POSIX's replace; rmdir refuses a non-empty one.
-    if (dst !== undefined) {
-      if ((dst.mode & S_IFMT) === 0o040000) vol.rmdirSync(to);
-      else vol.unlinkSync(to);
-    }
-    // memfs's rename also follows a final symlink in `from` and moves its target. A symlink
-    // is moved as a hard link instead (memfs links the symlink itself), which keeps its ino.
-    if ((src.mode & S_IFMT) === 0o120000) {
-      vol.linkSync(from, to);
-      vol.unlinkSync(from);
-      return;
-    }
-    vol.renameSync(from, to);
+    quota?.renamed(depthOf(from.dir) + 1, from.name, depthOf(to.dir) + 1, to.name);
+    if (dst !== undefined) this.#remove(to.dir, dst);
+    from.dir.deleteChild(src);
+    src.name = to.name;
+    // Link keeps each link's path (steps) for the Volume's own methods; the setter renews a subtree's.
+    src.steps = [...to.dir.steps, to.name];
+    to.dir.setChild(to.name, src);
   }
 
   symlink(target: string, path: string): void {
-    this.#newEntry(path, targetBytes(target), () => this.#s.vol.symlinkSync(target, this.#p(path)));
+    const { dir, name, link } = this.#entry(path);
+    if (link !== undefined) fail('EEXIST', 'file exists', path);
+    // memfs cannot store an empty target (its Volume says ENOENT, as Linux does).
+    if (target === '') fail('ENOENT', 'an empty symlink target', path);
+    this.#newEntry(dir, name, targetBytes(target), () => {
+      const node = this.#s.tree.createNode(S_IFLNK | 0o666);
+      node.symlink = target;
+      dir.createChild(name, node);
+    });
   }
 
   readlink(path: string): string {
-    return String(this.#s.vol.readlinkSync(this.#p(path)));
+    const node = this.#existing(path).getNode();
+    if (!isSymlink(node)) fail('EINVAL', 'not a symbolic link', path);
+    return node.symlink;
   }
 
   link(existing: string, path: string): void {
-    this.#newEntry(path, 0, () => this.#s.vol.linkSync(this.#p(existing), this.#p(path)), false);
+    const node = this.#existing(existing).getNode();
+    const { dir, name, link } = this.#entry(path);
+    if (link !== undefined) fail('EEXIST', 'file exists', path);
+    this.#newEntry(dir, name, 0, () => {
+      dir.createChild(name, node);
+      node.nlink++;
+    }, false);
   }
 
-  setTimes(backendPath: string, atim: VfsTime, mtim: VfsTime, follow: boolean): void {
-    const { vol, times } = this.#s;
-    const path = this.#p(backendPath);
-    if (follow) {
-      times.setTimes(() => vol.statSync(path), (a, m) => vol.utimesSync(path, a, m), atim, mtim);
-    } else {
-      times.setTimes(() => vol.lstatSync(path), (a, m) => vol.lutimesSync(path, a, m), atim, mtim);
-    }
+  setTimes(path: string, atim: VfsTime, mtim: VfsTime, follow: boolean): void {
+    const link = follow ? this.#lookup(path, true) : this.#existing(path);
+    if (link === undefined) fail('ENOENT', 'no such file or directory', path);
+    this.#s.times.setTimes(link.getNode(), atim, mtim);
   }
 }

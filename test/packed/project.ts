@@ -6,9 +6,9 @@
 //   <packRoot>/wasi-host/   a copy of the files `npm pack` takes from the repository
 //   <packRoot>/my-app/      an empty project, then the README's install block run in it
 //
-// No registry is reached: npm runs offline, and memfs (the one dependency) is
-// the repository's own copy, linked into my-app/node_modules beforehand, so
-// npm finds it installed. npm pack's prepare script (the build) is skipped:
+// No registry is reached: npm runs offline, and memfs and @jsonjoy.com/fs-core
+// (the dependencies) are the repository's own copies, linked into
+// my-app/node_modules beforehand, so npm finds them installed. npm pack's prepare script (the build) is skipped:
 // `npm test` built dist/ just before and other suites read it meanwhile.
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
@@ -62,7 +62,7 @@ function build(root: string): PackedProject {
   const app = join(root, 'my-app');
   mkdirSync(app, { recursive: true });
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'my-app', private: true, type: 'module' }, null, 2));
-  link(join(app, 'node_modules/memfs'), join(REPO, 'node_modules/memfs'));
+  for (const p of ['memfs', '@jsonjoy.com/fs-core']) link(join(app, 'node_modules', p), join(REPO, 'node_modules', p));
 
   const install = parseBlocks(REPO, 'README.md').filter((b) => b.place === 'install');
   if (install.length !== 1) throw new Error(`README.md must have exactly one <!-- doc-test: install --> block, found ${install.length}`);
