@@ -2,10 +2,16 @@
 import { nodePlatform } from './platform/node.js';
 import { runWith, type RunOptions, type RunResult } from './run.js';
 import { WASIHost, type WASIOptions } from './wasi.js';
+import type { SpawnThreadWorker } from './threads/group.js';
+import { nodeThreadWorkers } from './threads/node.js';
 
 export class WASI extends WASIHost {
   constructor(options: WASIOptions = {}) {
     super(options, nodePlatform);
+  }
+
+  protected override threadWorkers(url: string | URL | undefined): SpawnThreadWorker {
+    return nodeThreadWorkers(url === undefined ? new URL('./thread-worker.js', import.meta.url) : new URL(url));
   }
 }
 

@@ -1,0 +1,15 @@
+;; Thread arg 0 calls proc_exit(7) while _start waits forever and two other
+;; threads spin forever: the run ends with status 7 all the same.
+(module
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+  (import "env" "memory" (memory 1 1 shared))
+  (func (export "_start")
+    (drop (call $spawn (i32.const 1)))
+    (drop (call $spawn (i32.const 1)))
+    (drop (call $spawn (i32.const 0)))
+    (loop $forever (drop (memory.atomic.wait32 (i32.const 8) (i32.const 0) (i64.const -1))) (br $forever)))
+  (func (export "wasi_thread_start") (param $tid i32) (param $arg i32)
+    (if (i32.eqz (local.get $arg)) (then (call $proc_exit (i32.const 7))))
+    (loop $spin (br $spin)))
+)
