@@ -5,5 +5,10 @@ import { runThread } from './threads/thread.js';
 const scope = globalThis as unknown as { onmessage: ((e: MessageEvent) => void) | null; postMessage(m: unknown): void };
 scope.onmessage = (e: MessageEvent) => {
   scope.onmessage = null;
-  void runThread(e.data, browserPlatform, (r) => scope.postMessage(r));
+  const run = (): Promise<void> => runThread(e.data, browserPlatform, (r) => scope.postMessage(r));
+  // The lock is held while this Worker lives (src/threads/browser.ts: how the owner knows it has stopped).
+  const lock = (e.data as { lock?: unknown }).lock;
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (typeof lock === 'string' && locks !== undefined) void locks.request(lock, () => (run(), new Promise<void>(() => undefined)));
+  else void run();
 };

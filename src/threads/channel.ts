@@ -11,7 +11,7 @@ import type { ParamType } from '../syscalls/table.js';
  * bound to its context (src/binder.ts: the same errno boundary and
  * interceptors as a direct call) and publishes the answer.
  *
- *   cell 0 STATE   IDLE | REQUEST        written by both, waited on by both
+ *   cell 0 STATE   IDLE | REQUEST | CLOSED  written by both, waited on by both
  *   cell 1 CALL    index into the table (table.length = thread-spawn)
  *   cells 2..19    arguments, two cells each (an i64 as low, high)
  *   cell 20 KIND   how the call ended: ERRNO | EXIT | TRAP
@@ -28,6 +28,8 @@ const CELLS = RESULT + 1;
 
 export const IDLE = 0;
 export const REQUEST = 1;
+/** The run is over: every call, pending or new, ends as KIND says (EXIT or TRAP). */
+export const CLOSED = 2;
 
 /** How a forwarded call ended on the owner. */
 export const enum Outcome {
@@ -86,8 +88,8 @@ function forwarder(ctl: Int32Array, index: number, call: ChannelCall): SyscallCa
       }
     }
     ctl[CALL] = index;
-    Atomics.store(ctl, STATE, REQUEST);
-    Atomics.notify(ctl, STATE);
+    // Only an idle block takes a request: a closed one answers at once.
+    if (Atomics.compareExchange(ctl, STATE, IDLE, REQUEST) === IDLE) Atomics.notify(ctl, STATE);
     while (Atomics.load(ctl, STATE) === REQUEST) Atomics.wait(ctl, STATE, REQUEST);
     const result = ctl[RESULT];
     switch (ctl[KIND]) {
@@ -155,6 +157,8 @@ export async function serveBlock(ctl: Int32Array, run: readonly (() => number | 
         }
       }
     }
+    // A call that ended the run (proc_exit, a trap) has closed every block, this one too: the closing answer stands.
+    if (Atomics.load(ctl, STATE) !== REQUEST) continue;
     ctl[KIND] = kind;
     ctl[RESULT] = result;
     Atomics.store(ctl, STATE, IDLE);
@@ -167,7 +171,15 @@ interface AtomicsWaitAsync {
   waitAsync(cells: Int32Array, index: number, value: number): { async: false; value: string } | { async: true; value: Promise<string> };
 }
 
-/** Wakes a serveBlock loop waiting on `ctl`, so it sees that it was stopped. */
-export function wake(ctl: Int32Array): void {
+/**
+ * Ends the run for the thread of `ctl`: its pending call and any later one
+ * unwind it at once (as proc_exit, or as a trap), so a thread that calls
+ * WASI stops before its Worker is even terminated. Also wakes the owner's
+ * serveBlock loop, so it sees that it was stopped.
+ */
+export function close(ctl: Int32Array, outcome: Outcome.EXIT | Outcome.TRAP, status: number): void {
+  ctl[KIND] = outcome;
+  ctl[RESULT] = status;
+  Atomics.store(ctl, STATE, CLOSED);
   Atomics.notify(ctl, STATE);
 }

@@ -1,6 +1,6 @@
 import type { SyscallCall } from '../binder.js';
 import type { WASIVersion } from '../options.js';
-import { invokers, newControlBlock, Outcome, serveBlock, wake, type Served } from './channel.js';
+import { close, invokers, newControlBlock, Outcome, serveBlock, type Served } from './channel.js';
 import { threadCalls, type ThreadReport, type ThreadStart } from './protocol.js';
 
 /** A guest thread's Worker, as the owner holds it. */
@@ -58,7 +58,7 @@ export function runThreaded(run: ThreadedRun): Promise<number> {
   const finish = (outcome: { code: number } | { error: unknown }): void => {
     if (done) return;
     done = true;
-    for (const ctl of blocks) wake(ctl);
+    for (const ctl of blocks) close(ctl, 'error' in outcome ? Outcome.TRAP : Outcome.EXIT, 'error' in outcome ? 0 : outcome.code);
     const stopping = [...workers.values()].map((w) => w.terminate().catch(() => undefined));
     workers.clear();
     void Promise.all(stopping).then(() => ('error' in outcome ? rejectRun(outcome.error) : resolveRun(outcome.code)));
@@ -94,7 +94,7 @@ export function runThreaded(run: ThreadedRun): Promise<number> {
     const w = workers.get(tid);
     workers.delete(tid);
     blocks.splice(blocks.indexOf(ctl), 1);
-    wake(ctl);
+    close(ctl, Outcome.EXIT, 0);
     void w?.terminate();
   };
 
