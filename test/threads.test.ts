@@ -138,3 +138,32 @@ describe('threads', () => {
     await expect(new WASI({ memory: sharedMemory() }).startThreaded(m, { maxThreads: 0 })).rejects.toThrow(RangeError);
   });
 });
+
+describe('a thread cannot make the host throw', () => {
+  it('a mistyped import, a bad pointer and a bad descriptor on a thread get errnos, which the guest reports', async () => {
+    const { wat } = await import('./wat.js');
+    // _start spawns one thread; it stores the three errnos at 16, 20, 24 and exits 0.
+    const bytes = await wat(`(module
+      (import "wasi_snapshot_preview1" "fd_close" (func $close_mistyped (param i64) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_fdstat_get" (func $fdstat (param i32 i32) (result i32)))
+      (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+      (import "env" "memory" (memory 1 1 shared))
+      (func (export "_start")
+        (drop (call $spawn (i32.const 0)))
+        (loop $wait (if (i32.eqz (i32.atomic.load (i32.const 8)))
+          (then (drop (memory.atomic.wait32 (i32.const 8) (i32.const 0) (i64.const -1))) (br $wait)))))
+      (func (export "wasi_thread_start") (param i32 i32)
+        (i32.store (i32.const 16) (call $close_mistyped (i64.const 3)))
+        (i32.store (i32.const 64) (i32.const 0x7ffffff0))
+        (i32.store (i32.const 68) (i32.const 100))
+        (i32.store (i32.const 20) (call $write (i32.const 1) (i32.const 64) (i32.const 1) (i32.const 72)))
+        (i32.store (i32.const 24) (call $fdstat (i32.const 999) (i32.const 80)))
+        (i32.atomic.store (i32.const 8) (i32.const 1))
+        (drop (memory.atomic.notify (i32.const 8) (i32.const 1)))))`, { threads: true });
+    const memory = sharedMemory();
+    const wasi = new WASI({ memory, stdout: 'collect' });
+    expect(await wasi.startThreaded(await WebAssembly.compile(bytes))).toBe(0);
+    expect([...new Int32Array(memory.buffer, 16, 3)]).toEqual([28, 21, 8]); // EINVAL, EFAULT, EBADF
+  });
+});
