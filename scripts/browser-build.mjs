@@ -64,7 +64,7 @@ export const browser = { ...common, platform: 'browser', plugins: [browserShims]
 
 /** One entry built alone, minified, in memory: its bytes, gzip -9 bytes, and what it took from packages. */
 async function minGzip(entry, format) {
-  const r = await build({ ...browser, entryPoints: [entry], format, ...(format === 'iife' ? { globalName: 'wasiHost' } : {}), minify: true, write: false });
+  const r = await build({ ...browser, entryPoints: [entry], format, ...(format === 'iife' ? { globalName: 'wasiHost', define: { 'import.meta.url': 'undefined' } } : {}), minify: true, write: false });
   const [out] = Object.values(r.metafile.outputs);
   const fromPackages = Object.keys(out.inputs).filter((p) => !p.startsWith('src/'));
   const bytes = r.outputFiles[0].contents;

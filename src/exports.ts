@@ -8,7 +8,7 @@ export { WASIExit } from './syscalls/context.js';
 export { SYSCALLS } from './syscalls/table.js';
 export { SYSCALLS_UNSTABLE } from './syscalls/unstable.js';
 export { wasiImportVersion } from './wasi.js';
-export type { WASIOptions, WASIImport, WASIVersion, WriteBehindOptions } from './wasi.js';
+export type { WASIOptions, WASIImport, WASIVersion, WriteBehindOptions, ThreadedStartOptions } from './wasi.js';
 export type { TraceEntry } from './trace.js';
 export type { Interceptor, SyscallCall, SyscallInfo, HostErrorPolicy } from './binder.js';
 export type { RunOptions, RunResult } from './run.js';

@@ -2,10 +2,18 @@
 import { nodePlatform } from './platform/node.js';
 import { runWith, type RunOptions, type RunResult } from './run.js';
 import { WASIHost, type WASIOptions } from './wasi.js';
+import type { SpawnThreadWorker } from './threads/group.js';
+import { nodeThreadWorkers } from './threads/node.js';
+import { mountFsOption, type FsOption } from './fs-option.js';
 
 export class WASI extends WASIHost {
-  constructor(options: WASIOptions = {}) {
-    super(options, nodePlatform);
+  /** node:wasi's options, plus `fs` (src/fs-option.ts): string preopens then name directories of that fs. */
+  constructor(options: WASIOptions & FsOption = {}) {
+    super(mountFsOption(options), nodePlatform);
+  }
+
+  protected override threadWorkers(url: string | URL | undefined): SpawnThreadWorker {
+    return nodeThreadWorkers(url === undefined ? new URL('./thread-worker.js', import.meta.url) : new URL(url));
   }
 }
 
@@ -15,5 +23,6 @@ export function run(wasm: BufferSource | WebAssembly.Module, options?: RunOption
 }
 
 export { MemFS } from './vfs/memfs.js';
+export type { FsOption } from './fs-option.js';
 export { NodeFS } from './vfs/node.js';
 export * from './exports.js';

@@ -95,7 +95,7 @@ const KNOWN: Readonly<Record<keyof WASIOptions, true>> = {
 
 /** Options other WASI hosts take, and what to write here instead. */
 const INSTEAD: Readonly<Record<string, string>> = {
-  fs: "mount a backend as a preopen instead: preopens: { '/': new MemFS({...}) } (or new NodeFS(dir) in Node)",
+  fs: "wasi-host/core takes no fs: use the WASI of the main 'wasi-host' entry (its fs option takes a memfs Volume), or mount a backend: preopens: { '/': yourVfs }",
   bindings: 'wasi-host needs no bindings; mount directories with preopens and pass stdin/stdout/stderr',
   preopenDirectories: "use preopens: { '/guest/path': './host/dir' }",
   mapDirs: "use preopens: { '/guest/path': './host/dir' }",

@@ -10,8 +10,22 @@ import { tracing } from './trace.js';
 import { SYSCALLS_UNSTABLE } from './syscalls/unstable.js';
 import { flushFirst } from './write-behind.js';
 import { EmbedderMemory } from './embedder-memory.js';
+import { runThreaded, type SpawnThreadWorker } from './threads/group.js';
+import type { SyscallCall } from './binder.js';
 
 export type { WASIOptions, WASIVersion, WriteBehindOptions } from './options.js';
+
+/** startThreaded()'s options. */
+export interface ThreadedStartOptions {
+  /** Threads alive at once at most, `_start`'s included (default 64); thread-spawn answers a negative number past it. */
+  maxThreads?: number;
+  /**
+   * The script each thread's Worker runs: dist/thread-worker.js (Node) or
+   * dist/browser-thread-worker.js (browsers), found beside wasi-host's own
+   * module by default; pass its URL where that is not possible (the IIFE build, a bundler).
+   */
+  workerUrl?: string | URL;
+}
 
 /** The import module each version's functions are found under. */
 const MODULE_OF: Readonly<Record<WASIVersion, string>> = { preview1: 'wasi_snapshot_preview1', unstable: 'wasi_unstable' };
@@ -94,6 +108,52 @@ export class WASIHost {
       for (const s of this.stdio) s.flush?.();
       this.closeAll();
     }
+  }
+
+  /**
+   * Runs a threaded command (wasi-threads: it imports `wasi` `thread-spawn`
+   * and a shared memory, passed as the `memory` option). `_start` and every
+   * spawned thread run in Workers of their own; this thread owns the
+   * descriptors, the namespace and stdio and serves every thread's calls, so
+   * it runs no guest code (docs/async-seam.md). Resolves with the exit status
+   * (0 when `_start` returns, the status of the first proc_exit on any
+   * thread); rejects with the trap of any thread. Every Worker has stopped
+   * by then.
+   */
+  async startThreaded(module: WebAssembly.Module, options: ThreadedStartOptions = {}): Promise<number> {
+    if (!(module instanceof WebAssembly.Module)) throw new TypeError('startThreaded(module): module must be a WebAssembly.Module (WebAssembly.compile(bytes))');
+    const memory = this.options.memory;
+    if (!(memory instanceof WebAssembly.Memory) || !(memory.buffer instanceof SharedArrayBuffer)) {
+      throw new TypeError('startThreaded: pass the shared memory the module imports as the memory option: new WebAssembly.Memory({ initial, maximum, shared: true })');
+    }
+    const max = options.maxThreads ?? 64;
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`startThreaded: maxThreads must be a positive integer, got ${String(max)}`);
+    const spawn = this.threadWorkers(options.workerUrl);
+    if (this.started) throw new TypeError('this WASI instance has already been started or initialized; create a new WASI for each instance');
+    if (this.disposed) throw new TypeError('this WASI instance has been disposed; create a new WASI for each instance');
+    this.started = true;
+    this.ctx.mem.attach(memory);
+    const wb = this.ctx.writeBehind;
+    wb.enabled = this.batching;
+    let code: number;
+    try {
+      code = await runThreaded({
+        module, memory, spawn, maxThreads: max, version: this.options.version ?? 'preview1',
+        imports: this.wasiImport as unknown as Record<string, SyscallCall>,
+      });
+    } finally {
+      wb.flush();
+      wb.enabled = false;
+      for (const s of this.stdio) s.flush?.();
+      this.closeAll();
+    }
+    if (this.options.returnOnExit === false && code !== 0) this.platform.exit(code);
+    return code;
+  }
+
+  /** How this platform starts a guest thread's Worker; `url` overrides the built-in worker script. */
+  protected threadWorkers(_url: string | URL | undefined): SpawnThreadWorker {
+    throw new TypeError('startThreaded: this build of wasi-host cannot start threads');
   }
 
   /** Prepares a reactor: calls `_initialize` if exported. Descriptors stay open for later calls, until dispose(). */

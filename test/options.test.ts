@@ -26,9 +26,10 @@ describe('unknown options', () => {
     expect(() => make({ frobnicate: 1 })).toThrow(/^WASI: unknown option `frobnicate` \(options are version, args/);
   });
 
-  it("another library's `fs` says what to do instead", () => {
-    expect(() => make({ fs: {} })).toThrow(
-      "WASI: unknown option `fs`: mount a backend as a preopen instead: preopens: { '/': new MemFS({...}) } (or new NodeFS(dir) in Node)",
+  it("@tybys/wasm-util's `fs` must be Node-fs-shaped (test/fs-option.test.ts), and the core says what to do instead", () => {
+    expect(() => make({ fs: {} })).toThrow(/^WASI: fs lacks openSync, closeSync, .*: pass a memfs Volume/);
+    expect(() => new BrowserWASI({ fs: {} } as WASIOptions)).toThrow(
+      "WASI: unknown option `fs`: wasi-host/core takes no fs: use the WASI of the main 'wasi-host' entry (its fs option takes a memfs Volume), or mount a backend: preopens: { '/': yourVfs }",
     );
   });
 });
