@@ -24,6 +24,27 @@ const FS_METHODS = [
   'symlinkSync', 'readlinkSync', 'realpathSync', 'utimesSync', 'lutimesSync',
 ] as const;
 
+type MemFSVolume = Extract<ConstructorParameters<typeof MemFS>[0], { _core: unknown }>;
+
+/**
+ * The memfs Volume behind `fs`: the Volume itself, or the one memfs's
+ * createFsFromVolume(vol) bound its methods to. That object does not expose
+ * it, but each Volume gives it a StatWatcher class whose instances carry
+ * the Volume (`vol`); MemFS needs the Volume's tree.
+ */
+function volumeOf(fs: object): MemFSVolume | undefined {
+  const isVol = (v: unknown): v is MemFSVolume => typeof v === 'object' && v !== null && typeof (v as { _core?: unknown })._core === 'object';
+  if (isVol(fs)) return fs;
+  const Watcher = (fs as { StatWatcher?: unknown }).StatWatcher;
+  if (typeof Watcher !== 'function') return undefined;
+  try {
+    const vol = (new (Watcher as new () => { vol?: unknown })()).vol;
+    return isVol(vol) ? vol : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The options without `fs`, its string preopens mounted as MemFS over it. */
 export function mountFsOption<O extends WASIOptions & FsOption>(options: O): Omit<O, 'fs'> {
   if (typeof options !== 'object' || options === null || !('fs' in options) || options.fs === undefined) return options;
@@ -33,9 +54,13 @@ export function mountFsOption<O extends WASIOptions & FsOption>(options: O): Omi
   if (missing.length > 0) {
     throw new TypeError(`WASI: fs lacks ${missing.join(', ')}: pass a memfs Volume or memfs's createFsFromVolume(volume), or mount a backend: preopens: { '/': new MemFS(...) }`);
   }
+  const vol = volumeOf(fs);
+  if (vol === undefined) {
+    throw new TypeError("WASI: fs is not memfs's: pass a memfs Volume or memfs's createFsFromVolume(volume), or mount a backend: preopens: { '/': new MemFS(...) }");
+  }
   const preopens: Record<string, string | Vfs> = {};
   for (const [guest, target] of Object.entries((rest as WASIOptions).preopens ?? {})) {
-    preopens[guest] = typeof target === 'string' ? new MemFS(fs as ConstructorParameters<typeof MemFS>[0], { root: target }) : target;
+    preopens[guest] = typeof target === 'string' ? new MemFS(vol, { root: target }) : target;
   }
   return { ...rest, preopens };
 }

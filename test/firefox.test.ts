@@ -138,3 +138,51 @@ describe.skipIf(SKIP_BROWSER)('in Firefox', () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+// wasi-threads in Firefox: the same page-side runner as test/browser-threads.test.ts
+// (test/browser/threads.js), with one MemFS on the page's main thread shared by every thread.
+describe.skipIf(SKIP_BROWSER || problem !== null)('threads in Firefox', () => {
+  interface ThreadedRun { code: number | null; error: string | null; settledAfterMs: number | null; spins: number; spinsLater: number; stdout: string; out: string | null }
+  let server: StaticServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    server = await startStaticServer({ mounts: { '/dist': 'dist', '/wasi-fixtures': 'wasi-fixtures', '/test/browser': 'test/browser' } });
+    browser = await launchFirefox();
+    ({ page } = await loopbackPage(browser));
+    await page.goto(`${server.url}/test/browser/index.html`);
+    await page.waitForFunction(() => '__import' in globalThis);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const run = (name: string, stamp?: string): Promise<ThreadedRun> =>
+    page.evaluate(async (n: string, s: string | undefined) => {
+      const mod = await (globalThis as unknown as { __import(u: string): Promise<Record<string, unknown>> }).__import('/test/browser/threads.js');
+      return (mod.runThreaded as (n: string, s?: string) => Promise<ThreadedRun>)(n, s);
+    }, name, stamp) as Promise<ThreadedRun>;
+
+  it("several threads write one file of the page's MemFS through one descriptor", async () => {
+    const r = await run('write_one_fd');
+    expect([r.code, r.error, r.stdout]).toEqual([0, null, 'done\n']);
+    const lines = r.out!.split('\n').slice(0, -1);
+    expect(lines).toHaveLength(200);
+    for (const t of ['t0', 't1', 't2', 't3']) expect(lines.filter((l) => l === t)).toHaveLength(50);
+  });
+
+  it("threads open and read files of the page's MemFS by path, after sleeping", async () => {
+    const r = await run('read_by_path');
+    expect([r.code, r.error, r.stdout]).toEqual([0, null, 'zero\none\ntwo\n']);
+  });
+
+  it('proc_exit on one thread ends every Worker, and the run settles once they are gone', async () => {
+    const r = await run('thread_exit', 'proc_exit');
+    expect([r.code, r.error]).toEqual([7, null]);
+    expect(r.settledAfterMs).toBeLessThan(3000);
+    expect(r.spinsLater).toBe(r.spins);
+  });
+});

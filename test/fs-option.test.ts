@@ -1,10 +1,11 @@
+import * as nodeFs from 'node:fs';
 // @tybys/wasm-util's `fs` option (src/fs-option.ts), as the napi-rs browser
 // loaders pass it: a Node-fs-shaped object, string preopens naming its
 // directories. Node entry and browser entry alike.
 import { readFileSync } from 'node:fs';
 import { Volume, createFsFromVolume } from 'memfs';
 import { describe, expect, it } from 'vitest';
-import { WASI } from '../src/index.js';
+import { MemFS, WASI } from '../src/index.js';
 import { WASI as BrowserEntryWASI } from '../src/browser.js';
 
 const cat = new WebAssembly.Module(readFileSync(new URL('../wasi-fixtures/cat.wasm', import.meta.url)));
@@ -34,5 +35,9 @@ describe('the fs option', () => {
   it('anything else is refused, naming what it lacks', () => {
     expect(() => new WASI({ fs: { openSync() {} }, preopens: { '/': '/' } })).toThrow(/^WASI: fs lacks closeSync, readSync/);
     expect(() => new WASI({ fs: 'memfs' as unknown as object })).toThrow(/^WASI: fs must be a Node-fs-shaped object/);
+    // Every method there, but not memfs's (Node's own fs): no tree for MemFS to work on.
+    expect(() => new WASI({ fs: nodeFs, preopens: { '/': '/' } })).toThrow(/^WASI: fs is not memfs's: pass a memfs Volume/);
+    // And MemFS itself says what to pass instead of createFsFromVolume's object.
+    expect(() => new MemFS(createFsFromVolume(vol) as unknown as Volume)).toThrow(/not a memfs Volume .* pass vol/);
   });
 });

@@ -233,7 +233,13 @@ function checkSeed(seed: Volume | MemFSSeed): void {
   if (typeof seed !== 'object' || seed === null || Array.isArray(seed)) {
     throw new TypeError("MemFS: the seed must be a memfs Volume or an object of files, e.g. { 'dir/a.txt': 'text', 'empty/': null }");
   }
-  if (isVolume(seed)) return;
+  if (isVolume(seed)) {
+    // MemFS works on the Volume's tree (its `_core`), which another fs-shaped object lacks.
+    if (typeof (seed as { _core?: unknown })._core !== 'object') {
+      throw new TypeError("MemFS: the seed has fs methods but is not a memfs Volume (it has no tree, `_core`): pass the Volume itself (for memfs's createFsFromVolume(vol), pass vol)");
+    }
+    return;
+  }
   for (const [name, value] of Object.entries(seed)) {
     if (value === null || typeof value === 'string' || value instanceof Uint8Array) continue;
     const got = Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
