@@ -1,5 +1,5 @@
 import { RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, RIGHTS_STDIN_BASE, RIGHTS_STDOUT_BASE } from './abi/constants.js';
-import { bindImports, quietPathErrors, type HostErrorPolicy, type Interceptor } from './binder.js';
+import { bindImports, quietPathErrors, type HostErrorPolicy, type Interceptor, type InterceptorHost } from './binder.js';
 import { FdTable, StreamDescriptor } from './fd-table.js';
 import { Namespace } from './namespace/namespace.js';
 import { GuestMemory, StringList } from './memory.js';
@@ -345,8 +345,22 @@ export class WASIHost {
     const table = o.version === 'unstable' ? SYSCALLS_UNSTABLE : SYSCALLS;
     const layers: Interceptor[] = [quietPathErrors];
     if (this.batching) layers.push(flushFirst(this.ctx.writeBehind));
-    if (o.interceptors !== undefined) layers.push(...[...o.interceptors].reverse());
-    if (o.trace !== undefined) layers.push(tracing(this.ctx.mem, o.trace));
+    // Notes (injected faults) go to the trace line of the call in progress; without tracing, nowhere.
+    const notes: string[] = [];
+    if (o.interceptors !== undefined) {
+      const fds = this.ctx.fds;
+      const host: InterceptorHost = {
+        memory: this.ctx.mem,
+        descriptor(fd) {
+          const d = fds.peek(fd);
+          return d === undefined ? undefined : { kind: d.kind, rightsBase: BigInt(d.rightsBase), rightsInheriting: BigInt(d.rightsInheriting) };
+        },
+        note: o.trace === undefined ? () => {} : (text) => void notes.push(text),
+      };
+      for (const i of o.interceptors) i.attach?.(host);
+      layers.push(...[...o.interceptors].reverse());
+    }
+    if (o.trace !== undefined) layers.push(tracing(this.ctx.mem, o.trace, notes));
     // Every name of the version's table is bound, each with its own arity.
     return bindImports(this.ctx, table, layers, o.onHostError ?? 'trap') as unknown as WASIImport;
   }
