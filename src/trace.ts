@@ -107,7 +107,8 @@ export function tracing(mem: GuestMemory, trace: (entry: TraceEntry) => void, no
         try {
           errno = next(...args);
         } catch (e) {
-          const errnoName = e instanceof WASIExit ? undefined : 'trap';
+          // proc_exit unwinds by throwing, whatever the host (another host's, traced by src/porter/trace-host.ts, throws its own kind).
+          const errnoName = e instanceof WASIExit || name === 'proc_exit' ? undefined : 'trap';
           trace({ name, args, params, errno: undefined, errnoName, paths, results: {}, ms: performance.now() - t0, notes: taken() });
           throw e;
         }

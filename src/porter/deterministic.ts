@@ -11,7 +11,8 @@ import { checkSeed, SeededRandom } from './rng.js';
  * - inode and device numbers are renumbered in the order the guest first sees
  *   them (fd_filestat_get, path_filestat_get, fd_readdir), and timestamps the
  *   host stamped during this run (not those the guest set far in the past or
- *   future) become the virtual clock's time when first seen.
+ *   future) become the virtual clock's time when first seen (so stamps first
+ *   seen in one call read equal).
  *
  * Each call still runs on the real host first, so errnos and bounds checks
  * are the host's own; only the values written back are replaced.
@@ -52,7 +53,9 @@ export function deterministic(options: DeterministicOptions = {}): Interceptor {
   const stamp = (v: bigint): bigint => {
     if (v < realStart) return v;
     let out = stamps.get(v);
-    if (out === undefined) stamps.set(v, (out = epoch + tick()));
+    // The clock as it reads now, not a tick per stamp: whether two host stamps
+    // fell in one millisecond (memfs keeps ms) must not change what follows.
+    if (out === undefined) stamps.set(v, (out = epoch + now));
     return out;
   };
   const filestat = (at: number): void => {
