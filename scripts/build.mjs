@@ -33,7 +33,7 @@ rmSync('dist', { recursive: true, force: true });
 // maps and the src/ they point into would triple the package (README, "What
 // the package holds").
 
-await build({ ...common, entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts' }, outdir: 'dist', format: 'esm', platform: 'node', packages: 'external', splitting: true });
+await build({ ...common, entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts', 'cli-test-worker': 'src/cli-test-worker.ts' }, outdir: 'dist', format: 'esm', platform: 'node', packages: 'external', splitting: true });
 const esm = await build({ ...browser, entryPoints: { browser: 'src/browser.ts', core: 'src/core.ts', porter: 'src/porter/index.ts' }, outdir: 'dist', format: 'esm', splitting: true, chunkNames: 'browser-chunk-[hash]' });
 const iife = await build({ ...browser, entryPoints: { 'wasi-host.iife': 'src/browser.ts' }, outdir: 'dist', format: 'iife', globalName: 'wasiHost', minify: true });
 
