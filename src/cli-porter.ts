@@ -33,7 +33,8 @@ export function porterFlags(cli: Flags, stderr: (text: string) => void): PorterF
     } catch (err) {
       throw new PorterFlagError(`--replay ${cli.replay}: ${(err as Error).message}`);
     }
-    options.replay = text;
+    // What the guest wrote to stdout and stderr in the recorded run, written here again.
+    options.replay = { recording: text, onOutput: (fd, bytes) => writeAll(fd, bytes) };
   }
   if (cli.record !== undefined) {
     try {
@@ -52,4 +53,8 @@ export function porterFlags(cli: Flags, stderr: (text: string) => void): PorterF
       recordFd = undefined;
     },
   };
+}
+
+function writeAll(fd: number, data: Uint8Array): void {
+  for (let done = 0; done < data.byteLength; ) done += writeSync(fd, data, done);
 }
