@@ -10,7 +10,6 @@
 import { closeSync, cpSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { WASI as NodeWASI } from 'node:wasi';
 import { parseRunWords, UsageError, type CliArgs } from './cli-args.js';
 import { LoadError, loadModuleBytes } from './cli-load.js';
 import { MemFS, NodeFS, WASI } from './index.js';
@@ -48,7 +47,7 @@ function underWasiHost(cli: CliArgs, module: WebAssembly.Module, args: string[],
   return { entries, exit, stdout: dec.decode(wasi.getStdout()), stderr: dec.decode(wasi.getStderr()) };
 }
 
-function underNodeWasi(cli: CliArgs, module: WebAssembly.Module, args: string[], dirs: Map<string, string>, io: string): HostRun {
+function underNodeWasi(NodeWASI: typeof import('node:wasi').WASI, cli: CliArgs, module: WebAssembly.Module, args: string[], dirs: Map<string, string>, io: string): HostRun {
   const entries: TraceEntry[] = [];
   const fds = [openSync('/dev/null', 'r'), openSync(join(io, 'stdout'), 'w'), openSync(join(io, 'stderr'), 'w')];
   let exit: string;
@@ -107,10 +106,16 @@ export async function diffMain(words: readonly string[]): Promise<number> {
     return 2;
   }
   const args = [cli.argv0 ?? basename(cli.wasm), ...cli.args];
+  // node:wasi warns that it is experimental when first loaded; that line is not the program's output.
+  process.removeAllListeners('warning');
+  process.on('warning', (w) => {
+    if (!w.message.includes('WASI is an experimental')) process.stderr.write(`${w.name}: ${w.message}\n`);
+  });
+  const { WASI: NodeWASI } = await import('node:wasi');
   const root = mkdtempSync(join(tmpdir(), 'wasi-host-diff-'));
   try {
     const a = underWasiHost(cli, module, args, copies(cli, root, 'wasi-host'));
-    const b = underNodeWasi(cli, module, args, copies(cli, root, 'node-wasi'), root);
+    const b = underNodeWasi(NodeWASI, cli, module, args, copies(cli, root, 'node-wasi'), root);
     const r = compareRuns(a, b);
     process.stdout.write(r.text);
     return r.same ? 0 : 1;
