@@ -1,5 +1,6 @@
 import type { Interceptor, InterceptorHost, SyscallCall } from '../binder.js';
 import { checkSeed, SeededRandom } from './rng.js';
+import { wellTyped } from './typed.js';
 
 /**
  * Deterministic runs (issue 15): the same program with the same seed answers
@@ -119,7 +120,9 @@ export function deterministic(options: DeterministicOptions = {}): Interceptor {
       host = h;
     },
     intercept(call, next) {
-      return layers[call.name]?.(next);
+      const fn = layers[call.name]?.(next);
+      if (fn === undefined) return undefined;
+      return (...args) => (wellTyped(call, args) ? fn(...args) : next(...args));
     },
   };
 }

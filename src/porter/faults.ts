@@ -2,6 +2,7 @@ import { ERRNO_NAMES } from '../abi/errno.js';
 import type { Interceptor, InterceptorHost, SyscallCall } from '../binder.js';
 import { injectableErrno } from './errnos.js';
 import { checkSeed, SeededRandom } from './rng.js';
+import { wellTyped } from './typed.js';
 
 /**
  * Seeded fault injection (issue 15): the host answers as a correct but
@@ -171,10 +172,11 @@ export function faultInjection(plan: FaultPlan): Interceptor {
       if (plan.readdirOneEntry === true && name === 'fd_readdir') fn = oneEntry(next);
       if (plan.clockJump !== undefined && name === 'clock_time_get') fn = clock(next);
       const list = rules.get(name);
-      if (list === undefined) return fn;
       const inner = fn ?? next;
+      if (list === undefined) return fn === undefined ? undefined : (...args) => (wellTyped(call, args) ? inner(...args) : next(...args));
       const fdAt = call.params.findIndex(([p]) => p === 'fd');
       return (...args) => {
+        if (!wellTyped(call, args)) return next(...args);
         const r = firing(list, fdAt < 0 ? undefined : args[fdAt]);
         if (r === undefined) return inner(...args);
         host?.note(`fault: injected E${ERRNO_NAMES[r.errno].toUpperCase()} at call ${r.seen} of ${name}`);

@@ -1,6 +1,7 @@
 import { ERRNO_NAMES } from '../abi/errno.js';
 import type { Interceptor, InterceptorHost, SyscallCall } from '../binder.js';
 import { formatTraceEntry, tracePaths, traceResults } from '../trace.js';
+import { wellTyped } from './typed.js';
 
 /**
  * Strict mode (issue 15): guest misuse that a lenient host lets pass,
@@ -147,6 +148,7 @@ export function strictChecks(mode: StrictMode, report: (r: StrictReport) => void
       const name = call.name;
       const params = call.params.map(([p]) => p);
       return (...args) => {
+        if (!wellTyped(call, args)) return next(...args);
         const found = check(name, params, args);
         if (found.length > 0 && mode === 'error') {
           throw new StrictViolation({ call: name, ...found[0], traceLine: line(name, params, args, undefined, false) });
