@@ -6,3 +6,5 @@ const modes = workerData as TestModes;
 parentPort?.on('message', (t: TestCase) => {
   parentPort?.postMessage(runTest(t, modes));
 });
+// Loaded: the runner starts a test's clock only now, so a slow start is never a test's timeout.
+parentPort?.postMessage('ready');

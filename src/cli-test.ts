@@ -98,11 +98,23 @@ async function runAll(cases: readonly TestCase[], modes: TestModes, jobs: number
   const results: TestResult[] = new Array(cases.length);
   let next = 0;
   const spawn = (): Worker => new Worker(new URL('./cli-test-worker.js', import.meta.url), { workerData: modes });
+  /** Resolves once the worker has loaded (its 'ready'), or failed to. */
+  const ready = (w: Worker): Promise<void> => new Promise((resolve) => {
+    const done = (): void => {
+      w.off('message', done);
+      w.off('error', done);
+      resolve();
+    };
+    w.on('message', done);
+    w.on('error', done);
+  });
   const lane = async (): Promise<void> => {
     let worker = spawn();
+    let loaded = ready(worker);
     try {
       while (next < cases.length) {
         const i = next++;
+        await loaded;
         const t0 = performance.now();
         results[i] = await new Promise<TestResult>((resolve) => {
           const w = worker;
@@ -114,11 +126,13 @@ async function runAll(cases: readonly TestCase[], modes: TestModes, jobs: number
           };
           const failed = (err: Error): void => {
             worker = spawn();
+            loaded = ready(worker);
             done({ id: cases[i].id, ok: false, failures: [`the test's worker failed: ${err.message}`], notes: [], ms: performance.now() - t0 });
           };
           const timer = setTimeout(() => {
             void w.terminate();
             worker = spawn();
+            loaded = ready(worker);
             done({ id: cases[i].id, ok: false, failures: [`timed out after ${timeoutMs / 1000} s`], notes: [], ms: performance.now() - t0 });
           }, timeoutMs);
           w.on('message', done);
