@@ -100,7 +100,7 @@ describe('wasi-host test', () => {
     writeFileSync(join(suite, 'spins.json'), JSON.stringify({}));
     const r = cli(['test', '--timeout', '2', suite]);
     expect(r.stdout).toMatch(/^TAP version 13\n1\.\.3\nok 1 - .*suite\/cat_ok\nnot ok 2 - .*suite\/cat_wrong\n {2}---\n {2}failures:\n {4}- "exit code 0, expected 3"\n {2}\.\.\.\n/);
-    expect(r.stdout).toMatch(/^not ok 3 - .*suite\/spins\n {2}---\n {2}failures:\n {4}- "timed out after 1 s"$/m);
+    expect(r.stdout).toMatch(/^not ok 3 - .*suite\/spins\n {2}---\n {2}failures:\n {4}- "timed out after 2 s"$/m);
     expect(r.stderr).toBe('1 passed, 2 failed\n');
     expect(r.status).toBe(1);
     const one = join(tmp, 'one');

@@ -4,7 +4,7 @@ import { deterministic, type DeterministicOptions } from './deterministic.js';
 import { faultInjection, type FaultPlan } from './faults.js';
 import { recorder } from './record.js';
 import { replayer, type ReplayOptions } from './replay.js';
-import { strictChecks, type StrictMode, type StrictReport } from './strict.js';
+import { formatStrictReport, strictChecks, type StrictMode, type StrictReport } from './strict.js';
 
 /**
  * The porter's modes as WASI options (issue 15). They live outside the core
@@ -25,11 +25,9 @@ export interface PorterOptions {
   readonly replay?: string | readonly string[] | ({ readonly recording: string | readonly string[] } & ReplayOptions);
 }
 
-const PORTER_KEYS = ['faults', 'strict', 'deterministic', 'record', 'replay'] as const;
-
 /** What strict mode prints by default: each report on the console's error stream. */
 function consoleReport(r: StrictReport): void {
-  console.error(`wasi-host strict: ${r.call}: ${r.problem} (${r.spec})\n  ${r.traceLine.trimEnd()}`);
+  console.error(formatStrictReport(r).trimEnd());
 }
 
 /**
@@ -58,5 +56,3 @@ export function porter(options: WASIOptions & PorterOptions): WASIOptions {
   if (faults !== undefined) layers.push(faultInjection(faults));
   return { ...rest, interceptors: [...layers, ...(rest.interceptors ?? [])] };
 }
-
-export { PORTER_KEYS };
