@@ -1,6 +1,7 @@
 import { Errno, restoreStackTraces, stackTracesOff, WasiError } from './abi/errno.js';
 import { errnoOf, isPosixError } from './errors.js';
 import { WASIExit, type HostContext } from './syscalls/context.js';
+import type { GuestMemory } from './memory.js';
 import type { ParamType, SyscallDef } from './syscalls/table.js';
 
 /**
@@ -40,6 +41,28 @@ export interface Interceptor {
    * unwinds as proc_exit, anything else traps.
    */
   intercept(call: SyscallInfo, next: SyscallCall): SyscallCall | undefined;
+  /**
+   * Called once, before `intercept`, by the host the layer is installed in:
+   * what a layer needs to read the guest's pointers (fault injection, strict
+   * checks, recording) and to mark the trace line of the call it changes.
+   */
+  attach?(host: InterceptorHost): void;
+}
+
+/** What a host hands its interceptors (Interceptor.attach). */
+export interface InterceptorHost {
+  /** The guest's memory, usable once start() or initialize() has attached it. */
+  readonly memory: GuestMemory;
+  /** What the guest's descriptor `fd` is and the rights it holds, or undefined when it is not open. */
+  descriptor(fd: number): DescriptorInfo | undefined;
+  /** Adds a note (an injected fault) to the trace line of the call in progress; nothing without tracing. */
+  note(text: string): void;
+}
+
+export interface DescriptorInfo {
+  readonly kind: 'file' | 'dir' | 'stream';
+  readonly rightsBase: bigint;
+  readonly rightsInheriting: bigint;
 }
 
 /** What a host bug (an exception with no POSIX code) does: trap the guest (default), or answer EIO. */

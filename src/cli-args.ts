@@ -21,6 +21,30 @@ Options (as in \`wasmtime run\`):
                          errno, results, host time) to FILE, or to stderr.
   --trace-summary        At exit, print calls, host time and errnos per syscall
                          to stderr (like strace -c).
+  --trace-format=FORMAT  text (default) or json: one JSON object per call.
+
+For porters (README, "For porters"):
+  --fault SPEC           Inject a fault, reproducibly: short-reads, short-writes,
+                         short-io, readdir-one, clock-jump=SECONDS[@EVERY], or
+                         CALL:ERRNO[@N|%P] (fd_write:ENOSPC@3, fd_read:EIO%0.1).
+                         Repeatable; shown on the trace.
+  --fault-seed N         Seed for the fault plan's random choices (default 1).
+  --strict[=MODE]        Report guest misuse of the ABI to stderr (warn, the
+                         default) or trap at the first (error).
+  --deterministic[=SEED] Virtual clocks, seeded random_get, stable inode numbers
+                         and timestamps: two runs print the same bytes.
+  --record FILE          Save every call, its arguments and the bytes it
+                         returned, as JSON lines.
+  --replay FILE          Answer every call from a recording (no files, clock or
+                         randomness); stop at the first call that differs.
+
+  wasi-host test [--format=tap|junit] [--jobs N] [--timeout SECONDS] DIR...
+                         Run directories of test programs with JSON expectations.
+  wasi-host diff [OPTIONS] <WASM> [ARGS]...
+                         Run under wasi-host and node:wasi; print the first call
+                         the two hosts answered differently.
+
+Other options:
   --write-behind         Batch small writes to host files in memory (faster;
                          held bytes are lost if this process is killed before
                          the guest's next other WASI call). Default: every
@@ -46,6 +70,15 @@ export interface CliArgs {
   writeBehind: boolean;
   invoke: string | undefined;
   argv0: string | undefined;
+  traceFormat: 'text' | 'json';
+  /** --fault words, in order. */
+  faults: string[];
+  faultSeed: number | undefined;
+  strict: 'warn' | 'error' | undefined;
+  /** The seed, or undefined when not deterministic. */
+  deterministic: number | undefined;
+  record: string | undefined;
+  replay: string | undefined;
 }
 
 export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; args: CliArgs };
@@ -63,7 +96,8 @@ function guestKey(p: string): string {
 /** Parses the words after `wasi-host` (with or without `run`). */
 export function parseCommand(argv: readonly string[], hostEnv: Record<string, string | undefined>): Command {
   const words = argv[0] === 'run' ? argv.slice(1) : argv;
-  const out: CliArgs = { wasm: '', args: [], env: {}, preopens: [], trace: false, traceSummary: false, writeBehind: false, invoke: undefined, argv0: undefined };
+  const out: CliArgs = { wasm: '', args: [], env: {}, preopens: [], trace: false, traceSummary: false, writeBehind: false, invoke: undefined, argv0: undefined,
+    traceFormat: 'text', faults: [], faultSeed: undefined, strict: undefined, deterministic: undefined, record: undefined, replay: undefined };
   const mounted = new Map<string, string>();
   const mount = (guest: string, host: string, given: string): void => {
     if (guest === '') throw new UsageError(`${given}: the guest path is empty`);
@@ -139,12 +173,52 @@ export function parseCommand(argv: readonly string[], hostEnv: Record<string, st
         if (inline !== undefined) throw new UsageError('--write-behind takes no value');
         out.writeBehind = true;
         break;
+      case '--trace-format': {
+        const v = take();
+        if (v !== 'text' && v !== 'json') throw new UsageError(`--trace-format ${v}: expected text or json`);
+        out.traceFormat = v;
+        break;
+      }
+      case '--fault':
+        out.faults.push(take());
+        break;
+      case '--fault-seed':
+        out.faultSeed = seedOf('--fault-seed', take());
+        break;
+      case '--strict':
+        // Optional value, as --trace: only --strict=MODE gives one.
+        if (inline !== undefined && inline !== 'warn' && inline !== 'error') throw new UsageError(`--strict=${inline}: expected warn or error`);
+        out.strict = inline ?? 'warn';
+        break;
+      case '--deterministic':
+        out.deterministic = inline === undefined ? 1 : seedOf('--deterministic', inline);
+        break;
+      case '--record':
+        out.record = take();
+        break;
+      case '--replay':
+        out.replay = take();
+        break;
       default:
         throw new UsageError(`unknown option ${flag}`);
     }
   }
+  if (out.record !== undefined && out.replay !== undefined) throw new UsageError('--record and --replay cannot be combined');
   if (i >= words.length) throw new UsageError('missing <WASM>: the module to run');
   out.wasm = words[i];
   out.args = words.slice(i + 1);
   return { kind: 'run', args: out };
+}
+
+function seedOf(flag: string, v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 0xffff_ffff) throw new UsageError(`${flag} ${v}: the seed must be an integer from 0 to 4294967295`);
+  return n;
+}
+
+/** Parses `wasi-host run`'s options only, for subcommands that take them before their own words (diff). */
+export function parseRunWords(words: readonly string[], hostEnv: Record<string, string | undefined>): CliArgs {
+  const c = parseCommand(['run', ...words], hostEnv);
+  if (c.kind !== 'run') throw new UsageError('--help and --version go before the subcommand');
+  return c.args;
 }

@@ -6,7 +6,10 @@ import { LoadError, loadModuleBytes } from './cli-load.js';
 import { WASI } from './index.js';
 import { checkImports } from './link.js';
 import { WASIExit } from './syscalls/context.js';
-import { formatTraceEntry, TraceSummary } from './trace.js';
+import { formatTraceEntry, traceEntryJson, TraceSummary } from './trace.js';
+import { PorterFlagError, porterFlags } from './cli-porter.js';
+import { porter } from './porter/options.js';
+import { ReplayDivergence } from './porter/replay.js';
 import { MemFS } from './vfs/memfs.js';
 import { hostDirectoryProblem, NodeFS } from './vfs/node.js';
 import type { Vfs } from './vfs/types.js';
@@ -80,6 +83,9 @@ function preopensOf(cli: CliArgs): Record<string, string | Vfs> {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // Subcommands with their own words; loaded only when used.
+  if (argv[0] === 'test') return (await import('./cli-test.js')).testMain(argv.slice(1));
+  if (argv[0] === 'diff') return (await import('./cli-diff.js')).diffMain(argv.slice(1));
   let command: Command;
   try {
     command = parseCommand(argv, process.env);
@@ -103,9 +109,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`wasi-host: ${err.message}\n`);
       return err.status;
     }
-    if (err instanceof LoadError) {
+    if (err instanceof LoadError || err instanceof PorterFlagError) {
       process.stderr.write(`wasi-host: ${err.message}\n`);
       return 2;
+    }
+    if (err instanceof ReplayDivergence) {
+      process.stderr.write(`wasi-host: ${err.message}\n`);
+      return 1;
     }
     if (err instanceof WebAssembly.RuntimeError) {
       process.stderr.write(describeTrap(err));
@@ -138,21 +148,27 @@ async function runModule(cli: CliArgs): Promise<number> {
   const traceFd = typeof cli.trace === 'string' ? openTraceFile(cli.trace) : cli.trace ? 2 : undefined;
   const guestStderr = traceFd === 2 ? new LineBufferedFd(2) : undefined;
   if (guestStderr !== undefined) options.stderr = guestStderr;
+  // Deterministic runs leave host times out of the trace, so two traces compare equal.
+  const format = { times: cli.deterministic === undefined };
+  const line = cli.traceFormat === 'json' ? traceEntryJson : formatTraceEntry;
   if (traceFd !== undefined || summary !== undefined) {
     options.trace = (e) => {
-      if (traceFd !== undefined) writeAll(traceFd, new TextEncoder().encode(formatTraceEntry(e)));
+      if (traceFd !== undefined) writeAll(traceFd, new TextEncoder().encode(line(e, format)));
       summary?.add(e);
     };
   }
+  const flags = porterFlags(cli, (text) => (guestStderr !== undefined ? guestStderr.write(new TextEncoder().encode(text)) : writeAll(2, new TextEncoder().encode(text))));
   let wasi: WASI;
   try {
-    wasi = new WASI(options);
+    wasi = new WASI(porter({ ...options, ...flags.options }));
   } catch (err) {
+    flags.close();
     throw new Failure((err as Error).message, 2);
   }
   try {
     return runInstance(cli, bytes, module, wasi);
   } finally {
+    flags.close();
     guestStderr?.flush();
     if (typeof traceFd === 'number' && traceFd !== 2) closeSync(traceFd);
     if (summary !== undefined) process.stderr.write(summary.format());

@@ -28,6 +28,8 @@ export interface TraceEntry {
   readonly results: Readonly<Record<string, number | bigint | string>>;
   /** Time spent in the host, in milliseconds. */
   readonly ms: number;
+  /** What a layer did to this call (an injected fault, src/porter/faults.ts); empty for most calls. */
+  readonly notes: readonly string[];
 }
 
 /** Out-pointers whose value is worth reporting, and their width. */
@@ -91,33 +93,43 @@ export function traceResults(
  * after, and reports each call to `trace`. Outermost, so it shows what the
  * guest saw, faults injected by other layers included.
  */
-export function tracing(mem: GuestMemory, trace: (entry: TraceEntry) => void): Interceptor {
+export function tracing(mem: GuestMemory, trace: (entry: TraceEntry) => void, notes: string[] = []): Interceptor {
+  const taken = (): string[] => (notes.length === 0 ? NO_NOTES : notes.splice(0));
   return {
     intercept(call, next) {
       const name = call.name;
       const params = call.params.map(([n]) => n);
       return (...args) => {
+        notes.length = 0;
         const paths = tracePaths(mem, name, params, args);
         const t0 = performance.now();
         let errno: number | undefined;
         try {
           errno = next(...args);
         } catch (e) {
-          const errnoName = e instanceof WASIExit ? undefined : 'trap';
-          trace({ name, args, params, errno: undefined, errnoName, paths, results: {}, ms: performance.now() - t0 });
+          // proc_exit unwinds by throwing, whatever the host (another host's, traced by src/porter/trace-host.ts, throws its own kind).
+          const errnoName = e instanceof WASIExit || name === 'proc_exit' ? undefined : 'trap';
+          trace({ name, args, params, errno: undefined, errnoName, paths, results: {}, ms: performance.now() - t0, notes: taken() });
           throw e;
         }
         const ms = performance.now() - t0;
         const results = errno === 0 ? traceResults(mem, name, params, args) : {};
-        trace({ name, args, params, errno, errnoName: errno === undefined ? undefined : ERRNO_NAMES[errno], paths, results, ms });
+        trace({ name, args, params, errno, errnoName: errno === undefined ? undefined : ERRNO_NAMES[errno], paths, results, ms, notes: taken() });
         return errno;
       };
     },
   };
 }
 
+const NO_NOTES: string[] = [];
+
+/** How a trace line is written: `times: false` leaves out the host time, so two runs can compare equal (deterministic mode). */
+export interface TraceFormat {
+  readonly times?: boolean;
+}
+
 /** One line per call, as `wasi-host run --trace` prints it. */
-export function formatTraceEntry(e: TraceEntry): string {
+export function formatTraceEntry(e: TraceEntry, format: TraceFormat = {}): string {
   const args = e.args.map((a, i) => {
     const name = e.params[i] ?? `arg${i}`;
     if (name in e.paths) return `${name}=${JSON.stringify(e.paths[name])}`;
@@ -128,7 +140,23 @@ export function formatTraceEntry(e: TraceEntry): string {
   const outs = Object.entries(e.results)
     .map(([k, v]) => ` ${k.replace(/_out$/, '')}=${typeof v === 'string' ? JSON.stringify(v) : String(v)}`)
     .join('');
-  return `[wasi] ${e.name}(${args.join(', ')}) -> ${result}${outs}  (${e.ms.toFixed(3)} ms)\n`;
+  const notes = (e.notes ?? NO_NOTES).map((n) => `  [${n}]`).join('');
+  const time = format.times === false ? '' : `  (${e.ms.toFixed(3)} ms)`;
+  return `[wasi] ${e.name}(${args.join(', ')}) -> ${result}${outs}${notes}${time}\n`;
+}
+
+/** One call as a line of JSON (`--trace-format=json`): i64 values as decimal strings. */
+export function traceEntryJson(e: TraceEntry, format: TraceFormat = {}): string {
+  const num = (v: number | bigint | string): number | string => (typeof v === 'bigint' ? v.toString() : v);
+  const out: Record<string, unknown> = {
+    call: e.name,
+    args: Object.fromEntries(e.params.map((p, i) => [p, e.paths[p] ?? num(e.args[i])])),
+    errno: e.errnoName ?? (e.errno === undefined ? 'exit' : e.errno),
+    results: Object.fromEntries(Object.entries(e.results).map(([k, v]) => [k, num(v)])),
+  };
+  if ((e.notes ?? NO_NOTES).length > 0) out.notes = e.notes;
+  if (format.times !== false) out.ms = Number(e.ms.toFixed(3));
+  return JSON.stringify(out) + '\n';
 }
 
 /** A failed call's errno as C programmers know it: "ENOENT" for witx's "noent". */

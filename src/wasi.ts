@@ -1,4 +1,4 @@
-import { bindImports, quietPathErrors, type Interceptor } from './binder.js';
+import { bindImports, quietPathErrors, type Interceptor, type InterceptorHost } from './binder.js';
 import { buildContext } from './context-builder.js';
 import type { WASIOptions, WASIVersion } from './options.js';
 import type { HostStream, Platform } from './platform/types.js';
@@ -241,8 +241,22 @@ export class WASIHost {
     const table = o.version === 'unstable' ? SYSCALLS_UNSTABLE : SYSCALLS;
     const layers: Interceptor[] = [quietPathErrors];
     if (this.batching) layers.push(flushFirst(this.ctx.writeBehind));
-    if (o.interceptors !== undefined) layers.push(...[...o.interceptors].reverse());
-    if (o.trace !== undefined) layers.push(tracing(this.ctx.mem, o.trace));
+    // Notes (injected faults) go to the trace line of the call in progress; without tracing, nowhere.
+    const notes: string[] = [];
+    if (o.interceptors !== undefined) {
+      const fds = this.ctx.fds;
+      const host: InterceptorHost = {
+        memory: this.ctx.mem,
+        descriptor(fd) {
+          const d = fds.peek(fd);
+          return d === undefined ? undefined : { kind: d.kind, rightsBase: BigInt(d.rightsBase), rightsInheriting: BigInt(d.rightsInheriting) };
+        },
+        note: o.trace === undefined ? () => {} : (text) => void notes.push(text),
+      };
+      for (const i of o.interceptors) i.attach?.(host);
+      layers.push(...[...o.interceptors].reverse());
+    }
+    if (o.trace !== undefined) layers.push(tracing(this.ctx.mem, o.trace, notes));
     // Every name of the version's table is bound, each with its own arity.
     return bindImports(this.ctx, table, layers, o.onHostError ?? 'trap') as unknown as WASIImport;
   }

@@ -8,7 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startStaticServer, type StaticServer } from '../demo/static-server.mjs';
 import { chromiumProblem, launchChromium, loopbackContext, SKIP_BROWSER } from './browser/chromium.js';
-import { loadFixtures, FIXTURE_DIR, type FixtureSpec } from './fixture-runner.js';
+import { loadFixtures, FIXTURE_DIR, fixtureModule, type FixtureSpec } from './fixture-runner.js';
+import { MemFS, WASI as NodeWASI } from '../src/index.js';
+import { porter } from '../src/porter/options.js';
+import { formatTraceEntry } from '../src/trace.js';
 
 const fixtures = loadFixtures();
 const problem = chromiumProblem();
@@ -234,6 +237,20 @@ describe.skipIf(SKIP_BROWSER)('in Chromium', () => {
       }
     });
 
+    it('replays a recording made in Node (wasi-host/porter), with no files in the browser: same output, same trace', async () => {
+      const cat = fixtures.find((f) => f.name === 'cat') as FixtureSpec;
+      const lines: string[] = [];
+      const trace: string[] = [];
+      const wasi = new NodeWASI(porter({
+        version: 'preview1', args: ['cat', ...(cat.args ?? [])], preopens: { '/sandbox': new MemFS(cat.files ?? {}) }, stdout: 'collect', stderr: 'collect',
+        trace: (e) => trace.push(formatTraceEntry(e, { times: false })), record: (l) => lines.push(l),
+      }));
+      const exitCode = wasi.start(new WebAssembly.Instance(fixtureModule('cat'), wasi.getImportObject() as unknown as WebAssembly.Imports));
+      const r = await onPage<{ exitCode: number; stdout: string; stderr: string; trace: string[] }>('replayFixture', 'cat', cat.args ?? [], lines.join('\n'));
+      expect(r).toEqual({ exitCode, stdout: cat.stdout, stderr: cat.stderr ?? '', trace });
+      expect(trace.length).toBeGreaterThan(10);
+    });
+
     it('wasi-host/core runs a program and carries no MemFS', async () => {
       const r = await page.evaluate(async () => {
         const core = await (globalThis as unknown as Importer).__import('/dist/core.js');
@@ -246,7 +263,7 @@ describe.skipIf(SKIP_BROWSER)('in Chromium', () => {
     });
 
     it('the browser files import nothing from outside dist/ and name no Node built-in', () => {
-      for (const f of ['dist/browser.js', 'dist/core.js', 'dist/wasi-host.iife.js']) {
+      for (const f of ['dist/browser.js', 'dist/core.js', 'dist/wasi-host.iife.js', 'dist/porter.js']) {
         const text = readFileSync(f, 'utf8');
         expect(text, f).not.toMatch(/\bfrom\s*["'](?!\.\/)[^"']+["']/);
         expect(text, f).not.toMatch(/\brequire\(\s*["']node:/);

@@ -172,8 +172,19 @@ describe('parseCommand', () => {
         writeBehind: false,
         invoke: 'f',
         argv0: 'x',
+        traceFormat: 'text',
+        faults: [],
+        faultSeed: undefined,
+        strict: undefined,
+        deterministic: undefined,
+        record: undefined,
+        replay: undefined,
       },
     });
+    expect(parseCommand(['--fault', 'short-io', '--fault=fd_write:ENOSPC@2', '--fault-seed', '9', '--strict=error', '--deterministic=3', '--record', 'r.jsonl', '--trace-format=json', 'p.wasm'], {}))
+      .toMatchObject({ args: { faults: ['short-io', 'fd_write:ENOSPC@2'], faultSeed: 9, strict: 'error', deterministic: 3, record: 'r.jsonl', traceFormat: 'json' } });
+    expect(() => parseCommand(['--record', 'a', '--replay', 'b', 'p.wasm'], {})).toThrow(/--record and --replay cannot be combined/);
+    expect(() => parseCommand(['--strict=loud', 'p.wasm'], {})).toThrow(/--strict=loud: expected warn or error/);
     expect(parseCommand(['--', '--odd.wasm'], {})).toMatchObject({ args: { wasm: '--odd.wasm' } });
     expect(parseCommand(['--trace', 'p.wasm'], {})).toMatchObject({ args: { wasm: 'p.wasm', trace: true } });
     expect(parseCommand(['-V'], {})).toEqual({ kind: 'version' });

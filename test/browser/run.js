@@ -134,3 +134,26 @@ export async function greetReactor() {
   }
   return { first, bigOk, after, sizeBefore, sizeAfter: wasi.memory.byteLength, staleLength: stale.byteLength, outOfRange };
 }
+
+/**
+ * Replays a recording made in Node (wasi-host/porter's record): no files at
+ * all, every answer from the recording; returns what the guest printed and
+ * its trace lines (without host times), for comparison with the Node run.
+ */
+export async function replayFixture(name, args, recording) {
+  const { porter, formatTraceEntry } = await import('/dist/porter.js');
+  const out = [];
+  const trace = [];
+  const wasi = new WASI(porter({
+    version: 'preview1',
+    args: [name, ...args],
+    stdout: 'collect',
+    stderr: 'collect',
+    trace: (e) => trace.push(formatTraceEntry(e, { times: false })),
+    replay: { recording, onOutput: (fd, bytes) => out.push([fd, new TextDecoder().decode(bytes)]) },
+  }));
+  const instance = await WebAssembly.instantiate(await fixtureModule(name), wasi.getImportObject());
+  const exitCode = wasi.start(instance);
+  const text = (fd) => out.filter(([f]) => f === fd).map(([, t]) => t).join('');
+  return { exitCode, stdout: text(1), stderr: text(2), trace };
+}
