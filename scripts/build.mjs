@@ -7,6 +7,8 @@
 //                        polyfill set-up
 //   core.js              ESM of the host alone, no MemFS and no memfs (bring a backend)
 //   wasi-host.iife.js    minified single file for a plain <script> tag: global `wasiHost`
+//   runner.js, runner-worker.js                  the Worker runner for Node (wasi-host/runner)
+//   browser-runner.js, browser-runner-worker.js  the same for browsers (a module Worker)
 //   types/               .d.ts for all of the above
 //
 // then prints the browser size budget (minified + gzip) and fails if a browser
@@ -34,8 +36,8 @@ rmSync('dist', { recursive: true, force: true });
 // maps and the src/ they point into would triple the package (README, "What
 // the package holds").
 
-await build({ ...common, entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts' }, outdir: 'dist', format: 'esm', platform: 'node', packages: 'external', splitting: true });
-const esm = await build({ ...browser, entryPoints: { browser: 'src/browser.ts', core: 'src/core.ts' }, outdir: 'dist', format: 'esm', splitting: true, chunkNames: 'browser-chunk-[hash]' });
+await build({ ...common, entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts', runner: 'src/runner/node.ts', 'runner-worker': 'src/runner/node-worker.ts' }, outdir: 'dist', format: 'esm', platform: 'node', packages: 'external', splitting: true });
+const esm = await build({ ...browser, entryPoints: { browser: 'src/browser.ts', core: 'src/core.ts', 'browser-runner': 'src/runner/browser.ts', 'browser-runner-worker': 'src/runner/browser-worker.ts' }, outdir: 'dist', format: 'esm', splitting: true, chunkNames: 'browser-chunk-[hash]' });
 const iife = await build({ ...browser, entryPoints: { 'wasi-host.iife': 'src/browser.ts' }, outdir: 'dist', format: 'iife', globalName: 'wasiHost', minify: true });
 
 // Nothing a browser loads may import anything: every module is in the files.
@@ -69,7 +71,7 @@ for (const k of ['core', 'full']) {
 function emitTypes() {
   const config = ts.getParsedCommandLineOfConfigFile('tsconfig.json', {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } });
   const options = { ...config.options, noEmit: false, declaration: true, emitDeclarationOnly: true, rootDir: 'src', outDir: 'dist/types', declarationMap: false, sourceMap: false };
-  const program = ts.createProgram(['src/index.ts', 'src/browser.ts', 'src/core.ts'], options);
+  const program = ts.createProgram(['src/index.ts', 'src/browser.ts', 'src/core.ts', 'src/runner/node.ts', 'src/runner/browser.ts'], options);
   const result = program.emit();
   const errors = result.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
   if (errors.length > 0) throw new Error(ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => '\n' }));
