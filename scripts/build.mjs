@@ -29,7 +29,8 @@ const quiet = process.argv.includes('--quiet');
  * checks, missing imports) and the embedder memory API, about 2.5 KB together.
  */
 // The core grew with the binder, option checks and wasi.memory (issue 10, 11); issue 14 brings it down to 12 KB.
-const BUDGET = { core: 19 * 1024, full: 80 * 1024 };
+// Issue 13 added 1.0 KB: stdin readiness in poll_oneoff, O_NONBLOCK reads, isTTY stdio and JSPI mode (startAsync).
+const BUDGET = { core: 20 * 1024, full: 80 * 1024 };
 
 rmSync('dist', { recursive: true, force: true });
 // No source maps: dist/ is unminified ESM (the IIFE aside) and reads as it is;

@@ -5,3 +5,4 @@
  */
 export * from './core.js';
 export { MemFS, type MemFSSeed } from './vfs/memfs.js';
+export { StdinQueue } from './stdin-queue.js';

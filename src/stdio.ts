@@ -18,6 +18,8 @@ export interface ReadableSource {
   read(into: Uint8Array): number;
   available?(): number;
   waitAvailable?(timeoutMs: number): void;
+  /** For JSPI mode: settles once available() is not -1 (src/stdin-queue.ts). */
+  ready?(): Promise<void> | undefined;
   /** True when the input is a terminal: the guest's isatty() is then true. */
   readonly isTTY?: boolean;
 }
@@ -123,12 +125,14 @@ class PullSource implements HostStream {
   readonly filetype: FileType;
   readonly available?: () => number;
   readonly waitAvailable?: (timeoutMs: number) => void;
+  readonly ready?: () => Promise<void> | undefined;
   constructor(private readonly source: ReadableSource) {
     this.filetype = filetypeOf(source);
     // Both or neither: a source that can say "would block" must also be able to wait.
     if (typeof source.available === 'function' && typeof source.waitAvailable === 'function') {
       this.available = () => source.available!();
       this.waitAvailable = (ms) => source.waitAvailable!(ms);
+      if (typeof source.ready === 'function') this.ready = () => source.ready!();
     } else if (typeof source.available === 'function' || typeof source.waitAvailable === 'function') {
       throw new TypeError('stdin: a source with available() must also have waitAvailable(timeoutMs), and the other way round');
     }

@@ -50,4 +50,9 @@ export interface HostStream {
   available?(): number;
   /** With available(): blocks until it is not -1 or `timeoutMs` passed (Infinity: no limit). */
   waitAvailable?(timeoutMs: number): void;
+  /**
+   * With available(), for a thread that cannot block (JSPI mode, src/jspi.ts):
+   * settles once available() is not -1; undefined when it already is not.
+   */
+  ready?(): Promise<void> | undefined;
 }
