@@ -34,10 +34,13 @@ export function jspi(): JSPI {
 
 const TWO_32 = 4294967296;
 
-/** The stream a read of `fd` would wait on, if any (O_NONBLOCK never waits: it gets EAGAIN). */
-function waitingStream(ctx: HostContext, fd: number): HostStream | undefined {
+/**
+ * The stream that input for `fd` would come from, if none is there yet. A
+ * read on an O_NONBLOCK fd never waits (EAGAIN), but a poll on it does.
+ */
+function waitingStream(ctx: HostContext, fd: number, reading: boolean): HostStream | undefined {
   const d = ctx.fds.peek(fd);
-  if (d === undefined || d.kind !== 'stream' || (d.fdflags & FdFlags.NONBLOCK) !== 0) return undefined;
+  if (d === undefined || d.kind !== 'stream' || (reading && (d.fdflags & FdFlags.NONBLOCK) !== 0)) return undefined;
   const s = d.stream;
   return s.ready !== undefined && s.available?.() === -1 ? s : undefined;
 }
@@ -66,7 +69,7 @@ function pollWait(ctx: HostContext, sub: SubscriptionLayout, inPtr: number, nsub
       if (v.getUint16(at + sub.clockFlags, true) & SubClockFlags.ABSTIME) ns -= Number(t);
       ms = Math.min(ms, Math.max(0, ns / 1e6));
     } else if (tag === EventType.FD_READ) {
-      const s = waitingStream(ctx, v.getUint32(at + sub.fd, true));
+      const s = waitingStream(ctx, v.getUint32(at + sub.fd, true), false);
       if (s === undefined) return null;
       stream ??= s;
     } else return null;
@@ -96,7 +99,7 @@ export function suspendingImports(ctx: HostContext, bound: Record<string, Syscal
   return {
     ...bound,
     fd_read: new Suspending(async (fd: number, iovs: number, n: number, out: number) => {
-      const s = waitingStream(ctx, fd);
+      const s = waitingStream(ctx, fd, true);
       if (s !== undefined) await s.ready!();
       return read(fd, iovs, n, out);
     }),

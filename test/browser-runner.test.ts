@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startStaticServer, type StaticServer } from '../demo/static-server.mjs';
 import { chromiumProblem, launchChromium, loopbackContext, SKIP_BROWSER } from './browser/chromium.js';
-import { FIXTURE_DIR } from './fixture-runner.js';
+import { FIXTURE_DIR, loadFixtures, type FixtureSpec } from './fixture-runner.js';
 
 interface RunnerPage {
   runner: {
@@ -17,6 +17,10 @@ interface RunnerPage {
     end(id: number): void;
     exited(id: number): Promise<number | null>;
     kill(id: number): Promise<{ ms: number; status: number | null }>;
+    jspiPresent(): boolean;
+    startJspi(name: string, options?: { tty?: boolean }): Promise<number>;
+    ticks(id: number): number;
+    runFixtureJspi(spec: FixtureSpec): Promise<{ exitCode: number; stdout: string; stderr: string; filesAfter: Record<string, string | null> }>;
   };
 }
 type R = RunnerPage['runner'];
@@ -98,5 +102,55 @@ describe.skipIf(SKIP_BROWSER)('Worker runner in Chromium', () => {
     const r = await call('kill', id);
     expect(r.status).toBeNull();
     expect(r.ms).toBeLessThan(100);
+  });
+
+  describe('JSPI mode on the page\'s main thread (startAsync)', () => {
+    it('Chromium has JSPI', async () => {
+      expect(await call('jspiPresent')).toBe(true);
+    });
+
+    it('a REPL waits for each line while a timer keeps firing, answers it, and ends at end of input', async () => {
+      const id = await call('startJspi', 'repl');
+      await until(id, 'repl on a pipe\n');
+      for (const [line, answer] of [['hello', '1: HELLO'], ['add 40 2', '2: 42'], ['last one', '3: LAST ONE']]) {
+        const before = await call('ticks', id);
+        await page.waitForTimeout(100); // the guest is waiting for input now
+        expect(await call('ticks', id), 'the page timer fired while the guest waited').toBeGreaterThan(before + 3);
+        expect(await call('out', id)).not.toContain(answer);
+        await call('type', id, `${line}\n`);
+        await until(id, `${answer}\n`);
+      }
+      await call('end', id);
+      expect(await call('exited', id)).toBe(0);
+      expect(await call('out', id)).toBe('repl on a pipe\n1: HELLO\n2: 42\n3: LAST ONE\nbye after 3 lines\n');
+    });
+
+    it('tty makes stdout a terminal for the guest', async () => {
+      const id = await call('startJspi', 'repl', { tty: true });
+      await call('end', id);
+      expect(await call('exited', id)).toBe(0);
+      expect(await call('out', id)).toBe('repl on a terminal\nbye after 0 lines\n');
+    });
+
+    it('poll with a timeout times out (the page stays free), then reads, then ends', async () => {
+      const id = await call('startJspi', 'poll_stdin');
+      await until(id, 'waiting\n');
+      const before = await call('ticks', id);
+      await page.waitForTimeout(250);
+      expect(await call('ticks', id)).toBeGreaterThan(before + 10);
+      await call('type', id, 'typed\n');
+      await until(id, 'got 6: typed\n');
+      await call('end', id);
+      expect(await call('exited', id)).toBe(0);
+      expect(await call('out', id)).toBe('waiting\ngot 6: typed\nend of input after a timeout\n');
+    });
+
+    describe('every fixture', () => {
+      it.each(loadFixtures().map((f) => [f.name, f] as const))('%s', async (_name, spec) => {
+        const r = await call('runFixtureJspi', spec);
+        expect({ stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }).toEqual({ stdout: spec.stdout, stderr: spec.stderr ?? '', exitCode: spec.exitCode });
+        for (const [path, content] of Object.entries(spec.filesAfter ?? {})) expect(r.filesAfter[path], `file ${path} after the run`).toBe(content);
+      });
+    });
   });
 });

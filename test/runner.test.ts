@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_DIR } from './fixture-runner.js';
 import { wat } from './wat.js';
+import { WASI } from '../src/index.js';
 
 const DIST = join(FIXTURE_DIR, '..', 'dist', 'runner.js');
 type RunnerModule = typeof import('../src/runner/node.js');
@@ -114,3 +115,12 @@ describe('Worker runner in Node (dist/runner.js)', () => {
     expect(() => spawn(wasm('repl'), { stdout: 'collect' } as never)).toThrow(/stdout must be a function/);
   });
 });
+
+describe('JSPI mode where the engine has no JSPI (Node 20)', () => {
+  it.skipIf(typeof (WebAssembly as { Suspending?: unknown }).Suspending === 'function')('getAsyncImportObject() and startAsync() throw a TypeError pointing to the Worker runner', async () => {
+    const wasi = new WASI({ stdin: '' });
+    expect(() => wasi.getAsyncImportObject()).toThrow(/JSPI .* not available .* spawn\(\) from wasi-host\/runner/);
+    await expect(wasi.startAsync({ exports: {} } as WebAssembly.Instance)).rejects.toThrow(TypeError);
+  });
+});
+

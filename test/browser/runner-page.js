@@ -30,3 +30,50 @@ export async function kill(id) {
   const status = await h.exited;
   return { ms: performance.now() - t0, status };
 }
+
+// JSPI mode on this page's main thread (src/jspi.ts): the same helpers, plus a
+// timer that counts its ticks while the guest runs, to show the page stays free.
+import { WASI, MemFS, StdinQueue } from '/dist/browser.js';
+
+export function jspiPresent() {
+  return typeof WebAssembly.Suspending === 'function' && typeof WebAssembly.promising === 'function';
+}
+
+export async function startJspi(name, options = {}) {
+  const module = await WebAssembly.compileStreaming(fetch(`/wasi-fixtures/${name}.wasm`));
+  const id = ++next;
+  const decoder = new TextDecoder();
+  const input = new StdinQueue({ isTTY: options.tty === true });
+  const run = { out: '', status: undefined, error: undefined, ticks: 0, input };
+  const stdout = { isTTY: options.tty === true, write: (c) => { run.out += decoder.decode(c, { stream: true }); } };
+  const wasi = new WASI({ args: [name], stdin: input, stdout });
+  const instance = await WebAssembly.instantiate(module, wasi.getAsyncImportObject());
+  const timer = setInterval(() => { run.ticks++; }, 10);
+  run.handle = {
+    stdin: input,
+    exited: wasi.startAsync(instance).finally(() => clearInterval(timer)),
+  };
+  run.handle.exited.then((s) => { run.status = s; }, (e) => { run.error = String(e); });
+  runs.set(id, run);
+  return id;
+}
+
+export const ticks = (id) => runs.get(id).ticks;
+
+/** One wasi-fixture in JSPI mode on the main thread, stdin a StdinQueue filled and ended up front. */
+export async function runFixtureJspi(spec) {
+  const module = await WebAssembly.compileStreaming(fetch(`/wasi-fixtures/${spec.name}.wasm`));
+  const fs = new MemFS(spec.files ?? {});
+  const input = new StdinQueue();
+  if (spec.stdin) input.write(spec.stdin);
+  input.end();
+  const wasi = new WASI({ version: 'preview1', args: [spec.name, ...(spec.args ?? [])], env: spec.env ?? {}, preopens: { '/sandbox': fs }, stdin: input, stdout: 'collect', stderr: 'collect' });
+  const instance = await WebAssembly.instantiate(module, wasi.getAsyncImportObject());
+  const exitCode = await wasi.startAsync(instance);
+  const dec = new TextDecoder();
+  const filesAfter = {};
+  for (const p of Object.keys(spec.filesAfter ?? {})) {
+    try { filesAfter[p] = fs.readText('/' + p); } catch { filesAfter[p] = null; }
+  }
+  return { exitCode, stdout: dec.decode(wasi.getStdout()), stderr: dec.decode(wasi.getStderr()), filesAfter };
+}
