@@ -77,3 +77,15 @@ export async function runFixtureJspi(spec) {
   }
   return { exitCode, stdout: dec.decode(wasi.getStdout()), stderr: dec.decode(wasi.getStderr()), filesAfter };
 }
+
+/** What getAsyncImportObject() throws here ('' if nothing). */
+export async function jspiRefusal() {
+  try {
+    new WASI({}).getAsyncImportObject();
+    return '';
+  } catch (e) {
+    return `${e.name}: ${e.message}`;
+  }
+}
+
+export { runFixture } from '/test/browser/run.js';
