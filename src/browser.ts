@@ -6,3 +6,4 @@
 export * from './core.js';
 export { MemFS, type MemFSSeed } from './vfs/memfs.js';
 export { StdinQueue } from './stdin-queue.js';
+export { saveToOPFS, loadFromOPFS } from './vfs/opfs-snapshot.js';

@@ -30,6 +30,9 @@ interface RunnerPage {
     ticks(id: number): number;
     runFixtureJspi(spec: FixtureSpec): Promise<FixtureRun>;
     runFixture(spec: FixtureSpec): Promise<FixtureRun>;
+    persistClear(): Promise<void>;
+    persistWrite(text: string): Promise<number>;
+    persistRead(): Promise<{ exitCode: number; stdout: string; files: string[] }>;
   };
 }
 type R = RunnerPage['runner'];
@@ -167,6 +170,22 @@ for (const engine of ENGINES) {
           if (!(await call('jspiPresent'))) return; // the refusal is checked above
           expectLikeNode(await call('runFixtureJspi', spec), spec);
         });
+      });
+    });
+
+    describe('persistent files: a MemFS saved to OPFS and restored', () => {
+      const reload = async (): Promise<void> => {
+        await page.goto(`${server.url}/test/browser/runner.html`);
+        await page.waitFor(() => 'runner' in globalThis, undefined, 10_000);
+      };
+      it('a file a program wrote is there after a page reload (and is not without the save)', async () => {
+        await call('persistClear');
+        await reload();
+        expect((await call('persistRead')).exitCode).toBe(1);
+        expect(await call('persistWrite', 'kept across reloads ✓\n')).toBe(0);
+        await reload();
+        expect(await call('persistRead')).toEqual({ exitCode: 0, stdout: 'kept across reloads ✓\n', files: ['out/dst.txt', 'src.txt'] });
+        await call('persistClear');
       });
     });
 

@@ -89,3 +89,29 @@ export async function jspiRefusal() {
 }
 
 export { runFixture } from '/test/browser/run.js';
+
+// Persistent files: a MemFS saved to OPFS as a whole and restored after a reload.
+import { run, saveToOPFS, loadFromOPFS } from '/dist/browser.js';
+const PERSIST = 'wasi-host-test';
+
+export async function persistClear() {
+  const root = await navigator.storage.getDirectory();
+  await root.removeEntry(PERSIST, { recursive: true }).catch(() => {});
+}
+
+/** cp writes out/dst.txt in a MemFS, which is then saved to OPFS. */
+export async function persistWrite(text) {
+  const fs = new MemFS({ 'src.txt': text, 'out/': null });
+  const bytes = await (await fetch('/wasi-fixtures/cp.wasm')).arrayBuffer();
+  const r = await run(bytes, { args: ['cp', '/sandbox/src.txt', '/sandbox/out/dst.txt'], preopens: { '/sandbox': fs } });
+  await saveToOPFS(fs, PERSIST);
+  return r.exitCode;
+}
+
+/** cat reads out/dst.txt from a MemFS restored from OPFS. */
+export async function persistRead() {
+  const fs = new MemFS(await loadFromOPFS(PERSIST));
+  const bytes = await (await fetch('/wasi-fixtures/cat.wasm')).arrayBuffer();
+  const r = await run(bytes, { args: ['cat', '/sandbox/out/dst.txt'], preopens: { '/sandbox': fs } });
+  return { exitCode: r.exitCode, stdout: r.stdout, files: Object.keys(fs.toJSON()).sort() };
+}
