@@ -105,7 +105,15 @@ export function suspendingImports(ctx: HostContext, bound: Record<string, Syscal
     }),
     poll_oneoff: new Suspending(async (inPtr: number, outPtr: number, nsubs: number, nout: number) => {
       const w = pollWait(ctx, sub, inPtr, nsubs);
-      if (w !== null) await delay(w.ms, w.stream?.ready?.());
+      if (w !== null) {
+        // Timers may fire a little early by the guest's clock; the guest must never wake early by it.
+        const end = ctx.platform.monotonicNs() + w.ms * 1e6;
+        for (let left = w.ms; left > 0; left = (end - ctx.platform.monotonicNs()) / 1e6) {
+          const input = w.stream?.ready?.();
+          if (w.stream !== undefined && input === undefined) break;
+          await delay(left, input);
+        }
+      }
       return poll(inPtr, outPtr, nsubs, nout);
     }),
   };
