@@ -17,3 +17,5 @@ export class WASI extends CoreWASI {
     super(mountFsOption(options));
   }
 }
+export { StdinQueue } from './stdin-queue.js';
+export { saveToOPFS, loadFromOPFS } from './vfs/opfs-snapshot.js';

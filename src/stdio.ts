@@ -4,11 +4,29 @@ import type { HostStream, Platform } from './platform/types.js';
 /** Something with a write method, such as a Node Writable. */
 export interface WritableLike {
   write(chunk: Uint8Array): unknown;
+  /** True when the output is a terminal (Node's tty streams say so): the guest's isatty() is then true. */
+  readonly isTTY?: boolean;
 }
 
-/** A pull source for stdin: fill `into`, return the count, 0 at end of input. */
+/**
+ * A pull source for stdin: fill `into`, return the count, 0 at end of input.
+ * A source that can wait for input says so with available() and
+ * waitAvailable(), as HostStream does (src/platform/types.ts): then
+ * poll_oneoff waits on it and a non-blocking read gets EAGAIN.
+ */
 export interface ReadableSource {
   read(into: Uint8Array): number;
+  available?(): number;
+  waitAvailable?(timeoutMs: number): void;
+  /** For JSPI mode: settles once available() is not -1 (src/stdin-queue.ts). */
+  ready?(): Promise<void> | undefined;
+  /** True when the input is a terminal: the guest's isatty() is then true. */
+  readonly isTTY?: boolean;
+}
+
+/** A terminal is a character device (abi-cheatsheet rule 7: that is what makes isatty() true). */
+function filetypeOf(x: { readonly isTTY?: boolean }): FileType {
+  return x.isTTY === true ? FileType.CHARACTER_DEVICE : FileType.UNKNOWN;
 }
 
 export type StdoutOption = number | 'collect' | 'ignore' | ((chunk: Uint8Array) => void) | WritableLike;
@@ -45,8 +63,7 @@ export class Collector implements HostStream {
 
 /** Hands each write to a callback or writable as a copy: guest memory may change or grow after the call. */
 class CallbackSink implements HostStream {
-  readonly filetype = FileType.UNKNOWN;
-  constructor(private readonly deliver: (chunk: Uint8Array) => unknown) {}
+  constructor(private readonly deliver: (chunk: Uint8Array) => unknown, readonly filetype: FileType = FileType.UNKNOWN) {}
   write(data: Uint8Array): number {
     // Read the length first: a callback that grows memory detaches `data`'s buffer (length 0 after).
     const n = data.byteLength;
@@ -105,8 +122,21 @@ export class BytesSource implements HostStream {
 }
 
 class PullSource implements HostStream {
-  readonly filetype = FileType.UNKNOWN;
-  constructor(private readonly source: ReadableSource) {}
+  readonly filetype: FileType;
+  readonly available?: () => number;
+  readonly waitAvailable?: (timeoutMs: number) => void;
+  readonly ready?: () => Promise<void> | undefined;
+  constructor(private readonly source: ReadableSource) {
+    this.filetype = filetypeOf(source);
+    // Both or neither: a source that can say "would block" must also be able to wait.
+    if (typeof source.available === 'function' && typeof source.waitAvailable === 'function') {
+      this.available = () => source.available!();
+      this.waitAvailable = (ms) => source.waitAvailable!(ms);
+      if (typeof source.ready === 'function') this.ready = () => source.ready!();
+    } else if (typeof source.available === 'function' || typeof source.waitAvailable === 'function') {
+      throw new TypeError('stdin: a source with available() must also have waitAvailable(timeoutMs), and the other way round');
+    }
+  }
   read(into: Uint8Array): number {
     return this.source.read(into);
   }
@@ -121,7 +151,7 @@ export function outputStream(option: StdoutOption, name: 'stdout' | 'stderr', pl
   if (option === 'ignore') return new DiscardSink();
   if (typeof option === 'function') return new CallbackSink(option);
   if (typeof option === 'object' && option !== null && typeof option.write === 'function') {
-    return new CallbackSink((chunk) => option.write(chunk));
+    return new CallbackSink((chunk) => option.write(chunk), filetypeOf(option));
   }
   throw new TypeError(`${name} must be a file descriptor number, 'collect', 'ignore', a function or an object with write()`);
 }

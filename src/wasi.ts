@@ -1,4 +1,4 @@
-import { bindImports, quietPathErrors, type Interceptor, type InterceptorHost } from './binder.js';
+import { bindImports, quietPathErrors, type Interceptor, type InterceptorHost, type SyscallCall } from './binder.js';
 import { buildContext } from './context-builder.js';
 import type { WASIOptions, WASIVersion } from './options.js';
 import type { HostStream, Platform } from './platform/types.js';
@@ -11,7 +11,7 @@ import { SYSCALLS_UNSTABLE } from './syscalls/unstable.js';
 import { flushFirst } from './write-behind.js';
 import { EmbedderMemory } from './embedder-memory.js';
 import { runThreaded, type SpawnThreadWorker } from './threads/group.js';
-import type { SyscallCall } from './binder.js';
+import { jspi, suspendingImports } from './jspi.js';
 
 export type { WASIOptions, WASIVersion, WriteBehindOptions } from './options.js';
 
@@ -72,7 +72,7 @@ export class WASIHost {
     this.ctx = ctx;
     this.stdio = stdio;
     this.batching = batching;
-    this.wasiImport = this.buildImports();
+    this.wasiImport = this.buildImports(ctx);
   }
 
   /** `{ wasi_snapshot_preview1: wasiImport }`, or `{ wasi_unstable: wasiImport }` for version 'unstable'. */
@@ -81,32 +81,50 @@ export class WASIHost {
   }
 
   /**
+   * The import object for startAsync() (JSPI): fd_read and poll_oneoff may
+   * wait for input and clocks without blocking the thread (src/jspi.ts).
+   * A TypeError where the engine has no JSPI, pointing to the Worker runner.
+   */
+  getAsyncImportObject(): Record<string, Record<string, unknown>> {
+    jspi();
+    // The same descriptors and memory; sleeps return at once, as the Suspending import waited first.
+    const ctx: HostContext = { ...this.ctx, platform: { ...this.platform, sleep: () => {} } };
+    const imports = suspendingImports(ctx, this.buildImports(ctx) as unknown as Record<string, SyscallCall>, this.options.version === 'unstable');
+    return { [MODULE_OF[this.options.version ?? 'preview1']]: imports };
+  }
+
+  /**
+   * start() for an instance made with getAsyncImportObject(): `_start` runs
+   * through WebAssembly.promising, so the thread stays free (timers, input
+   * events) while the guest waits. Resolves to the exit status.
+   */
+  async startAsync(instance: WebAssembly.Instance): Promise<number> {
+    const { promising } = jspi();
+    const entry = this.command(instance);
+    try {
+      await promising(entry)();
+      return 0;
+    } catch (err) {
+      return this.exitStatus(err);
+    } finally {
+      this.endRun();
+    }
+  }
+
+  /**
    * Runs a command's `_start` and returns its exit status: 0 if `_start`
    * returns, the proc_exit code otherwise. Anything else the guest throws (a
    * trap) propagates. Descriptors the guest left open are closed afterwards.
    */
   start(instance: WebAssembly.Instance): number {
-    const exports = this.begin(instance);
-    const entry = exports._start;
-    if (typeof entry !== 'function') throw new TypeError('instance.exports._start is not a function: not a WASI command');
-    if (exports._initialize !== undefined) throw new TypeError('instance.exports._initialize must not be exported by a command that has _start');
-    const wb = this.ctx.writeBehind;
-    // Only when asked for, and only while the guest runs to completion here:
-    // a reactor returns to its embedder between calls, unflushed.
-    wb.enabled = this.batching;
+    const entry = this.command(instance);
     try {
       (entry as () => void)();
       return 0;
     } catch (err) {
-      if (!(err instanceof WASIExit)) throw err;
-      wb.flush();
-      if (this.options.returnOnExit === false) this.platform.exit(err.code);
-      return err.code;
+      return this.exitStatus(err);
     } finally {
-      wb.flush();
-      wb.enabled = false;
-      for (const s of this.stdio) s.flush?.();
-      this.closeAll();
+      this.endRun();
     }
   }
 
@@ -142,10 +160,7 @@ export class WASIHost {
         imports: this.wasiImport as unknown as Record<string, SyscallCall>,
       });
     } finally {
-      wb.flush();
-      wb.enabled = false;
-      for (const s of this.stdio) s.flush?.();
-      this.closeAll();
+      this.endRun();
     }
     if (this.options.returnOnExit === false && code !== 0) this.platform.exit(code);
     return code;
@@ -154,6 +169,34 @@ export class WASIHost {
   /** How this platform starts a guest thread's Worker; `url` overrides the built-in worker script. */
   protected threadWorkers(_url: string | URL | undefined): SpawnThreadWorker {
     throw new TypeError('startThreaded: this build of wasi-host cannot start threads');
+  }
+
+  /** A command's `_start`, checked, with write-behind on if asked for. */
+  private command(instance: WebAssembly.Instance): unknown {
+    const exports = this.begin(instance);
+    const entry = exports._start;
+    if (typeof entry !== 'function') throw new TypeError('instance.exports._start is not a function: not a WASI command');
+    if (exports._initialize !== undefined) throw new TypeError('instance.exports._initialize must not be exported by a command that has _start');
+    // Only when asked for, and only while the guest runs to completion here:
+    // a reactor returns to its embedder between calls, unflushed.
+    this.ctx.writeBehind.enabled = this.batching;
+    return entry;
+  }
+
+  /** proc_exit's code; anything else the guest threw propagates. */
+  private exitStatus(err: unknown): number {
+    if (!(err instanceof WASIExit)) throw err;
+    this.ctx.writeBehind.flush();
+    if (this.options.returnOnExit === false) this.platform.exit(err.code);
+    return err.code;
+  }
+
+  private endRun(): void {
+    const wb = this.ctx.writeBehind;
+    wb.flush();
+    wb.enabled = false;
+    for (const s of this.stdio) s.flush?.();
+    this.closeAll();
   }
 
   /** Prepares a reactor: calls `_initialize` if exported. Descriptors stay open for later calls, until dispose(). */
@@ -236,7 +279,7 @@ export class WASIHost {
    * misses, the write-behind flush when asked for, the embedder's
    * interceptors, and tracing outermost.
    */
-  private buildImports(): WASIImport {
+  private buildImports(ctx: HostContext): WASIImport {
     const o = this.options;
     const table = o.version === 'unstable' ? SYSCALLS_UNSTABLE : SYSCALLS;
     const layers: Interceptor[] = [quietPathErrors];
@@ -258,7 +301,7 @@ export class WASIHost {
     }
     if (o.trace !== undefined) layers.push(tracing(this.ctx.mem, o.trace, notes));
     // Every name of the version's table is bound, each with its own arity.
-    return bindImports(this.ctx, table, layers, o.onHostError ?? 'trap') as unknown as WASIImport;
+    return bindImports(ctx, table, layers, o.onHostError ?? 'trap') as unknown as WASIImport;
   }
 }
 

@@ -42,4 +42,17 @@ export interface HostStream {
   write?(data: Uint8Array): number;
   /** Hands on anything held back (a partial line); called when a command ends. */
   flush?(): void;
+  /**
+   * For a source that can say whether a read would block (the Worker runner's
+   * stdin): bytes a read returns at once, 0 at end of input, -1 if a read
+   * would wait. Absent: reads never wait (poll_oneoff reports it ready).
+   */
+  available?(): number;
+  /** With available(): blocks until it is not -1 or `timeoutMs` passed (Infinity: no limit). */
+  waitAvailable?(timeoutMs: number): void;
+  /**
+   * With available(), for a thread that cannot block (JSPI mode, src/jspi.ts):
+   * settles once available() is not -1; undefined when it already is not.
+   */
+  ready?(): Promise<void> | undefined;
 }

@@ -135,6 +135,8 @@ export function fd_write(ctx: HostContext, fd: number, iovs: number, iovsLen: nu
 export function fd_read(ctx: HostContext, fd: number, iovs: number, iovsLen: number, nreadOut: number): Errno {
   const d = ctx.fds.getFile(fd, Rights.FD_READ);
   ctx.mem.check(nreadOut, 4);
+  // O_NONBLOCK on a stream that can tell: nothing buffered and not at end of input is EAGAIN, not a wait.
+  if (d.kind === 'stream' && (d.fdflags & FdFlags.NONBLOCK) !== 0 && d.stream.available?.() === -1) return Errno.AGAIN;
   const list = decodeIovecs(ctx, iovs, iovsLen);
   try {
     const read = transfer(ctx, d, list, d.kind === 'file' ? d.position : 0, false);

@@ -3,6 +3,7 @@ import { EventType, Rights, SubClockFlags } from '../abi/constants.js';
 import { EVENT_SIZE, EventOff, SUBSCRIPTION_PREVIEW1, SUBSCRIPTION_UNSTABLE, SubscriptionOff, type SubscriptionLayout } from '../abi/layout.js';
 import { errnoOf } from '../errors.js';
 import type { HostContext } from './context.js';
+import type { HostStream } from '../platform/types.js';
 import { readClock } from './clock.js';
 
 const TWO_32 = 4294967296;
@@ -38,6 +39,17 @@ class Pass {
   lastType = -1;
   lastError = 0;
   lastNbytes = 0;
+  /** The stream of the last fd answer that came from available(). */
+  lastStream: HostStream | undefined = undefined;
+  /**
+   * The first subscription that waits for input: its stream and userdata.
+   * Only one is kept (no per-subscription memory); the only stream that waits
+   * is a context's stdin, so later ones are the same stream through another
+   * fd, and one event for it is enough: poll_oneoff may report a subset.
+   */
+  waiting: HostStream | undefined = undefined;
+  waitUdLo = 0;
+  waitUdHi = 0;
 
   begin(ctx: HostContext, out: number): void {
     this.u8 = ctx.mem.u8;
@@ -50,6 +62,8 @@ class Pass {
     this.nowRead = 0;
     this.lastFd = -1;
     this.lastType = -1;
+    this.waiting = undefined;
+    this.lastStream = undefined;
   }
 
   event(index: number, udLo: number, udHi: number, error: Errno, type: number, nbytes: number): void {
@@ -63,6 +77,12 @@ class Pass {
     const lo = nbytes % TWO_32;
     v.setUint32(at + EventOff.NBYTES, lo, true);
     v.setUint32(at + EventOff.NBYTES + 4, (nbytes - lo) / TWO_32, true);
+  }
+
+  wait(stream: HostStream, udLo: number, udHi: number): void {
+    this.waiting = stream;
+    this.waitUdLo = udLo;
+    this.waitUdHi = udHi;
   }
 
   readyEvent(udLo: number, udHi: number, error: Errno, type: number, nbytes: number): void {
@@ -91,7 +111,12 @@ class Pass {
 
 const pass = new Pass();
 
-/** An fd subscription is decided at once: files and stdio never block in this host (spec/abi-cheatsheet.md rule 19). */
+/**
+ * An fd subscription is decided at once (files and stdio never block in this
+ * host, spec/abi-cheatsheet.md rule 19), except FD_READ on a stream that can wait for
+ * input (HostStream.available(), the Worker runner's stdin): with nothing
+ * buffered and not at end of input it is not ready, nbytes -1.
+ */
 function fdAnswer(ctx: HostContext, p: Pass, fd: number, type: EventType): void {
   if (fd === p.lastFd && type === p.lastType) return;
   const d = ctx.fds.peek(fd);
@@ -99,7 +124,10 @@ function fdAnswer(ctx: HostContext, p: Pass, fd: number, type: EventType): void 
   let nbytes = 0;
   if (d === undefined || d.kind === 'dir') error = Errno.BADF;
   else if ((d.rightsBase & Rights.POLL_FD_READWRITE) === 0) error = Errno.NOTCAPABLE;
-  else if (d.kind === 'file' && type === EventType.FD_READ) {
+  else if (d.kind === 'stream' && type === EventType.FD_READ && d.stream.available !== undefined) {
+    nbytes = d.stream.available();
+    p.lastStream = d.stream;
+  } else if (d.kind === 'file' && type === EventType.FD_READ) {
     try {
       nbytes = Math.max(0, Number(d.file.stat().size) - d.position);
     } catch (err) {
@@ -171,7 +199,8 @@ function pollWith(
       p.clock(udLo, udHi, hi, lo);
     } else if (tag === EventType.FD_READ || tag === EventType.FD_WRITE) {
       fdAnswer(ctx, p, v.getUint32(at + sub.fd, true), tag);
-      p.readyEvent(udLo, udHi, p.lastError, tag, p.lastNbytes);
+      if (p.lastError !== Errno.SUCCESS || p.lastNbytes >= 0) p.readyEvent(udLo, udHi, p.lastError, tag, p.lastNbytes);
+      else if (p.waiting === undefined) p.wait(p.lastStream!, udLo, udHi);
     } else {
       p.readyEvent(udLo, udHi, Errno.INVAL, tag, 0);
     }
@@ -180,8 +209,19 @@ function pollWith(
   let nevents = p.ready;
   if (nevents === 0) {
     const wait = p.minHi * TWO_32 + p.minLo;
-    if (wait > 0) ctx.platform.sleep(wait);
-    nevents = p.clocks;
+    const stream = p.waiting;
+    if (stream === undefined) {
+      if (wait > 0) ctx.platform.sleep(wait);
+      nevents = p.clocks;
+    } else {
+      // Input or the first clock, whichever comes first (no clock: input only).
+      if (wait > 0) stream.waitAvailable!(wait / 1e6);
+      const nbytes = stream.available!();
+      if (nbytes >= 0) {
+        p.event(0, p.waitUdLo, p.waitUdHi, Errno.SUCCESS, EventType.FD_READ, nbytes);
+        nevents = 1;
+      } else nevents = p.clocks;
+    }
   }
   mem.setU32(neventsOut, nevents);
   return Errno.SUCCESS;

@@ -1,0 +1,25 @@
+import type { MemFSSeed } from '../vfs/memfs.js';
+
+/**
+ * The messages between a runner handle (src/runner/spawn.ts) and its Worker
+ * (src/runner/worker-body.ts). Stdin does not travel as messages: it is the
+ * shared ring of src/runner/stdin-ring.ts, which a blocked guest can read.
+ */
+export interface StartMessage {
+  readonly type: 'start';
+  readonly module: WebAssembly.Module;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** Guest path → a host directory (Node) or the files of a new MemFS. */
+  readonly preopens: Readonly<Record<string, string | MemFSSeed>>;
+  readonly tty: boolean;
+  readonly stdin: SharedArrayBuffer;
+}
+
+export type WorkerMessage =
+  | { readonly type: 'stdout' | 'stderr'; readonly bytes: Uint8Array }
+  /** A read made room in the stdin ring while the writer had bytes queued. */
+  | { readonly type: 'room' }
+  | { readonly type: 'exit'; readonly code: number }
+  /** The guest trapped or the host could not start it. */
+  | { readonly type: 'error'; readonly message: string; readonly name: string };

@@ -1,0 +1,153 @@
+import type { MemFSSeed } from '../vfs/memfs.js';
+import type { StartMessage, WorkerMessage } from './protocol.js';
+import { createStdinBuffer, StdinWriter } from './stdin-ring.js';
+
+export interface SpawnOptions {
+  /** argv, including argv[0]. */
+  args?: readonly string[];
+  env?: Readonly<Record<string, string>>;
+  /**
+   * Guest path → a host directory path (Node only) or the files of a new
+   * MemFS inside the Worker (`{ 'notes.txt': 'hi', 'dir/': null }`). A MemFS
+   * object cannot cross to the Worker: it is the Worker's own.
+   */
+  preopens?: Readonly<Record<string, string | MemFSSeed>>;
+  /** Called with each chunk the guest writes to stdout, as it writes it. */
+  stdout?: (chunk: Uint8Array) => void;
+  stderr?: (chunk: Uint8Array) => void;
+  /**
+   * True when stdin and stdout are a terminal (an xterm.js pane, a Node TTY):
+   * stdio are character devices, so the guest's isatty() is true and libc
+   * line-buffers stdout. Default false.
+   */
+  tty?: boolean;
+  /** Where the Worker script is, for bundlers that move it (default: beside this module in dist/). */
+  workerUrl?: string | URL;
+}
+
+/** A running command. */
+export interface Spawned {
+  /** Input for the guest, delivered while it runs; a guest blocked reading wakes at once. */
+  readonly stdin: {
+    write(data: Uint8Array | string): void;
+    /** End of input: once what was written is read, the guest's reads return 0. */
+    end(): void;
+  };
+  /** Stops the guest wherever it is (blocked on stdin, sleeping, computing); `exited` resolves to null. */
+  kill(): void;
+  /** The exit status; null after kill(). Rejects if the guest traps or cannot start. */
+  readonly exited: Promise<number | null>;
+}
+
+/** What spawn needs of a Worker, Node's or the browser's. */
+export interface WorkerPort {
+  post(message: StartMessage): void;
+  /** Ends the Worker; resolves once it has stopped. */
+  terminate(): Promise<unknown> | void;
+}
+
+export type WorkerFactory = (url: string | URL | undefined, onMessage: (m: WorkerMessage) => void, onError: (e: Error) => void) => WorkerPort;
+
+const KNOWN = ['args', 'env', 'preopens', 'stdout', 'stderr', 'tty', 'workerUrl'];
+
+function checkSpawnOptions(o: SpawnOptions): void {
+  if (typeof o !== 'object' || o === null) throw new TypeError('spawn(): options must be an object');
+  for (const k of Object.keys(o)) if (!KNOWN.includes(k)) throw new TypeError(`spawn(): unknown option \`${k}\` (options are ${KNOWN.join(', ')})`);
+  if (o.args !== undefined && (!Array.isArray(o.args) || o.args.some((a) => typeof a !== 'string'))) throw new TypeError('spawn(): args must be an array of strings');
+  if (o.env !== undefined && (typeof o.env !== 'object' || o.env === null || Object.values(o.env).some((v) => typeof v !== 'string'))) {
+    throw new TypeError('spawn(): env must be an object of strings');
+  }
+  if (o.preopens !== undefined) {
+    if (typeof o.preopens !== 'object' || o.preopens === null) throw new TypeError('spawn(): preopens must be an object');
+    for (const [guest, target] of Object.entries(o.preopens)) {
+      if (typeof target !== 'string' && (typeof target !== 'object' || target === null || Object.getPrototypeOf(target) !== Object.prototype)) {
+        throw new TypeError(`spawn(): preopens['${guest}'] must be a host directory path or a plain object of files ({ 'a.txt': 'text' }); a MemFS object cannot cross to the Worker`);
+      }
+    }
+  }
+  for (const k of ['stdout', 'stderr'] as const) {
+    if (o[k] !== undefined && typeof o[k] !== 'function') throw new TypeError(`spawn(): ${k} must be a function called with each chunk`);
+  }
+  if (o.tty !== undefined && typeof o.tty !== 'boolean') throw new TypeError('spawn(): tty must be a boolean');
+  if (typeof SharedArrayBuffer !== 'function') {
+    throw new TypeError('spawn() needs SharedArrayBuffer: serve the page cross-origin isolated (Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy: require-corp)');
+  }
+}
+
+/**
+ * Runs a WASI command in a Worker (docs/async-seam.md, "Worker runner"): the
+ * guest may block reading stdin, in Atomics.wait on a shared ring, while the
+ * calling thread stays free to feed it.
+ */
+export function spawnWith(factory: WorkerFactory, wasm: WebAssembly.Module | BufferSource, options: SpawnOptions = {}): Spawned {
+  checkSpawnOptions(options);
+  const sab = createStdinBuffer();
+  const writer = new StdinWriter(sab);
+  const encoder = new TextEncoder();
+  let settle: (code: number | null) => void = () => {};
+  let fail: (e: Error) => void = () => {};
+  const exited = new Promise<number | null>((resolve, reject) => {
+    settle = resolve;
+    fail = reject;
+  });
+  let port: WorkerPort | undefined;
+  let done = false;
+  const finish = (then: () => void): void => {
+    if (done) return;
+    done = true;
+    const stopped = port?.terminate();
+    if (stopped instanceof Promise) stopped.then(then, then);
+    else then();
+  };
+  const onMessage = (m: WorkerMessage): void => {
+    if (done) return;
+    switch (m.type) {
+      case 'stdout':
+        options.stdout?.(m.bytes);
+        break;
+      case 'stderr':
+        options.stderr?.(m.bytes);
+        break;
+      case 'room':
+        writer.pump();
+        break;
+      case 'exit':
+        finish(() => settle(m.code));
+        break;
+      case 'error': {
+        const e = new Error(m.message);
+        e.name = m.name;
+        finish(() => fail(e));
+        break;
+      }
+    }
+  };
+  const onError = (e: Error): void => finish(() => fail(e));
+  const begin = (module: WebAssembly.Module): void => {
+    if (done) return;
+    port = factory(options.workerUrl, onMessage, onError);
+    port.post({
+      type: 'start',
+      module,
+      args: options.args ?? ['main.wasm'],
+      env: options.env ?? {},
+      preopens: options.preopens ?? {},
+      tty: options.tty ?? false,
+      stdin: sab,
+    });
+  };
+  if (wasm instanceof WebAssembly.Module) begin(wasm);
+  else WebAssembly.compile(wasm).then(begin, (e: Error) => finish(() => fail(e)));
+  return {
+    stdin: {
+      write: (data) => writer.write(typeof data === 'string' ? encoder.encode(data) : data),
+      end: () => writer.end(),
+    },
+    kill: () => {
+      // Wake a guest blocked in the ring first, so the Worker is free to stop.
+      writer.kill();
+      finish(() => settle(null));
+    },
+    exited,
+  };
+}

@@ -1,0 +1,201 @@
+// Interactive programs in real browsers (issue 13), from the built dist/, on a
+// cross-origin-isolated page, in Chromium and in Firefox alike:
+// - the Worker runner (dist/browser-runner.js): three lines typed one at a
+//   time, each answered before the next; poll with a timeout, then input; end
+//   of input; kill within 100 ms; isatty with tty: true;
+// - JSPI mode on the page's main thread (startAsync): the same runs while a
+//   page timer keeps firing, and every fixture; where the engine has no JSPI,
+//   the TypeError that points to the runner;
+// - every fixture with the plain sync host on the main thread, as
+//   test/browser.test.ts does in Chromium.
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStaticServer, type StaticServer } from '../demo/static-server.mjs';
+import { SKIP_BROWSER } from './browser/chromium.js';
+import { ENGINES, type EnginePage } from './browser/engines.js';
+import { FIXTURE_DIR, loadFixtures, type FixtureSpec } from './fixture-runner.js';
+
+interface FixtureRun { exitCode: number; stdout: string; stderr: string; filesAfter: Record<string, string | null> }
+interface RunnerPage {
+  runner: {
+    start(name: string, options?: { tty?: boolean }): Promise<number>;
+    out(id: number): string;
+    type(id: number, text: string): void;
+    end(id: number): void;
+    exited(id: number): Promise<number | null>;
+    kill(id: number): Promise<{ ms: number; status: number | null }>;
+    jspiPresent(): boolean;
+    jspiRefusal(): Promise<string>;
+    startJspi(name: string, options?: { tty?: boolean }): Promise<number>;
+    ticks(id: number): number;
+    runFixtureJspi(spec: FixtureSpec): Promise<FixtureRun>;
+    runFixture(spec: FixtureSpec): Promise<FixtureRun>;
+    persistClear(): Promise<void>;
+    persistWrite(text: string): Promise<number>;
+    persistRead(): Promise<{ exitCode: number; stdout: string; files: string[] }>;
+  };
+}
+type R = RunnerPage['runner'];
+
+const fixtures = loadFixtures();
+
+function expectLikeNode(r: FixtureRun, spec: FixtureSpec): void {
+  expect({ stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }).toEqual({ stdout: spec.stdout, stderr: spec.stderr ?? '', exitCode: spec.exitCode });
+  for (const [path, content] of Object.entries(spec.filesAfter ?? {})) expect(r.filesAfter[path], `file ${path} after the run`).toBe(content);
+}
+
+for (const engine of ENGINES) {
+  describe.skipIf(SKIP_BROWSER)(`interactive programs in ${engine.name}`, () => {
+    const problem = engine.problem();
+    if (problem !== null) {
+      it(`needs ${engine.name} installed`, () => {
+        throw new Error(problem);
+      });
+      return;
+    }
+    let server: StaticServer;
+    let page: EnginePage;
+
+    beforeAll(async () => {
+      if (!existsSync('dist/browser-runner.js')) throw new Error('dist/browser-runner.js is missing: run `npm run build` (npm test builds first)');
+      server = await startStaticServer({ mounts: { '/dist': 'dist', '/wasi-fixtures': FIXTURE_DIR, '/test/browser': 'test/browser' } });
+      page = await engine.open();
+      await page.goto(`${server.url}/test/browser/runner.html`);
+      await page.waitFor(() => 'runner' in globalThis, undefined, 10_000);
+    });
+
+    afterAll(async () => {
+      const errors = page?.errors ?? [];
+      await page?.close();
+      await server?.close();
+      expect(errors).toEqual([]);
+    });
+
+    const call = <K extends keyof R>(fn: K, ...args: Parameters<R[K]>): Promise<Awaited<ReturnType<R[K]>>> =>
+      page.evaluate(([f, a]) => ((globalThis as unknown as RunnerPage).runner[f] as (...x: unknown[]) => unknown)(...(a as unknown[])), [fn, args] as const) as Promise<Awaited<ReturnType<R[K]>>>;
+    const until = (id: number, text: string): Promise<void> =>
+      page.waitFor(([i, t]) => (globalThis as unknown as RunnerPage).runner.out(i as number).includes(t as string), [id, text] as const, 5000);
+    const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+    describe('the Worker runner', () => {
+      it('a REPL answers each of three lines typed after it started before the next is typed; end of input ends it', async () => {
+        const id = await call('start', 'repl');
+        await until(id, 'repl on a pipe\n');
+        for (const [line, answer] of [['hello', '1: HELLO'], ['add 40 2', '2: 42'], ['last one', '3: LAST ONE']]) {
+          expect(await call('out', id)).not.toContain(answer);
+          await call('type', id, `${line}\n`);
+          await until(id, `${answer}\n`);
+        }
+        await call('end', id);
+        expect(await call('exited', id)).toBe(0);
+        expect(await call('out', id)).toBe('repl on a pipe\n1: HELLO\n2: 42\n3: LAST ONE\nbye after 3 lines\n');
+      });
+
+      it('tty: true makes stdout a terminal for the guest (isatty)', async () => {
+        const id = await call('start', 'repl', { tty: true });
+        await call('end', id);
+        expect(await call('exited', id)).toBe(0);
+        expect(await call('out', id)).toBe('repl on a terminal\nbye after 0 lines\n');
+      });
+
+      it('poll with a timeout times out while nothing is typed, then reads, then ends at end of input', async () => {
+        const id = await call('start', 'poll_stdin');
+        await until(id, 'waiting\n');
+        await pause(250);
+        await call('type', id, 'typed\n');
+        await until(id, 'got 6: typed\n');
+        await call('end', id);
+        expect(await call('exited', id)).toBe(0);
+        expect(await call('out', id)).toBe('waiting\ngot 6: typed\nend of input after a timeout\n');
+      });
+
+      it('kill() ends a program blocked on stdin within 100 ms; exited is null', async () => {
+        const id = await call('start', 'repl');
+        await until(id, 'repl on a pipe\n');
+        await pause(50);
+        const r = await call('kill', id);
+        expect(r.status).toBeNull();
+        expect(r.ms).toBeLessThan(100);
+      });
+    });
+
+    describe('JSPI mode on the page\'s main thread (startAsync)', () => {
+      it('is there, or refused with a TypeError that points to the Worker runner', async () => {
+        // Measured: Chromium 156 and Firefox ESR 153 both have WebAssembly.Suspending and promising.
+        if (!(await call('jspiPresent'))) expect(await call('jspiRefusal')).toMatch(/TypeError: JSPI .* spawn\(\) from wasi-host\/runner/);
+        else expect(await call('jspiRefusal')).toBe('');
+      });
+
+      it('a REPL waits for each line while a page timer keeps firing, answers it, and ends at end of input', async (t) => {
+        if (!(await call('jspiPresent'))) t.skip();
+        const id = await call('startJspi', 'repl');
+        await until(id, 'repl on a pipe\n');
+        for (const [line, answer] of [['hello', '1: HELLO'], ['add 40 2', '2: 42'], ['last one', '3: LAST ONE']]) {
+          const before = await call('ticks', id);
+          await pause(100); // the guest is waiting for input now
+          expect(await call('ticks', id), 'the page timer fired while the guest waited').toBeGreaterThan(before + 3);
+          expect(await call('out', id)).not.toContain(answer);
+          await call('type', id, `${line}\n`);
+          await until(id, `${answer}\n`);
+        }
+        await call('end', id);
+        expect(await call('exited', id)).toBe(0);
+        expect(await call('out', id)).toBe('repl on a pipe\n1: HELLO\n2: 42\n3: LAST ONE\nbye after 3 lines\n');
+      });
+
+      it('tty makes stdout a terminal for the guest', async (t) => {
+        if (!(await call('jspiPresent'))) t.skip();
+        const id = await call('startJspi', 'repl', { tty: true });
+        await call('end', id);
+        expect(await call('exited', id)).toBe(0);
+        expect(await call('out', id)).toBe('repl on a terminal\nbye after 0 lines\n');
+      });
+
+      it('poll with a timeout times out while the page timer fires, then reads, then ends', async (t) => {
+        if (!(await call('jspiPresent'))) t.skip();
+        const id = await call('startJspi', 'poll_stdin');
+        await until(id, 'waiting\n');
+        const before = await call('ticks', id);
+        await pause(250);
+        expect(await call('ticks', id)).toBeGreaterThan(before + 10);
+        await call('type', id, 'typed\n');
+        await until(id, 'got 6: typed\n');
+        await call('end', id);
+        expect(await call('exited', id)).toBe(0);
+        expect(await call('out', id)).toBe('waiting\ngot 6: typed\nend of input after a timeout\n');
+      });
+
+      describe('every fixture', () => {
+        it.each(fixtures.map((f) => [f.name, f] as const))('%s', async (_name, spec) => {
+          if (!(await call('jspiPresent'))) return; // the refusal is checked above
+          expectLikeNode(await call('runFixtureJspi', spec), spec);
+        });
+      });
+    });
+
+    describe('persistent files: a MemFS saved to OPFS and restored', () => {
+      const reload = async (): Promise<void> => {
+        await page.goto(`${server.url}/test/browser/runner.html`);
+        await page.waitFor(() => 'runner' in globalThis, undefined, 10_000);
+      };
+      it('a file a program wrote is there after a page reload (and is not without the save)', async () => {
+        await call('persistClear');
+        await reload();
+        expect((await call('persistRead')).exitCode).toBe(1);
+        expect(await call('persistWrite', 'kept across reloads ✓\n')).toBe(0);
+        await reload();
+        expect(await call('persistRead')).toEqual({ exitCode: 0, stdout: 'kept across reloads ✓\n', files: ['out/dst.txt', 'src.txt'] });
+        await call('persistClear');
+      });
+    });
+
+    if (engine.name === 'firefox') {
+      // Chromium runs these in test/browser.test.ts (main thread and Worker).
+      describe('every fixture with the sync host on the main thread', () => {
+        it.each(fixtures.map((f) => [f.name, f] as const))('%s', async (_name, spec) => {
+          expectLikeNode(await call('runFixture', spec), spec);
+        });
+      });
+    }
+  });
+}
