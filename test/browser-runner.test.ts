@@ -6,8 +6,8 @@
 // - JSPI mode on the page's main thread (startAsync): the same runs while a
 //   page timer keeps firing, and every fixture; where the engine has no JSPI,
 //   the TypeError that points to the runner;
-// - every fixture with the plain sync host on the main thread, as
-//   test/browser.test.ts does in Chromium.
+// (Every fixture with the plain sync host: test/browser.test.ts in Chromium,
+// test/firefox.test.ts in Firefox.)
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStaticServer, type StaticServer } from '../demo/static-server.mjs';
@@ -189,13 +189,7 @@ for (const engine of ENGINES) {
       });
     });
 
-    if (engine.name === 'firefox') {
-      // Chromium runs these in test/browser.test.ts (main thread and Worker).
-      describe('every fixture with the sync host on the main thread', () => {
-        it.each(fixtures.map((f) => [f.name, f] as const))('%s', async (_name, spec) => {
-          expectLikeNode(await call('runFixture', spec), spec);
-        });
-      });
-    }
+    // Every fixture with the plain sync host runs in test/browser.test.ts (Chromium) and
+    // test/firefox.test.ts (Firefox), on the main thread and in a Worker.
   });
 }

@@ -2,10 +2,8 @@
 // Debian's Chromium through playwright-core (CDP), Debian's Firefox ESR
 // through puppeteer-core over WebDriver BiDi. A missing browser fails the
 // suite loudly unless WASI_HOST_SKIP_BROWSER=1 says to skip browsers.
-import { existsSync } from 'node:fs';
 import { chromiumProblem, launchChromium, loopbackContext } from './chromium.js';
-
-export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+import { firefoxProblem, launchFirefox, loopbackPage } from './firefox.js';
 
 /** What a suite does with a page, the same in both drivers. */
 export interface EnginePage {
@@ -13,7 +11,7 @@ export interface EnginePage {
   goto(url: string): Promise<void>;
   evaluate<A, T>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T>;
   waitFor<A>(fn: (arg: A) => boolean, arg: A, timeoutMs: number): Promise<void>;
-  /** Uncaught page errors, and requests that left 127.0.0.1 (Chromium blocks and records them). */
+  /** Uncaught page errors, and requests that left 127.0.0.1 (both drivers block and record them). */
   readonly errors: string[];
   close(): Promise<void>;
 }
@@ -53,15 +51,10 @@ const chromium: Engine = {
 
 const firefox: Engine = {
   name: 'firefox',
-  problem: () =>
-    existsSync(FIREFOX_PATH)
-      ? null
-      : `Firefox was not found at ${FIREFOX_PATH}, so the Firefox suite cannot run. Install it (Debian: \`apt-get install firefox-esr\`; .ci/run does this), ` +
-        'or point FIREFOX_PATH at a Firefox binary. To skip the browser suites on purpose, set WASI_HOST_SKIP_BROWSER=1.',
+  problem: firefoxProblem,
   async open() {
-    const { default: puppeteer } = await import('puppeteer-core');
-    const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX_PATH, headless: true, protocol: 'webDriverBiDi' });
-    const page = await browser.newPage();
+    const browser = await launchFirefox();
+    const { page, blocked } = await loopbackPage(browser);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     return {
@@ -73,7 +66,9 @@ const firefox: Engine = {
       waitFor: async (fn, arg, timeout) => {
         await page.waitForFunction(fn as never, { timeout }, arg);
       },
-      errors,
+      get errors() {
+        return [...errors, ...blocked.map((b) => `blocked request: ${b}`)];
+      },
       close: () => browser.close(),
     };
   },
