@@ -207,7 +207,7 @@ export class NodeFS implements Vfs {
     this.root = real;
     // "/" + "/a" would be "//a", and "C:\" + "/a" "C:\/a".
     this.#prefix = real.replace(/[\\/]+$/, '');
-    this.#beneath = Beneath.open(this, real);
+    this.#beneath = Beneath.open(this, real, this.#prefix);
   }
 
   overlaps(other: Vfs): boolean {
