@@ -5,9 +5,11 @@
 // backend's use can make a call fail, never reach outside. Elsewhere the
 // window is documented (README, "What the sandbox guarantees") and the test
 // is skipped. RACE_SECONDS sets the length (10 s by default; longer runs:
-// RACE_SECONDS=120 npx vitest run test/host-swap-race.test.ts).
+// RACE_SECONDS=120 npx vitest run test/host-swap-race.test.ts). The second
+// test checks that held directories never serve a directory the host has
+// since replaced or removed.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -89,4 +91,33 @@ describe.skipIf(process.platform !== 'linux')('a host process swapping a directo
     expect(listedOutside, 'listings of the outside directory').toBe(0);
     expect(outsideNames, 'files created outside').toEqual(['only-outside', 'x']);
   }, (SECONDS + 30) * 1000);
+});
+
+describe("held directories follow the host's changes between calls", () => {
+  it('a directory the host replaces is looked up afresh: the guest reads the new one', () => {
+    const root = join(top, 'replace');
+    mkdirSync(join(root, 'd', 'sub'), { recursive: true });
+    writeFileSync(join(root, 'd', 'x'), 'old');
+    writeFileSync(join(root, 'd', 'sub', 'y'), 'old y');
+    const g = new Guest(makeHarness({ preopens: { '/sandbox': new NodeFS(root) } }));
+    const read = (path: string): string => {
+      const r = g.open(path, { base: RDONLY });
+      if (r.errno !== 0) return `errno ${r.errno}`;
+      const text = g.read(r.fd).text;
+      g.imp.fd_close(r.fd);
+      return text;
+    };
+    expect(read('d/x')).toBe('old');
+    expect(read('d/sub/y')).toBe('old y');
+    renameSync(join(root, 'd'), join(root, 'd.old'));
+    mkdirSync(join(root, 'd', 'sub'), { recursive: true });
+    writeFileSync(join(root, 'd', 'x'), 'new');
+    writeFileSync(join(root, 'd', 'sub', 'y'), 'new y');
+    expect(read('d/x')).toBe('new');
+    expect(read('d/sub/y')).toBe('new y');
+    // And a directory the host removes is gone for the guest, not served from a held descriptor.
+    rmSync(join(root, 'd'), { recursive: true });
+    expect(read('d/x')).toBe('errno 44');
+    expect(read('d/sub/y')).toBe('errno 44');
+  });
 });
