@@ -13,6 +13,9 @@ import { Beneath } from './node-beneath.js';
  * process that swaps a directory for a symlink between the resolver's check
  * and the use cannot redirect the call (src/vfs/node-beneath.ts); elsewhere
  * the host path is root + backend path (README, "What the sandbox guarantees").
+ * The two calls that may follow a final symlink (open without `noFollow`,
+ * setTimes with `follow`) do so as src/vfs/types.ts says; the namespace never
+ * asks them to, since the resolver follows symlinks itself.
  *
  * Node's fs takes views on a SharedArrayBuffer or a shared WebAssembly memory
  * as they are (checked on Node 20), so reads and writes go straight to the
