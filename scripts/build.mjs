@@ -26,9 +26,10 @@ const quiet = process.argv.includes('--quiet');
  * no reason. 16 KB became 18 KB for errors that name their fix (option
  * checks, missing imports) and the embedder memory API, about 2.5 KB together.
  */
-// The core grew with the binder, option checks and wasi.memory (issue 10, 11); issue 14 brings it down to 12 KB.
+// The core grew with the binder, option checks and wasi.memory (issue 10, 11); issue 14 brings it down to 12 KB
+// (so far 17.8: the exported Errno built from ERRNO_NAMES, src/abi/errno-public.ts).
 // The full build is the core plus MemFS on memfs's tree, without memfs's Volume and its polyfills (issue 14).
-const BUDGET = { core: 19 * 1024, full: 27 * 1024 };
+const BUDGET = { core: 18 * 1024, full: 26 * 1024 };
 
 rmSync('dist', { recursive: true, force: true });
 // No source maps: dist/ is unminified ESM (the IIFE aside) and reads as it is;
