@@ -6,8 +6,9 @@
 //
 // The other checkout must have been built (npm run build). Calls: a 16-byte
 // fd_write to an ignored stdout, clock_time_get, path_open+fd_filestat_get+
-// fd_close on MemFS and on a host directory, and a 100-entry fd_readdir.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// fd_close on MemFS and on a host directory (a name in the preopen, and one a
+// directory below it), and a 100-entry fd_readdir.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,7 +25,11 @@ const builds = {
   other: await import(pathToFileURL(resolve(other, 'dist/index.js')).href),
 };
 const dir = mkdtempSync(join(tmpdir(), 'wasi-host-ab-'));
-for (let i = 0; i < 100; i++) writeFileSync(join(dir, `f${i}`), 'x');
+mkdirSync(join(dir, 'd'));
+for (let i = 0; i < 100; i++) {
+  writeFileSync(join(dir, `f${i}`), 'x');
+  writeFileSync(join(dir, 'd', `f${i}`), 'x');
+}
 const seed = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`f${i}`, 'x']));
 
 function setup(lib) {
@@ -35,12 +40,14 @@ function setup(lib) {
   v.setUint32(0, 64, true); // iovec: 16 bytes at 64
   v.setUint32(4, 16, true);
   new Uint8Array(memory.buffer).set(new TextEncoder().encode('f7'), 200);
+  new Uint8Array(memory.buffer).set(new TextEncoder().encode('d/f7'), 210);
   const imp = wasi.wasiImport;
   return {
     fd_write: () => imp.fd_write(1, 0, 1, 8),
     clock_time_get: () => imp.clock_time_get(1, 0n, 16),
     'open+fstat+close memfs': () => { imp.path_open(3, 1, 200, 2, 0, 0x3fffffffn & ~0x40n, 0n, 0, 24); const fd = v.getUint32(24, true); imp.fd_filestat_get(fd, 300); imp.fd_close(fd); },
     'open+fstat+close host': () => { imp.path_open(4, 1, 200, 2, 0, 0x3fffffffn & ~0x40n, 0n, 0, 24); const fd = v.getUint32(24, true); imp.fd_filestat_get(fd, 300); imp.fd_close(fd); },
+    'open+fstat+close host d/f7': () => { imp.path_open(4, 1, 210, 4, 0, 0x3fffffffn & ~0x40n, 0n, 0, 24); const fd = v.getUint32(24, true); imp.fd_filestat_get(fd, 300); imp.fd_close(fd); },
     'fd_readdir 100 memfs': () => imp.fd_readdir(3, 1024, 8192, 0n, 28),
   };
 }

@@ -3,7 +3,8 @@
  * one list, so the Node entry (src/index.ts) and the browser core
  * (src/core.ts) cannot drift apart.
  */
-export { Errno, ERRNO_NAMES } from './abi/errno.js';
+export { ERRNO_NAMES } from './abi/errno.js';
+export { Errno } from './abi/errno-public.js';
 export { WASIExit } from './syscalls/context.js';
 export { SYSCALLS } from './syscalls/table.js';
 export { SYSCALLS_UNSTABLE } from './syscalls/unstable.js';

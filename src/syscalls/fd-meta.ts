@@ -101,7 +101,8 @@ export function fd_filestat_set_times(ctx: HostContext, fd: number, atim: bigint
   const d = ctx.fds.get(fd, Rights.FD_FILESTAT_SET_TIMES);
   const [a, m] = timesArg(atim, mtim, flags);
   if (d.kind === 'file') d.file.setTimes(a, m);
-  else if (d.kind === 'dir') ctx.ns.setTimes(ctx.ns.enter(d), a, m, true);
+  // The descriptor names the directory itself: nothing to follow, and a symlink swapped in at its path is not followed.
+  else if (d.kind === 'dir') ctx.ns.setTimes(ctx.ns.enter(d), a, m, false);
   else return Errno.NOTSUP;
   return Errno.SUCCESS;
 }

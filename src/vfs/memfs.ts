@@ -352,6 +352,29 @@ export class MemFS implements Vfs {
    */
   #lookup(path: string, followLast: boolean): Link | undefined {
     const base = this.#base(path);
+    // The common case without arrays (the resolver's walk asks this once per component): plain names,
+    // no symlink on the way. Anything else starts over below, which handles it all.
+    let link: Link = base;
+    for (let start = 0, end = 0; end < path.length; start = end + 1) {
+      end = path.indexOf('/', start);
+      if (end < 0) end = path.length;
+      if (end === start) continue;
+      if (!isDir(link.getNode())) fail('ENOTDIR', 'not a directory', path);
+      const name = path.slice(start, end);
+      if (name === '.' || name === '..') return this.#walk(base, path, followLast);
+      const child = link.children.get(name);
+      if (child === undefined) {
+        if (path.indexOf('/', end) < 0 || /^\/*$/.test(path.slice(end))) return undefined;
+        fail('ENOENT', 'no such file or directory', path);
+      }
+      if (isSymlink(child.getNode())) return this.#walk(base, path, followLast);
+      link = child;
+    }
+    return link;
+  }
+
+  /** #lookup's general walk: ".", ".." and symlinks. */
+  #walk(base: Link, path: string, followLast: boolean): Link | undefined {
     let parts = components(path);
     let link = base;
     let hops = 0;
@@ -484,13 +507,20 @@ export class MemFS implements Vfs {
 
   kind(path: string): VfsKind | undefined {
     // The resolver's per-component question: nothing there, even for want of a parent, is undefined.
-    let link: Link | undefined;
+    // #entry without its object: this runs once per component of every lookup.
+    const slash = path.lastIndexOf('/');
+    const name = path.slice(slash + 1);
+    let dir: Link | undefined;
     try {
-      link = this.#entry(path).link;
+      if (name === '') return kindOfMode(this.#base(path).getNode().mode);
+      dir = this.#lookup(path.slice(0, slash) || '/', true);
     } catch (err) {
       if ((err as { code?: unknown }).code === 'ENOENT') return undefined;
       throw err;
     }
+    if (dir === undefined) return undefined;
+    if (!isDir(dir.getNode())) fail('ENOTDIR', 'not a directory', path);
+    const link = name === '.' || name === '..' ? undefined : dir.children.get(name);
     return link === undefined ? undefined : kindOfMode(link.getNode().mode);
   }
 

@@ -3,11 +3,19 @@ import { resolve } from 'node:path';
 import { codeError } from '../errors.js';
 import type { Vfs, VfsDirEntry, VfsFile, VfsKind, VfsOpenFlags, VfsStat, VfsTime } from './types.js';
 import { kindOfDirent, kindOfMode } from './kinds.js';
+import { Beneath } from './node-beneath.js';
 
 /**
  * A backend on the host's filesystem through `node:fs`, confined to one
- * directory. It does no sandboxing (the resolver above does); it only never
- * builds a host path other than root + an already normalised backend path.
+ * directory. It does no sandboxing of its own (the resolver above does); it
+ * only ever acts on an already normalised backend path below its root. On
+ * Linux each path is looked up from held directory descriptors, so a host
+ * process that swaps a directory for a symlink between the resolver's check
+ * and the use cannot redirect the call (src/vfs/node-beneath.ts); elsewhere
+ * the host path is root + backend path (README, "What the sandbox guarantees").
+ * The two calls that may follow a final symlink (open without `noFollow`,
+ * setTimes with `follow`) do so as src/vfs/types.ts says; the namespace never
+ * asks them to, since the resolver follows symlinks itself.
  *
  * Node's fs takes views on a SharedArrayBuffer or a shared WebAssembly memory
  * as they are (checked on Node 20), so reads and writes go straight to the
@@ -163,6 +171,12 @@ class NodeFile implements VfsFile {
 const NOT_NORMAL = /\/\/|\/\.\.?(?:\/|$)|\0/;
 const NOT_NORMAL_WIN32 = /[\\:]/;
 
+function checkNormal(path: string): void {
+  if (path !== '/' && (path.charCodeAt(0) !== 0x2f || path.endsWith('/') || NOT_NORMAL.test(path) || (WIN32 && NOT_NORMAL_WIN32.test(path)))) {
+    throw codeError('EINVAL', `NodeFS: not a normalised backend path: ${JSON.stringify(path)}`);
+  }
+}
+
 /** Whether host directory `inner` is `outer` or lies below it (both realpaths without a trailing separator). */
 function nests(outer: string, inner: string): boolean {
   return inner === outer || inner.startsWith(outer + '/') || (WIN32 && inner.startsWith(outer + '\\'));
@@ -175,6 +189,8 @@ export class NodeFS implements Vfs {
   /** The confining directory, absolute and with symlinks resolved. */
   readonly root: string;
   readonly #prefix: string;
+  /** The held root and directories, where /proc/self/fd acts as openat. */
+  readonly #beneath: Beneath | undefined;
 
   /** @param root the host directory that backend path "/" maps to. */
   constructor(root: string) {
@@ -194,6 +210,7 @@ export class NodeFS implements Vfs {
     this.root = real;
     // "/" + "/a" would be "//a", and "C:\" + "/a" "C:\/a".
     this.#prefix = real.replace(/[\\/]+$/, '');
+    this.#beneath = Beneath.open(this, real, this.#prefix);
   }
 
   overlaps(other: Vfs): boolean {
@@ -201,23 +218,43 @@ export class NodeFS implements Vfs {
     return nests(this.#prefix, other.#prefix) || nests(other.#prefix, this.#prefix);
   }
 
-  /** The host path for a backend path: root + path, nothing else. */
-  #host(path: string): string {
-    if (path === '/') return this.root;
-    if (path.charCodeAt(0) !== 0x2f || path.endsWith('/') || NOT_NORMAL.test(path) || (WIN32 && NOT_NORMAL_WIN32.test(path))) {
-      throw codeError('EINVAL', `NodeFS: not a normalised backend path: ${JSON.stringify(path)}`);
-    }
-    return this.#prefix + path;
+  /**
+   * The host path for a backend path: its last component inside its held
+   * parent directory (Beneath.at; `fresh` false for a call's second path), or
+   * root + path where nothing is held.
+   */
+  #host(path: string, fresh = true): string {
+    checkNormal(path);
+    if (this.#beneath !== undefined) return this.#beneath.at(path, fresh);
+    return path === '/' ? this.root : this.#prefix + path;
   }
 
   lstat(path: string): VfsStat {
-    return toVfsStat(fs.lstatSync(this.#host(path), { bigint: true }));
+    const b = this.#beneath;
+    // The root by its path, so that an identity check of it (overlapping preopens, src/namespace/resolver.ts
+    // enter) sees a root renamed away as gone, as it does without held descriptors.
+    if (b === undefined || path === '/') return toVfsStat(fs.lstatSync(path === '/' ? this.root : this.#host(path), { bigint: true }));
+    const p = this.#host(path);
+    let st: fs.BigIntStats;
+    try {
+      st = fs.lstatSync(p, { bigint: true });
+    } catch (err) {
+      b.checked(path, 0, 0, false);
+      throw err;
+    }
+    b.checked(path, Number(st.dev), Number(st.ino), st.isDirectory());
+    return toVfsStat(st);
   }
 
   kind(path: string): VfsKind | undefined {
     // Number-mode lstat without an exception for a missing name: the resolver's per-component question.
     const st = fs.lstatSync(this.#host(path), { throwIfNoEntry: false });
-    return st === undefined ? undefined : kindOfMode(st.mode);
+    if (st === undefined) {
+      this.#beneath?.checked(path, 0, 0, false);
+      return undefined;
+    }
+    this.#beneath?.checked(path, st.dev, st.ino, st.isDirectory());
+    return kindOfMode(st.mode);
   }
 
   open(path: string, flags: VfsOpenFlags): VfsFile {
@@ -231,7 +268,10 @@ export class NodeFS implements Vfs {
   }
 
   readdir(path: string): VfsDirEntry[] {
-    const list = fs.readdirSync(this.#host(path), { withFileTypes: true });
+    checkNormal(path);
+    // Beneath, through a descriptor on the directory itself, so a symlink swapped in there is not followed.
+    const host = this.#beneath === undefined ? this.#host(path) : this.#beneath.dir(path);
+    const list = fs.readdirSync(host, { withFileTypes: true });
     const out: VfsDirEntry[] = [];
     for (const d of list) out.push({ name: d.name, kind: kindOfDirent(d) });
     // The host's order is the directory's hash or creation order; sort for a stable one.
@@ -245,6 +285,7 @@ export class NodeFS implements Vfs {
 
   rmdir(path: string): void {
     fs.rmdirSync(this.#host(path));
+    this.#beneath?.forget();
   }
 
   unlink(path: string): void {
@@ -252,7 +293,8 @@ export class NodeFS implements Vfs {
   }
 
   rename(from: string, to: string): void {
-    fs.renameSync(this.#host(from), this.#host(to));
+    fs.renameSync(this.#host(from), this.#host(to, false));
+    this.#beneath?.forget();
   }
 
   symlink(target: string, path: string): void {
@@ -266,7 +308,7 @@ export class NodeFS implements Vfs {
   }
 
   link(existing: string, path: string): void {
-    fs.linkSync(this.#host(existing), this.#host(path));
+    fs.linkSync(this.#host(existing), this.#host(path, false));
   }
 
   setTimes(path: string, atim: VfsTime, mtim: VfsTime, follow: boolean): void {
