@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startStaticServer, type StaticServer } from '../demo/static-server.mjs';
 import { chromiumProblem, launchChromium, loopbackContext, SKIP_BROWSER } from './browser/chromium.js';
+import { expectLikeNode, installWorkerBridge, type BrowserRun } from './browser/fixture-page.js';
 import { loadFixtures, FIXTURE_DIR, fixtureModule, type FixtureSpec } from './fixture-runner.js';
 import { MemFS, WASI as NodeWASI } from '../src/index.js';
 import { porter } from '../src/porter/options.js';
@@ -15,13 +16,6 @@ import { formatTraceEntry } from '../src/trace.js';
 
 const fixtures = loadFixtures();
 const problem = chromiumProblem();
-
-interface BrowserRun {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-  filesAfter: Record<string, string | null>;
-}
 
 interface SleepReport {
   errno: number;
@@ -50,17 +44,6 @@ function newestSource(dir: string): { path: string; mtimeMs: number } {
     if (c.mtimeMs > best.mtimeMs) best = c;
   }
   return best;
-}
-
-function expectLikeNode(r: BrowserRun, spec: FixtureSpec): void {
-  expect({ stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }).toEqual({
-    stdout: spec.stdout,
-    stderr: spec.stderr ?? '',
-    exitCode: spec.exitCode,
-  });
-  for (const [path, content] of Object.entries(spec.filesAfter ?? {})) {
-    expect(r.filesAfter[path], `file ${path} after the run`).toBe(content);
-  }
 }
 
 describe.skipIf(SKIP_BROWSER)('in Chromium', () => {
@@ -101,27 +84,7 @@ describe.skipIf(SKIP_BROWSER)('in Chromium', () => {
     await page.goto(`${server.url}/test/browser/index.html`);
     await page.waitForFunction(() => '__import' in globalThis);
     // One module worker for the whole suite; window.__call(task, args) runs a task of run.js in it.
-    await page.evaluate(() => {
-      const w = new Worker('/test/browser/worker.js', { type: 'module' });
-      const pending = new Map<number, { ok: (v: unknown) => void; fail: (e: Error) => void }>();
-      let next = 0;
-      w.onmessage = (e: MessageEvent<{ id: number; ok: boolean; value?: unknown; error?: string }>) => {
-        const p = pending.get(e.data.id);
-        pending.delete(e.data.id);
-        if (e.data.ok) p?.ok(e.data.value);
-        else p?.fail(new Error(e.data.error));
-      };
-      w.onerror = (e) => {
-        for (const p of pending.values()) p.fail(new Error(`worker error: ${e.message}`));
-        pending.clear();
-      };
-      (globalThis as unknown as { __call: unknown }).__call = (task: string, args: unknown[]) =>
-        new Promise((ok, fail) => {
-          const id = ++next;
-          pending.set(id, { ok, fail });
-          w.postMessage({ id, task, args });
-        });
-    });
+    await page.evaluate(installWorkerBridge);
   });
 
   afterAll(async () => {

@@ -10,28 +10,11 @@ import type { Browser, Page } from 'puppeteer-core';
 import { startStaticServer, type StaticServer } from '../demo/static-server.mjs';
 import { SKIP_BROWSER } from './browser/chromium.js';
 import { firefoxProblem, launchFirefox, loopbackPage } from './browser/firefox.js';
-import { loadFixtures, FIXTURE_DIR, type FixtureSpec } from './fixture-runner.js';
+import { expectLikeNode, installWorkerBridge, type BrowserRun } from './browser/fixture-page.js';
+import { loadFixtures, FIXTURE_DIR } from './fixture-runner.js';
 
 const fixtures = loadFixtures();
 const problem = firefoxProblem();
-
-interface BrowserRun {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-  filesAfter: Record<string, string | null>;
-}
-
-function expectLikeNode(r: BrowserRun, spec: FixtureSpec): void {
-  expect({ stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode }).toEqual({
-    stdout: spec.stdout,
-    stderr: spec.stderr ?? '',
-    exitCode: spec.exitCode,
-  });
-  for (const [path, content] of Object.entries(spec.filesAfter ?? {})) {
-    expect(r.filesAfter[path], `file ${path} after the run`).toBe(content);
-  }
-}
 
 describe.skipIf(SKIP_BROWSER)('in Firefox', () => {
   if (problem !== null) {
@@ -57,27 +40,7 @@ describe.skipIf(SKIP_BROWSER)('in Firefox', () => {
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     await page.goto(`${server.url}/test/browser/index.html`);
     await page.waitForFunction(() => '__import' in globalThis);
-    await page.evaluate(() => {
-      const w = new Worker('/test/browser/worker.js', { type: 'module' });
-      const pending = new Map<number, { ok: (v: unknown) => void; fail: (e: Error) => void }>();
-      let next = 0;
-      w.onmessage = (e: MessageEvent<{ id: number; ok: boolean; value?: unknown; error?: string }>) => {
-        const p = pending.get(e.data.id);
-        pending.delete(e.data.id);
-        if (e.data.ok) p?.ok(e.data.value);
-        else p?.fail(new Error(e.data.error));
-      };
-      w.onerror = (e) => {
-        for (const p of pending.values()) p.fail(new Error(`worker error: ${e.message}`));
-        pending.clear();
-      };
-      (globalThis as unknown as { __call: unknown }).__call = (task: string, args: unknown[]) =>
-        new Promise((ok, fail) => {
-          const id = ++next;
-          pending.set(id, { ok, fail });
-          w.postMessage({ id, task, args });
-        });
-    });
+    await page.evaluate(installWorkerBridge);
   }, 60_000);
 
   afterAll(async () => {
