@@ -1,13 +1,23 @@
-// The demo page: choose a program, set argv/env/stdin, run it in a Worker
-// (demo/worker.js), stream its output into the terminal pane, and show the
-// in-memory filesystem before and after, with uploads and downloads.
+// The demo page: choose a program, set argv/env/stdin, run it in a Worker and
+// show it in an xterm.js terminal, with the in-memory filesystem before and
+// after, uploads and downloads. A program run "in the terminal" goes through
+// wasi-host/runner's spawn(): the line typed is echoed here and sent to its
+// stdin on Enter (README, "Interactive programs"); other runs use
+// demo/worker.js, which brings the files back.
+import { Terminal } from '/xterm/lib/xterm.mjs';
+import { spawn } from '/dist/browser-runner.js';
+
 const $ = (id) => document.getElementById(id);
 const ui = {
   fixture: $('fixture'), description: $('fixture-description'), dropzone: $('dropzone'), wasmFile: $('wasm-file'),
   programName: $('program-name'), args: $('args'), env: $('env'), stdin: $('stdin'), run: $('run'), stop: $('stop'),
+  interactive: $('interactive'),
   status: $('status'), terminal: $('terminal'), clear: $('clear'), upload: $('upload'), uploadFile: $('upload-file'),
   reset: $('reset'), tree: $('tree'), filesPanel: $('files-panel'),
 };
+
+/** The fixtures that wait for typed input: chosen, they run in the terminal. */
+const INTERACTIVE = new Set(['repl', 'poll_stdin']);
 
 const encoder = new TextEncoder();
 let fixtures = [];
@@ -18,6 +28,8 @@ let entries = [];
 /** What "Reset files" goes back to. */
 let seedEntries = [];
 let worker = null;
+/** The spawn() handle of a run in the terminal. */
+let proc = null;
 let runStarted = 0;
 
 // ---------- argv and environment text ----------
@@ -72,44 +84,60 @@ function parseEnv(text) {
 
 // ---------- terminal ----------
 
-const MAX_TERMINAL_CHARS = 2_000_000;
-let pending = [];
-let flushQueued = false;
+const term = new Terminal({
+  convertEol: true, // the guest writes \n; the terminal needs \r\n
+  cursorBlink: true,
+  fontFamily: 'ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace',
+  fontSize: 13,
+  scrollback: 5000,
+  theme: { background: '#14171c', foreground: '#e8e8e8' },
+});
+term.open(ui.terminal);
 const decoders = { 1: new TextDecoder(), 2: new TextDecoder() };
+/** stderr in red and the page's own lines dimmed, in ANSI so the guest's own colours pass through. */
+const STYLE = { out: ['', ''], err: ['\x1b[31m', '\x1b[39m'], info: ['\x1b[2m', '\x1b[22m'] };
 
 function write(kind, text) {
   if (text === '') return;
-  pending.push([kind, text]);
-  if (!flushQueued) {
-    flushQueued = true;
-    requestAnimationFrame(flush);
-  }
+  const [on, off] = STYLE[kind];
+  term.write(on + text + off);
 }
 
-/** Appends what arrived since the last frame, merging runs of one stream into one span. */
-function flush() {
-  flushQueued = false;
-  const term = ui.terminal;
-  const atBottom = term.scrollTop + term.clientHeight >= term.scrollHeight - 4;
-  for (const [kind, text] of pending) {
-    const last = term.lastChild;
-    if (last && last.dataset.kind === kind) last.textContent += text;
-    else {
-      const span = document.createElement('span');
-      span.dataset.kind = kind;
-      if (kind !== 'out') span.className = kind;
-      span.textContent = text;
-      term.append(span);
+/** The line being typed: echoed locally, sent to the guest's stdin on Enter (a terminal's canonical mode). */
+let line = '';
+
+function onTyped(data) {
+  if (data.startsWith('\x1b')) return; // arrows and other keys with no line-editing meaning here
+  for (const ch of data) {
+    if (ch === '\x03') {
+      // Ctrl-C stops whatever runs, typed into or not.
+      if (proc === null && worker === null) continue;
+      term.write('^C\r\n');
+      stop();
+      return;
+    }
+    if (proc === null) continue;
+    if (ch === '\r') {
+      term.write('\r\n');
+      proc.stdin.write(line + '\n');
+      line = '';
+    } else if (ch === '\x7f' || ch === '\b') {
+      if (line !== '') {
+        line = [...line].slice(0, -1).join(''); // one character, not one UTF-16 unit
+        term.write('\b \b');
+      }
+    } else if (ch === '\x04') {
+      // As on a terminal: Ctrl-D sends a partial line as it is, and on an empty line ends input.
+      if (line !== '') proc.stdin.write(line);
+      else proc.stdin.end();
+      line = '';
+    } else if (ch >= ' ') {
+      line += ch;
+      term.write(ch);
     }
   }
-  pending = [];
-  let total = term.textContent.length;
-  while (total > MAX_TERMINAL_CHARS && term.firstChild) {
-    total -= term.firstChild.textContent.length;
-    term.firstChild.remove();
-  }
-  if (atBottom) term.scrollTop = term.scrollHeight;
 }
+term.onData(onTyped);
 
 function setStatus(text, kind = '') {
   ui.status.textContent = text;
@@ -236,6 +264,8 @@ async function chooseFixture(name) {
   ui.args.value = f.args.map(quoteArg).join(' ');
   ui.env.value = Object.entries(f.env).map(([k, v]) => `${k}=${v}`).join('\n');
   ui.stdin.value = f.stdin;
+  ui.interactive.checked = INTERACTIVE.has(name);
+  ui.stdin.disabled = ui.interactive.checked;
   seedEntries = seedFromFixture(f.files);
   entries = cloneEntries(seedEntries);
   renderTree();
@@ -275,13 +305,29 @@ async function chooseWasmFile(file) {
 function finish() {
   worker?.terminate();
   worker = null;
+  proc = null;
+  line = '';
   ui.run.disabled = program === null;
   ui.stop.disabled = true;
   ui.fixture.disabled = false;
 }
 
+function exited(exitCode, ms, note = '') {
+  write('out', decoders[1].decode());
+  write('err', decoders[2].decode());
+  write('info', `[exit code ${exitCode}]\n`);
+  setStatus(`Exited with code ${exitCode} in ${ms.toFixed(0)} ms.${note}`, exitCode === 0 ? 'ok' : 'fail');
+  finish();
+}
+
+function failed(error) {
+  write('err', `[${error}]\n`);
+  setStatus(`Failed: ${error}`, 'fail');
+  finish();
+}
+
 function run() {
-  if (program === null || worker !== null) return;
+  if (program === null || worker !== null || proc !== null) return;
   let env;
   try {
     env = parseEnv(ui.env.value);
@@ -293,12 +339,48 @@ function run() {
   write('info', `$ ${args.map(quoteArg).join(' ')}\n`);
   decoders[1] = new TextDecoder();
   decoders[2] = new TextDecoder();
-  const stdin = ui.stdin.value;
-  worker = new Worker('/worker.js', { type: 'module' });
   ui.run.disabled = true;
   ui.stop.disabled = false;
   ui.fixture.disabled = true;
   runStarted = performance.now();
+  if (ui.interactive.checked) runInTerminal(args, env);
+  else runInWorker(args, env);
+}
+
+/** Stdin is what is typed in the terminal; the guest sees a terminal (isatty). */
+function runInTerminal(args, env) {
+  const seed = {};
+  for (const e of entries) {
+    // A spawn() preopen is a MemFS seed, which has files and directories only.
+    if (e.kind === 'dir') seed[e.path.slice(1) + '/'] = null;
+    else if (e.kind === 'file') seed[e.path.slice(1)] = e.bytes;
+  }
+  const out = (fd) => (chunk) => write(fd === 2 ? 'err' : 'out', decoders[fd].decode(chunk, { stream: true }));
+  let p;
+  try {
+    p = spawn(program.bytes, { args, env, tty: true, preopens: { '/sandbox': seed }, stdout: out(1), stderr: out(2) });
+  } catch (err) {
+    failed(err.message);
+    return;
+  }
+  proc = p;
+  line = '';
+  term.focus();
+  setStatus('Running in the terminal: type a line and press Enter; Ctrl-D ends input, Ctrl-C stops.');
+  p.exited.then(
+    (code) => {
+      if (proc !== p) return; // stopped
+      exited(code, performance.now() - runStarted, ' The files it wrote stayed in its Worker.');
+    },
+    (err) => {
+      if (proc === p) failed(`${err.name}: ${err.message}`);
+    },
+  );
+}
+
+/** Stdin is the text box; the files the program leaves come back to the file panel. */
+function runInWorker(args, env) {
+  worker = new Worker('/worker.js', { type: 'module' });
   setStatus('Starting…');
   worker.onmessage = ({ data }) => {
     if (data.type === 'started') {
@@ -306,20 +388,10 @@ function run() {
     } else if (data.type === 'out') {
       write(data.fd === 2 ? 'err' : 'out', decoders[data.fd].decode(data.chunk, { stream: true }));
     } else if (data.type === 'exit') {
-      write('out', decoders[1].decode());
-      write('err', decoders[2].decode());
       entries = data.entries;
       renderTree();
-      if (data.error !== null) {
-        write('err', `[${data.error}]\n`);
-        flush();
-        setStatus(`Failed: ${data.error}`, 'fail');
-      } else {
-        write('info', `[exit code ${data.exitCode}]\n`);
-        flush();
-        setStatus(`Exited with code ${data.exitCode} in ${data.ms.toFixed(0)} ms.`, data.exitCode === 0 ? 'ok' : 'fail');
-      }
-      finish();
+      if (data.error !== null) failed(data.error);
+      else exited(data.exitCode, data.ms);
     }
   };
   worker.onerror = (e) => {
@@ -328,15 +400,23 @@ function run() {
     setStatus(`Worker error: ${e.message}`, 'fail');
     finish();
   };
-  worker.postMessage({ wasm: program.bytes, args, env, stdin, entries: cloneEntries(entries) });
+  worker.postMessage({ wasm: program.bytes, args, env, stdin: ui.stdin.value, entries: cloneEntries(entries) });
 }
 
 function stop() {
-  if (worker === null) return;
-  const secs = ((performance.now() - runStarted) / 1000).toFixed(1);
+  if (worker === null && proc === null) return;
+  const t0 = performance.now();
+  const secs = ((t0 - runStarted) / 1000).toFixed(1);
+  const p = proc;
   finish();
+  if (p !== null) {
+    p.kill();
+    // How long the guest took to stop once asked (test/browser-demo.test.ts holds it under 100 ms).
+    p.exited.then(() => {
+      document.body.dataset.stopMs = (performance.now() - t0).toFixed(1);
+    });
+  }
   write('info', `[stopped after ${secs} s]\n`);
-  flush(); // the last line shows with the status, not a frame later
   setStatus(`Stopped after ${secs} s. The files are as they were before the run.`, 'fail');
 }
 
@@ -344,7 +424,10 @@ function stop() {
 
 ui.run.addEventListener('click', run);
 ui.stop.addEventListener('click', stop);
-ui.clear.addEventListener('click', () => ui.terminal.replaceChildren());
+ui.clear.addEventListener('click', () => term.reset());
+ui.interactive.addEventListener('change', () => {
+  ui.stdin.disabled = ui.interactive.checked;
+});
 ui.fixture.addEventListener('change', () => {
   if (ui.fixture.value !== '__file') chooseFixture(ui.fixture.value);
 });

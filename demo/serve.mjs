@@ -55,7 +55,13 @@ function fixtureList() {
 export function startDemoServer({ port = 0 } = {}) {
   return startStaticServer({
     port,
-    mounts: { '/': here, '/dist': join(root, 'dist'), '/wasi-fixtures': fixtureDir },
+    mounts: {
+      '/': here,
+      '/dist': join(root, 'dist'),
+      '/wasi-fixtures': fixtureDir,
+      // The terminal pane (demo/app.js): xterm.js's ESM build and stylesheet.
+      '/xterm': join(root, 'node_modules', '@xterm', 'xterm'),
+    },
     routes: {
       '/fixtures.json': () => ({ type: 'application/json; charset=utf-8', body: JSON.stringify(fixtureList()) }),
       '/ticker.wasm': () => ({ type: 'application/wasm', body: tickerWasm(100) }),

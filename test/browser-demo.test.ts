@@ -1,7 +1,8 @@
 // The demo page (npm run demo) driven in Chromium the way a person uses it:
 // choose a fixture, click Run, read the output, download a file the program
 // wrote; drop a .wasm of one's own; upload a file for the program to read;
-// stop a program that never ends. Leaves a screenshot in test-artifacts/.
+// stop a program that never ends; type into a program through the terminal.
+// Leaves screenshots in test-artifacts/.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -58,6 +59,8 @@ describe.skipIf(SKIP_BROWSER)('the demo page in Chromium', () => {
     await expect.poll(() => page.locator('#args').inputValue()).toBe('/sandbox/src.txt /sandbox/out/dst.txt');
     await page.getByRole('button', { name: 'Run' }).click();
     await waitForStatus(/Exited with code 0/);
+    // xterm.js draws on the next frame, maybe after the status changed.
+    await expect.poll(terminal).toContain('[exit code 0]');
     const out = await terminal();
     expect(out).toContain('$ cp /sandbox/src.txt /sandbox/out/dst.txt');
     expect(out).toContain(spec.stdout.trimEnd());
@@ -81,6 +84,7 @@ describe.skipIf(SKIP_BROWSER)('the demo page in Chromium', () => {
     await page.getByRole('button', { name: 'Clear' }).click();
     await page.getByRole('button', { name: 'Run' }).click();
     await waitForStatus(/Exited with code 0/);
+    await expect.poll(terminal).toContain('[exit code 0]');
     const out = await terminal();
     expect(out).toContain('getenv(GREETING) = [hi there] (8 bytes)');
     expect(out).toContain('env[3] = LANG_JA=日本語');
@@ -95,10 +99,11 @@ describe.skipIf(SKIP_BROWSER)('the demo page in Chromium', () => {
     await page.getByRole('button', { name: 'Clear' }).click();
     await page.getByRole('button', { name: 'Run' }).click();
     await waitForStatus(/Exited with code 1/);
+    await expect.poll(terminal).toContain('[exit code 1]');
     const out = await terminal();
     expect(out).toContain('my own words, ünïcode too');
-    // stderr is shown, in its own colour
-    expect(await page.locator('#terminal .err').innerText()).toMatch(/nope\.txt/);
+    // stderr is shown in red (ANSI colour 1 in the xterm.js pane)
+    expect(await page.locator('#terminal .xterm-fg-1').allInnerTexts()).toContainEqual(expect.stringMatching(/nope\.txt/));
   });
 
   it('streams output while a program runs in a worker, keeps the page responsive, and Stop ends it', async () => {
@@ -125,6 +130,83 @@ describe.skipIf(SKIP_BROWSER)('the demo page in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Stop' }).isDisabled()).toBe(true);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}/demo-stopped.png`, fullPage: true });
+  });
+
+  const typeLine = async (text: string): Promise<void> => {
+    await page.keyboard.type(text);
+    await page.keyboard.press('Enter');
+  };
+
+  it('runs the REPL in the terminal: three lines typed one at a time, each answered before the next; Ctrl-D ends it', async () => {
+    await page.getByLabel('Example').selectOption('repl');
+    await expect.poll(() => page.getByRole('button', { name: 'Run' }).isEnabled()).toBe(true);
+    expect(await page.locator('#interactive').isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByRole('button', { name: 'Run' }).click();
+    // spawn(..., { tty: true }): the guest's isatty(1) is true.
+    await expect.poll(terminal).toContain('repl on a terminal');
+    await page.locator('#terminal').click();
+    // Local echo and backspace: "helx", a backspace, "lo" sends "hello".
+    await page.keyboard.type('helx');
+    await expect.poll(terminal).toContain('helx');
+    await page.keyboard.press('Backspace');
+    await expect.poll(terminal).not.toContain('helx');
+    await typeLine('lo');
+    await expect.poll(terminal).toContain('1: HELLO');
+    expect(await terminal()).not.toContain('2:');
+    await typeLine('add 2 3');
+    await expect.poll(terminal).toContain('2: 5');
+    expect(await terminal()).not.toContain('3:');
+    await typeLine('mixed Case');
+    await expect.poll(terminal).toContain('3: MIXED CASE');
+    expect(await terminal()).not.toContain('bye');
+    expect(await status()).toMatch(/Running in the terminal/);
+    await page.keyboard.press('Control+D');
+    await waitForStatus(/Exited with code 0/);
+    await expect.poll(terminal).toContain('[exit code 0]');
+    const out = await terminal();
+    expect(out).toContain('bye after 3 lines');
+    expect(out).toContain('[exit code 0]');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: `${ARTIFACTS}/demo-terminal.png`, fullPage: true });
+  });
+
+  it('runs poll_stdin in the terminal: its poll times out, then it reads a typed line, then end of input', async () => {
+    await page.getByLabel('Example').selectOption('poll_stdin');
+    await expect.poll(() => page.getByRole('button', { name: 'Run' }).isEnabled()).toBe(true);
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByRole('button', { name: 'Run' }).click();
+    await expect.poll(terminal).toContain('waiting');
+    await page.locator('#terminal').click();
+    await typeLine('abc');
+    await expect.poll(terminal).toContain('got 4: abc');
+    await page.keyboard.press('Control+D');
+    await waitForStatus(/Exited with code 0/);
+    await expect.poll(terminal).toContain('end of input after a timeout');
+  });
+
+  it('Ctrl-C stops a program blocked reading stdin within 100 ms', async () => {
+    await page.getByLabel('Example').selectOption('repl');
+    await expect.poll(() => page.getByRole('button', { name: 'Run' }).isEnabled()).toBe(true);
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.evaluate(() => delete document.body.dataset.stopMs);
+    await page.getByRole('button', { name: 'Run' }).click();
+    await expect.poll(terminal).toContain('repl on a terminal');
+    await page.locator('#terminal').click();
+    await typeLine('one');
+    await expect.poll(terminal).toContain('1: ONE');
+    // Now blocked in fd_read (Atomics.wait in the runner's Worker).
+    await page.keyboard.press('Control+C');
+    await waitForStatus(/Stopped after/);
+    await expect.poll(terminal).toContain('[stopped after');
+    await page.waitForFunction(() => document.body.dataset.stopMs !== undefined);
+    const ms = Number(await page.evaluate(() => document.body.dataset.stopMs));
+    expect(ms).toBeLessThan(100);
+    const out = await terminal();
+    expect(out).toContain('^C');
+    expect(out).not.toContain('bye');
+    expect(await page.getByRole('button', { name: 'Run' }).isEnabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Stop' }).isDisabled()).toBe(true);
   });
 
   it('made no request off 127.0.0.1 and logged no error', () => {
