@@ -59,6 +59,11 @@ export class Namespace {
     return this.#resolver.enter(d);
   }
 
+  /** The lstat of a directory descriptor's directory, checked as `enter` checks it. */
+  statDir(d: DirDescriptor): VfsStat {
+    return this.#resolver.enterStat(d);
+  }
+
   isMountRoot(loc: Location): boolean {
     return loc.path === loc.mount.root;
   }
@@ -139,9 +144,9 @@ export class Namespace {
    * pays one stat, not one per entry.
    */
   listing(d: DirDescriptor): ListingEntry[] {
-    const here = this.enter(d);
+    const st = this.statDir(d);
+    const here = d.location;
     const mount = here.mount;
-    const st = mount.vfs.lstat(here.path);
     const cached = mount.listings.get(here.path);
     if (cached !== undefined && cached.generation === mount.generation && cached.ino === st.ino &&
         cached.mtimNs === st.mtimNs && cached.ctimNs === st.ctimNs) {

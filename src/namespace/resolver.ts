@@ -119,6 +119,16 @@ export class Resolver {
     return loc;
   }
 
+  /** `enter`, for callers that need the directory's lstat too: one lstat serves both. */
+  enterStat(d: DirDescriptor): VfsStat {
+    if (d.removed) throw new WasiError(Errno.NOENT);
+    const loc = d.location;
+    if (loc.path === loc.mount.root && loc.mount.rootId === undefined) return loc.mount.vfs.lstat(loc.path);
+    const st = lstatIfThere(loc);
+    if (st === undefined || !isDir(st, d.id)) throw new WasiError(Errno.NOENT);
+    return st;
+  }
+
   /** The location of `name` inside `dir`, crossing into a nested mount when one sits there. */
   child(dir: Location, name: string): Location {
     const guestPath = joinPath(dir.guestPath, name);

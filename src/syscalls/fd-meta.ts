@@ -66,7 +66,7 @@ function streamStat(filetype: FileType): VfsStat {
 export function statOf(ctx: HostContext, d: Descriptor): VfsStat {
   switch (d.kind) {
     case 'file': return d.file.stat();
-    case 'dir': return ctx.ns.lstat(ctx.ns.enter(d));
+    case 'dir': return ctx.ns.statDir(d);
     default: return streamStat(d.filetype);
   }
 }
