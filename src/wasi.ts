@@ -147,8 +147,7 @@ export class WASIHost {
     const max = options.maxThreads ?? 64;
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`startThreaded: maxThreads must be a positive integer, got ${String(max)}`);
     const spawn = this.threadWorkers(options.workerUrl);
-    if (this.started) throw new TypeError('this WASI instance has already been started or initialized; create a new WASI for each instance');
-    if (this.disposed) throw new TypeError('this WASI instance has been disposed; create a new WASI for each instance');
+    this.assertFresh();
     this.started = true;
     this.ctx.mem.attach(memory);
     const wb = this.ctx.writeBehind;
@@ -254,8 +253,7 @@ export class WASIHost {
     if (typeof instance !== 'object' || instance === null || typeof instance.exports !== 'object') {
       throw new TypeError('instance must be a WebAssembly.Instance');
     }
-    if (this.started) throw new TypeError('this WASI instance has already been started or initialized; create a new WASI for each instance');
-    if (this.disposed) throw new TypeError('this WASI instance has been disposed; create a new WASI for each instance');
+    this.assertFresh();
     const exports = instance.exports;
     const memory = this.options.memory ?? exports.memory;
     if (!(memory instanceof WebAssembly.Memory)) {
@@ -265,6 +263,12 @@ export class WASIHost {
     this.ctx.mem.attach(memory);
     this.embedderMemory = new EmbedderMemory(this.ctx.mem, exports);
     return exports;
+  }
+
+  /** One run per instance (start, initialize, startThreaded); none after dispose(). */
+  private assertFresh(): void {
+    if (this.started) throw new TypeError('this WASI instance has already been started or initialized; create a new WASI for each instance');
+    if (this.disposed) throw new TypeError('this WASI instance has been disposed; create a new WASI for each instance');
   }
 
   private closeAll(): void {
