@@ -25,8 +25,8 @@ export interface HostSetup {
  * builds nothing. The context is plain data owned by one thread; the
  * facade (src/wasi.ts) binds imports to it.
  */
-export function buildContext(options: WASIOptions, platform: Platform): HostSetup {
-  checkOptions(options);
+export function buildContext(options: WASIOptions, platform: Platform, checkMore?: (options: WASIOptions) => void): HostSetup {
+  checkOptions(options, checkMore);
   const held = writeBehindBytes(options.writeBehind);
   const env = Object.entries(options.env ?? {})
     .filter((e): e is [string, string] => typeof e[1] === 'string')

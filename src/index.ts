@@ -1,12 +1,14 @@
-/** The Node entry: the WASI host with host directories and fd stdio. */
+/** The Node entry: the full WASI host (src/wasi-full.ts) with host directories and fd stdio. */
 import { nodePlatform } from './platform/node.js';
 import { runWith, type RunOptions, type RunResult } from './run.js';
-import { WASIHost, type WASIOptions } from './wasi.js';
+import type { WASIOptions } from './wasi.js';
+import { WASIFullHost } from './wasi-full.js';
 import type { SpawnThreadWorker } from './threads/group.js';
 import { nodeThreadWorkers } from './threads/node.js';
 import { mountFsOption, type FsOption } from './fs-option.js';
+import { checkImports } from './link.js';
 
-export class WASI extends WASIHost {
+export class WASI extends WASIFullHost {
   /** node:wasi's options, plus `fs` (src/fs-option.ts): string preopens then name directories of that fs. */
   constructor(options: WASIOptions & FsOption = {}) {
     super(mountFsOption(options), nodePlatform);
@@ -17,12 +19,13 @@ export class WASI extends WASIHost {
   }
 }
 
-/** Runs a WASI command and returns its exit code and collected output. */
+/** Runs a WASI command and returns its exit code and collected output; a missing import is a TypeError that names it. */
 export function run(wasm: BufferSource | WebAssembly.Module, options?: RunOptions): Promise<RunResult> {
-  return runWith((o) => new WASI(o), wasm, options);
+  return runWith((o) => new WASI(o), wasm, options, checkImports);
 }
 
 export { MemFS } from './vfs/memfs.js';
 export type { FsOption } from './fs-option.js';
 export { NodeFS } from './vfs/node.js';
 export * from './exports.js';
+export * from './exports-full.js';

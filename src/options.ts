@@ -71,6 +71,10 @@ export interface WriteBehindOptions {
 export type WASIVersion = 'preview1' | 'unstable';
 
 
+/** The options only the full entries ('wasi-host') take: wasi-host/core names that entry instead (src/wasi-full.ts). */
+export type FullOnlyOption = 'trace' | 'interceptors';
+const FULL_ONLY: Readonly<Record<FullOnlyOption, true>> = { trace: true, interceptors: true };
+
 /**
  * Every option the WASI class takes. Typed against WASIOptions, so adding an
  * option without listing it here fails the type check instead of being
@@ -142,8 +146,11 @@ function describe(v: unknown): string {
  * another library's `fs`), env values that are not strings, preopens that are
  * not a plain object. Each message names the option and the fix.
  */
-export function checkOptionShapes(options: object): void {
+export function checkOptionShapes(options: object, full = true): void {
   for (const key of Object.keys(options)) {
+    if (!full && key in FULL_ONLY) {
+      throw new TypeError(`WASI: option \`${key}\` is in the full entry: import { WASI } from 'wasi-host' (wasi-host/core leaves it out)`);
+    }
     if (key in KNOWN) continue;
     const instead = INSTEAD[key];
     if (instead !== undefined) throw new TypeError(`WASI: unknown option \`${key}\`: ${instead}`);
@@ -170,10 +177,14 @@ export function checkOptionShapes(options: object): void {
   }
 }
 
-/** Every check of the options, each failure a TypeError or RangeError naming the option and the fix. */
-export function checkOptions(options: WASIOptions): void {
+/**
+ * Every check of the options, each failure a TypeError or RangeError naming
+ * the option and the fix; `checkMore` checks the full entry's own (checkFullOptions).
+ */
+export function checkOptions(options: WASIOptions, checkMore?: (options: WASIOptions) => void): void {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-  checkOptionShapes(options);
+  checkOptionShapes(options, checkMore !== undefined);
+  checkMore?.(options);
   if (options.version !== undefined && options.version !== 'preview1' && options.version !== 'unstable') {
     throw new TypeError(`version must be 'preview1' or 'unstable', got ${String(options.version)}`);
   }
@@ -196,14 +207,18 @@ export function checkOptions(options: WASIOptions): void {
   if (max !== undefined && (!Number.isInteger(max) || max < 4)) {
     throw new RangeError('maxOpenFiles must be an integer of at least 4 (stdio and one preopen)');
   }
+  const policy = options.onHostError;
+  if (policy !== undefined && policy !== 'trap' && policy !== 'eio') {
+    throw new TypeError(`onHostError must be 'trap' or 'eio', got ${String(policy)}`);
+  }
+}
+
+/** The checks of the options only the full entries take (FullOnlyOption). */
+export function checkFullOptions(options: WASIOptions): void {
   if (options.trace !== undefined && typeof options.trace !== 'function') throw new TypeError('trace must be a function');
   const ics = options.interceptors;
   if (ics !== undefined && (!Array.isArray(ics) || ics.some((i) => typeof (i as Partial<Interceptor> | null)?.intercept !== 'function'))) {
     throw new TypeError('interceptors must be an array of objects with an intercept(call, next) method');
-  }
-  const policy = options.onHostError;
-  if (policy !== undefined && policy !== 'trap' && policy !== 'eio') {
-    throw new TypeError(`onHostError must be 'trap' or 'eio', got ${String(policy)}`);
   }
 }
 

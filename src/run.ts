@@ -1,4 +1,3 @@
-import { checkImports } from './link.js';
 import { wasiImportVersion, type WASIHost, type WASIOptions } from './wasi.js';
 
 /** run()'s options: the WASI options but stdio, which run() collects, and the module's other imports. */
@@ -15,6 +14,9 @@ export interface RunResult {
   stderrBytes: Uint8Array;
 }
 
+/** Names what the module imports that `imports` lacks (src/link.ts; the full entries pass it, the core lets the engine's LinkError say it). */
+export type ImportCheck = (module: WebAssembly.Module, imports: WebAssembly.Imports, wasiModule: string, fix: string) => void;
+
 /**
  * Instantiates and runs a command with stdout and stderr collected: the common case in one call.
  * Without `version`, the module's own imports choose preview1 or wasi_unstable.
@@ -23,6 +25,7 @@ export async function runWith(
   make: (options: WASIOptions) => WASIHost,
   wasm: BufferSource | WebAssembly.Module,
   options: RunOptions = {},
+  checkImports?: ImportCheck,
 ): Promise<RunResult> {
   const { imports = {}, ...wasiOptions } = options;
   if (typeof imports !== 'object' || imports === null) throw new TypeError('run(): option `imports` must be an object such as { env: { f() {} } }');
@@ -31,7 +34,7 @@ export async function runWith(
   const wasi = make({ ...wasiOptions, version, stdout: 'collect', stderr: 'collect' });
   const wasiImports = wasi.getImportObject();
   const all = { ...imports, ...wasiImports } as unknown as WebAssembly.Imports;
-  checkImports(module, all, Object.keys(wasiImports)[0], "pass it in run()'s imports option: run(wasm, { imports: { env: { ... } } })");
+  checkImports?.(module, all, Object.keys(wasiImports)[0], "pass it in run()'s imports option: run(wasm, { imports: { env: { ... } } })");
   const instance = await WebAssembly.instantiate(module, all);
   const exitCode = wasi.start(instance);
   const stdoutBytes = wasi.getStdout();

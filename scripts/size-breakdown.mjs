@@ -1,0 +1,11 @@
+import { build } from 'esbuild';
+import { gzipSync } from 'node:zlib';
+import { browser } from './browser-build.mjs';
+const entry = process.argv[2] ?? 'src/core.ts';
+const r = await build({ ...browser, entryPoints: [entry], format: 'esm', minify: true, write: false });
+const [out] = Object.values(r.metafile.outputs);
+const bytes = r.outputFiles[0].contents;
+const total = gzipSync(bytes, { level: 9 }).byteLength;
+console.log('total min', bytes.byteLength, 'gz', total);
+const rows = Object.entries(out.inputs).map(([p, i]) => [p, i.bytesInOutput]).sort((a, b) => b[1] - a[1]);
+for (const [p, b] of rows) console.log(String(b).padStart(7), String(Math.round(b / bytes.byteLength * total)).padStart(6), p);

@@ -1,0 +1,144 @@
+import type { Interceptor, InterceptorHost, SyscallCall } from './binder.js';
+import { EmbedderMemory } from './embedder-memory.js';
+import { jspi, suspendingImports } from './jspi.js';
+import { checkFullOptions, type WASIOptions } from './options.js';
+import type { Platform } from './platform/types.js';
+import type { HostContext } from './syscalls/context.js';
+import { runThreaded, type SpawnThreadWorker } from './threads/group.js';
+import { tracing } from './trace.js';
+import { MODULE_OF, WASIHost } from './wasi.js';
+
+/** startThreaded()'s options. */
+export interface ThreadedStartOptions {
+  /** Threads alive at once at most, `_start`'s included (default 64); thread-spawn answers a negative number past it. */
+  maxThreads?: number;
+  /**
+   * The script each thread's Worker runs: dist/thread-worker.js (Node) or
+   * dist/browser-thread-worker.js (browsers), found beside wasi-host's own
+   * module by default; pass its URL where that is not possible (the IIFE build, a bundler).
+   */
+  workerUrl?: string | URL;
+}
+
+/**
+ * The host of the full entries ('wasi-host' in Node and browsers): the core
+ * (src/wasi.ts) plus what a synchronous single-threaded run does not need:
+ * wasi-threads (startThreaded), JSPI (getAsyncImportObject, startAsync), the
+ * embedder's view of guest memory (wasi.memory), and the trace and
+ * interceptors options.
+ */
+export class WASIFullHost extends WASIHost {
+  private embedderMemory: EmbedderMemory | undefined;
+
+  constructor(options: WASIOptions, platform: Platform) {
+    super(options, platform, checkFullOptions);
+  }
+
+  /**
+   * The import object for startAsync() (JSPI): fd_read and poll_oneoff may
+   * wait for input and clocks without blocking the thread (src/jspi.ts).
+   * A TypeError where the engine has no JSPI, pointing to the Worker runner.
+   */
+  getAsyncImportObject(): Record<string, Record<string, unknown>> {
+    jspi();
+    // The same descriptors and memory; sleeps return at once, as the Suspending import waited first.
+    const ctx: HostContext = { ...this.ctx, platform: { ...this.platform, sleep: () => {} } };
+    const imports = suspendingImports(ctx, this.buildImports(ctx) as unknown as Record<string, SyscallCall>, this.options.version === 'unstable');
+    return { [MODULE_OF[this.options.version ?? 'preview1']]: imports };
+  }
+
+  /**
+   * start() for an instance made with getAsyncImportObject(): `_start` runs
+   * through WebAssembly.promising, so the thread stays free (timers, input
+   * events) while the guest waits. Resolves to the exit status.
+   */
+  async startAsync(instance: WebAssembly.Instance): Promise<number> {
+    const { promising } = jspi();
+    const entry = this.command(instance);
+    try {
+      await promising(entry)();
+      return 0;
+    } catch (err) {
+      return this.exitStatus(err);
+    } finally {
+      this.endRun();
+    }
+  }
+
+  /**
+   * Runs a threaded command (wasi-threads: it imports `wasi` `thread-spawn`
+   * and a shared memory, passed as the `memory` option). `_start` and every
+   * spawned thread run in Workers of their own; this thread owns the
+   * descriptors, the namespace and stdio and serves every thread's calls, so
+   * it runs no guest code (docs/async-seam.md). Resolves with the exit status
+   * (0 when `_start` returns, the status of the first proc_exit on any
+   * thread); rejects with the trap of any thread. Every Worker has stopped
+   * by then.
+   */
+  async startThreaded(module: WebAssembly.Module, options: ThreadedStartOptions = {}): Promise<number> {
+    if (!(module instanceof WebAssembly.Module)) throw new TypeError('startThreaded(module): module must be a WebAssembly.Module (WebAssembly.compile(bytes))');
+    const memory = this.options.memory;
+    if (!(memory instanceof WebAssembly.Memory) || !(memory.buffer instanceof SharedArrayBuffer)) {
+      throw new TypeError('startThreaded: pass the shared memory the module imports as the memory option: new WebAssembly.Memory({ initial, maximum, shared: true })');
+    }
+    const max = options.maxThreads ?? 64;
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`startThreaded: maxThreads must be a positive integer, got ${String(max)}`);
+    const spawn = this.threadWorkers(options.workerUrl);
+    this.attach(memory);
+    this.ctx.writeBehind.enabled = this.batching;
+    let code: number;
+    try {
+      code = await runThreaded({
+        module, memory, spawn, maxThreads: max, version: this.options.version ?? 'preview1',
+        imports: this.wasiImport as unknown as Record<string, SyscallCall>,
+      });
+    } finally {
+      this.endRun();
+    }
+    if (this.options.returnOnExit === false && code !== 0) this.platform.exit(code);
+    return code;
+  }
+
+  /** How this platform starts a guest thread's Worker; `url` overrides the built-in worker script. */
+  protected threadWorkers(_url: string | URL | undefined): SpawnThreadWorker {
+    throw new TypeError('startThreaded: this build of wasi-host cannot start threads');
+  }
+
+  /**
+   * The guest's memory for an embedder, after `initialize()` or `start()`:
+   * bounds-checked reads and writes at guest offsets, strings, and data copied
+   * in through the module's malloc (src/embedder-memory.ts).
+   */
+  get memory(): EmbedderMemory {
+    const exports = this.exports;
+    if (exports === undefined) throw new TypeError('wasi.memory is there after initialize(instance) or start(instance)');
+    return (this.embedderMemory ??= new EmbedderMemory(this.ctx.mem, exports));
+  }
+
+  /**
+   * The embedder's interceptors, then tracing outermost, so a trace shows
+   * what the guest saw. Called by the core's constructor, before this
+   * class's own fields exist: it reads only the options and `ctx`.
+   */
+  protected override outerLayers(ctx: HostContext): Interceptor[] {
+    const o = this.options;
+    const layers: Interceptor[] = [];
+    // Notes (injected faults) go to the trace line of the call in progress; without tracing, nowhere.
+    const notes: string[] = [];
+    if (o.interceptors !== undefined) {
+      const fds = ctx.fds;
+      const host: InterceptorHost = {
+        memory: ctx.mem,
+        descriptor(fd) {
+          const d = fds.peek(fd);
+          return d === undefined ? undefined : { kind: d.kind, rightsBase: BigInt(d.rightsBase), rightsInheriting: BigInt(d.rightsInheriting) };
+        },
+        note: o.trace === undefined ? () => {} : (text) => void notes.push(text),
+      };
+      for (const i of o.interceptors) i.attach?.(host);
+      layers.push(...[...o.interceptors].reverse());
+    }
+    if (o.trace !== undefined) layers.push(tracing(ctx.mem, o.trace, notes));
+    return layers;
+  }
+}
