@@ -2,20 +2,24 @@ import { RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, RIGHTS_STDIN_BASE, RIGHTS_STDOU
 import { FdTable, StreamDescriptor } from './fd-table.js';
 import { GuestMemory, Iovecs, StringList } from './memory.js';
 import { Namespace } from './namespace/namespace.js';
-import { checkOptions, writeBehindBytes, type WASIOptions } from './options.js';
+import { checkOptions, type WASIOptions } from './options.js';
 import type { HostStream, Platform } from './platform/types.js';
 import { inputStream, outputStream } from './stdio.js';
 import type { HostContext } from './syscalls/context.js';
 import type { Vfs } from './vfs/types.js';
-import { WRITE_BEHIND_DEFAULT_BYTES, WriteBehind } from './write-behind.js';
+import { noWriteBehind, type WriteBatch } from './write-batch.js';
 
-/** What the facade needs besides the context: the host's stdio (never closed) and whether writes are batched. */
+/** What the facade needs besides the context: the host's stdio (never closed). */
 export interface HostSetup {
   readonly ctx: HostContext;
   readonly stdio: readonly HostStream[];
-  /** Whether start() batches small writes (the writeBehind option). */
-  readonly batching: boolean;
 }
+
+/**
+ * The full entry's part (src/wasi-full.ts): checks the options only it takes
+ * and returns what they add to the context.
+ */
+export type ContextExtension = (options: WASIOptions) => { readonly writeBehind?: WriteBatch };
 
 /**
  * Options + platform → the context every syscall runs against: descriptors
@@ -25,9 +29,9 @@ export interface HostSetup {
  * builds nothing. The context is plain data owned by one thread; the
  * facade (src/wasi.ts) binds imports to it.
  */
-export function buildContext(options: WASIOptions, platform: Platform, checkMore?: (options: WASIOptions) => void): HostSetup {
-  checkOptions(options, checkMore);
-  const held = writeBehindBytes(options.writeBehind);
+export function buildContext(options: WASIOptions, platform: Platform, extend?: ContextExtension): HostSetup {
+  checkOptions(options, extend !== undefined);
+  const extra = extend?.(options) ?? {};
   const env = Object.entries(options.env ?? {})
     .filter((e): e is [string, string] => typeof e[1] === 'string')
     .map(([k, v]) => `${k}=${v}`);
@@ -58,14 +62,14 @@ export function buildContext(options: WASIOptions, platform: Platform, checkMore
     platform,
     args: new StringList(options.args ?? []),
     env: new StringList(env),
-    writeBehind: new WriteBehind(held || WRITE_BEHIND_DEFAULT_BYTES),
+    writeBehind: extra.writeBehind ?? noWriteBehind(),
     iovecs: new Iovecs(),
     scratch(size: number): Uint8Array {
       if (scratch.byteLength < size) scratch = new Uint8Array(Math.max(size, scratch.byteLength * 2));
       return scratch;
     },
   };
-  return { ctx, stdio, batching: held > 0 };
+  return { ctx, stdio };
 }
 
 function isVfs(v: unknown): v is Vfs {

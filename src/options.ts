@@ -2,7 +2,6 @@ import type { HostErrorPolicy, Interceptor } from './binder.js';
 import type { StdinOption, StdoutOption } from './stdio.js';
 import type { TraceEntry } from './trace.js';
 import type { Vfs } from './vfs/types.js';
-import { WRITE_BEHIND_DEFAULT_BYTES, WRITE_BEHIND_MAX_BYTES } from './write-behind.js';
 
 /**
  * The options of the WASI class: their types, and every check made of them
@@ -72,8 +71,8 @@ export type WASIVersion = 'preview1' | 'unstable';
 
 
 /** The options only the full entries ('wasi-host') take: wasi-host/core names that entry instead (src/wasi-full.ts). */
-export type FullOnlyOption = 'trace' | 'interceptors';
-const FULL_ONLY: Readonly<Record<FullOnlyOption, true>> = { trace: true, interceptors: true };
+export type FullOnlyOption = 'trace' | 'interceptors' | 'writeBehind';
+const FULL_ONLY: Readonly<Record<FullOnlyOption, true>> = { trace: true, interceptors: true, writeBehind: true };
 
 /**
  * Every option the WASI class takes. Typed against WASIOptions, so adding an
@@ -178,13 +177,13 @@ export function checkOptionShapes(options: object, full = true): void {
 }
 
 /**
- * Every check of the options, each failure a TypeError or RangeError naming
- * the option and the fix; `checkMore` checks the full entry's own (checkFullOptions).
+ * Every check of the core's options, each failure a TypeError or RangeError
+ * naming the option and the fix; `full` admits the full entry's options,
+ * which it checks itself (checkFullOptions).
  */
-export function checkOptions(options: WASIOptions, checkMore?: (options: WASIOptions) => void): void {
+export function checkOptions(options: WASIOptions, full: boolean): void {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-  checkOptionShapes(options, checkMore !== undefined);
-  checkMore?.(options);
+  checkOptionShapes(options, full);
   if (options.version !== undefined && options.version !== 'preview1' && options.version !== 'unstable') {
     throw new TypeError(`version must be 'preview1' or 'unstable', got ${String(options.version)}`);
   }
@@ -213,27 +212,11 @@ export function checkOptions(options: WASIOptions, checkMore?: (options: WASIOpt
   }
 }
 
-/** The checks of the options only the full entries take (FullOnlyOption). */
+/** The checks of trace and interceptors, which only the full entries take (writeBehind's: src/write-behind.ts). */
 export function checkFullOptions(options: WASIOptions): void {
   if (options.trace !== undefined && typeof options.trace !== 'function') throw new TypeError('trace must be a function');
   const ics = options.interceptors;
   if (ics !== undefined && (!Array.isArray(ics) || ics.some((i) => typeof (i as Partial<Interceptor> | null)?.intercept !== 'function'))) {
     throw new TypeError('interceptors must be an array of objects with an intercept(call, next) method');
   }
-}
-
-/** The write-behind buffer size the option asks for, 0 for none; throws on a bad value. */
-export function writeBehindBytes(wb: WASIOptions['writeBehind']): number {
-  if (wb === undefined || wb === false) return 0;
-  if (wb === true) return WRITE_BEHIND_DEFAULT_BYTES;
-  if (typeof wb !== 'object' || wb === null || Array.isArray(wb)) throw new TypeError('writeBehind must be true, false or { bufferSize: bytes }');
-  for (const key of Object.keys(wb)) {
-    if (key !== 'bufferSize') throw new TypeError(`writeBehind.${key} is not an option (only bufferSize)`);
-  }
-  const size = wb.bufferSize;
-  if (size === undefined) return WRITE_BEHIND_DEFAULT_BYTES;
-  if (!Number.isInteger(size) || size < 1 || size > WRITE_BEHIND_MAX_BYTES) {
-    throw new RangeError(`writeBehind.bufferSize must be an integer from 1 to ${WRITE_BEHIND_MAX_BYTES} (bytes), got ${String(size)}`);
-  }
-  return size;
 }

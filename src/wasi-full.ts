@@ -7,6 +7,14 @@ import type { HostContext } from './syscalls/context.js';
 import { runThreaded, type SpawnThreadWorker } from './threads/group.js';
 import { tracing } from './trace.js';
 import { MODULE_OF, WASIHost } from './wasi.js';
+import { flushFirst, WriteBehind, writeBehindBytes } from './write-behind.js';
+
+/** The full entry's options checked, and write-behind built when asked for (src/context-builder.ts). */
+function fullContext(options: WASIOptions): { writeBehind?: WriteBehind } {
+  checkFullOptions(options);
+  const held = writeBehindBytes(options.writeBehind);
+  return held > 0 ? { writeBehind: new WriteBehind(held) } : {};
+}
 
 /** startThreaded()'s options. */
 export interface ThreadedStartOptions {
@@ -31,7 +39,7 @@ export class WASIFullHost extends WASIHost {
   private embedderMemory: EmbedderMemory | undefined;
 
   constructor(options: WASIOptions, platform: Platform) {
-    super(options, platform, checkFullOptions);
+    super(options, platform, fullContext);
   }
 
   /**
@@ -85,7 +93,7 @@ export class WASIFullHost extends WASIHost {
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`startThreaded: maxThreads must be a positive integer, got ${String(max)}`);
     const spawn = this.threadWorkers(options.workerUrl);
     this.attach(memory);
-    this.ctx.writeBehind.enabled = this.batching;
+    this.ctx.writeBehind.enabled = true;
     let code: number;
     try {
       code = await runThreaded({
@@ -116,13 +124,15 @@ export class WASIFullHost extends WASIHost {
   }
 
   /**
-   * The embedder's interceptors, then tracing outermost, so a trace shows
-   * what the guest saw. Called by the core's constructor, before this
-   * class's own fields exist: it reads only the options and `ctx`.
+   * The write-behind flush (when asked for), the embedder's interceptors,
+   * then tracing outermost, so a trace shows what the guest saw. Called by
+   * the core's constructor, before this class's own fields exist: it reads
+   * only the options and `ctx`.
    */
   protected override outerLayers(ctx: HostContext): Interceptor[] {
     const o = this.options;
-    const layers: Interceptor[] = [];
+    const wb = ctx.writeBehind;
+    const layers: Interceptor[] = wb instanceof WriteBehind ? [flushFirst(wb)] : [];
     // Notes (injected faults) go to the trace line of the call in progress; without tracing, nowhere.
     const notes: string[] = [];
     if (o.interceptors !== undefined) {

@@ -1,5 +1,5 @@
 import { bindImports, quietPathErrors, type Interceptor } from './binder.js';
-import { buildContext } from './context-builder.js';
+import { buildContext, type ContextExtension } from './context-builder.js';
 import type { WASIOptions, WASIVersion } from './options.js';
 import type { HostStream, Platform } from './platform/types.js';
 import { Collector } from './stdio.js';
@@ -7,7 +7,6 @@ import { WASIExit, type HostContext } from './syscalls/context.js';
 import { release } from './syscalls/fd-meta.js';
 import { SYSCALLS, type Preview1Import } from './syscalls/table.js';
 import { SYSCALLS_UNSTABLE } from './syscalls/unstable.js';
-import { flushFirst } from './write-behind.js';
 
 export type { WASIOptions, WASIVersion, WriteBehindOptions } from './options.js';
 
@@ -48,22 +47,19 @@ export class WASIHost {
   private readonly stdio: readonly HostStream[];
   private started = false;
   private disposed = false;
-  /** Whether start() batches small writes (the writeBehind option). */
-  protected readonly batching: boolean;
   /** The exports of the instance start() or initialize() attached. */
   protected exports: WebAssembly.Exports | undefined;
 
   /**
-   * `checkMore` checks the options only the full entries take (src/options.ts,
-   * FULL_ONLY); without it, those options are a TypeError naming the entry
-   * that has them.
+   * `extend` checks and builds what the options only the full entries take
+   * add (src/wasi-full.ts); without it, those options are a TypeError naming
+   * the entry that has them (src/options.ts, FULL_ONLY).
    */
-  constructor(options: WASIOptions, protected readonly platform: Platform, checkMore?: (options: WASIOptions) => void) {
-    const { ctx, stdio, batching } = buildContext(options, platform, checkMore);
+  constructor(options: WASIOptions, protected readonly platform: Platform, extend?: ContextExtension) {
+    const { ctx, stdio } = buildContext(options, platform, extend);
     this.options = options;
     this.ctx = ctx;
     this.stdio = stdio;
-    this.batching = batching;
     this.wasiImport = this.buildImports(ctx);
   }
 
@@ -89,7 +85,7 @@ export class WASIHost {
     }
   }
 
-  /** A command's `_start`, checked, with write-behind on if asked for. */
+  /** A command's `_start`, checked, with write-behind (if the host has it) on. */
   protected command(instance: WebAssembly.Instance): unknown {
     const exports = this.begin(instance);
     const entry = exports._start;
@@ -97,7 +93,7 @@ export class WASIHost {
     if (exports._initialize !== undefined) throw new TypeError('instance.exports._initialize must not be exported by a command that has _start');
     // Only when asked for, and only while the guest runs to completion here:
     // a reactor returns to its embedder between calls, unflushed.
-    this.ctx.writeBehind.enabled = this.batching;
+    this.ctx.writeBehind.enabled = true;
     return entry;
   }
 
@@ -188,19 +184,16 @@ export class WASIHost {
   /**
    * The import object's functions: the table's syscalls bound to `ctx`,
    * inside the layers it needs (innermost first): quiet stacks for path
-   * misses, the write-behind flush when asked for, then the full entry's
-   * (outerLayers).
+   * misses, then the full entry's (outerLayers).
    */
   protected buildImports(ctx: HostContext): WASIImport {
     const o = this.options;
-    const layers: Interceptor[] = [quietPathErrors];
-    if (this.batching) layers.push(flushFirst(ctx.writeBehind));
-    layers.push(...this.outerLayers(ctx));
+    const layers: Interceptor[] = [quietPathErrors, ...this.outerLayers(ctx)];
     // Every name of the version's table is bound, each with its own arity.
     return bindImports(ctx, o.version === 'unstable' ? SYSCALLS_UNSTABLE : SYSCALLS, layers, o.onHostError ?? 'trap') as unknown as WASIImport;
   }
 
-  /** Layers outside the core's own, innermost first: none in the core (src/wasi-full.ts adds interceptors and tracing). */
+  /** Layers outside the core's own, innermost first: none in the core (src/wasi-full.ts adds write-behind's, interceptors and tracing). */
   protected outerLayers(_ctx: HostContext): Interceptor[] {
     return [];
   }

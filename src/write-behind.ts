@@ -2,6 +2,8 @@ import { Errno } from './abi/errno.js';
 import { errnoOf } from './errors.js';
 import type { Interceptor } from './binder.js';
 import type { FileDescriptor } from './fd-table.js';
+import type { WASIOptions } from './options.js';
+import type { WriteBatch } from './write-batch.js';
 
 /** Bytes held at most when the embedder does not say (`writeBehind: true`). */
 export const WRITE_BEHIND_DEFAULT_BYTES = 64 * 1024;
@@ -27,7 +29,7 @@ export const WRITE_BEHIND_MAX_BYTES = 16 * 1024 * 1024;
  * guest was already given, so it is reported, as with a page cache, by the
  * next write, fsync or close of that descriptor.
  */
-export class WriteBehind {
+export class WriteBehind implements WriteBatch {
   enabled = false;
   /** Writes of at least this many bytes go straight to the backend; smaller ones may be batched up to it. */
   constructor(readonly capacity: number = WRITE_BEHIND_DEFAULT_BYTES) {}
@@ -79,12 +81,6 @@ export class WriteBehind {
   }
 }
 
-/** The error a batched write met, reported once by the next write, sync or close of its descriptor. */
-export function takeDeferred(d: FileDescriptor): Errno {
-  const e = d.deferredErrno;
-  d.deferredErrno = Errno.SUCCESS;
-  return e;
-}
 
 /**
  * The layer that keeps write-behind unobservable: held bytes are handed down
@@ -101,4 +97,20 @@ export function flushFirst(wb: WriteBehind): Interceptor {
       };
     },
   };
+}
+
+/** The write-behind buffer size the option asks for, 0 for none; throws on a bad value. */
+export function writeBehindBytes(wb: WASIOptions['writeBehind']): number {
+  if (wb === undefined || wb === false) return 0;
+  if (wb === true) return WRITE_BEHIND_DEFAULT_BYTES;
+  if (typeof wb !== 'object' || wb === null || Array.isArray(wb)) throw new TypeError('writeBehind must be true, false or { bufferSize: bytes }');
+  for (const key of Object.keys(wb)) {
+    if (key !== 'bufferSize') throw new TypeError(`writeBehind.${key} is not an option (only bufferSize)`);
+  }
+  const size = wb.bufferSize;
+  if (size === undefined) return WRITE_BEHIND_DEFAULT_BYTES;
+  if (!Number.isInteger(size) || size < 1 || size > WRITE_BEHIND_MAX_BYTES) {
+    throw new RangeError(`writeBehind.bufferSize must be an integer from 1 to ${WRITE_BEHIND_MAX_BYTES} (bytes), got ${String(size)}`);
+  }
+  return size;
 }

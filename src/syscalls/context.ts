@@ -3,7 +3,7 @@ import type { GuestMemory, Iovecs, StringList } from '../memory.js';
 import type { FdTable } from '../fd-table.js';
 import type { Namespace } from '../namespace/namespace.js';
 import type { Platform } from '../platform/types.js';
-import type { WriteBehind } from '../write-behind.js';
+import type { WriteBatch } from '../write-batch.js';
 
 /**
  * The two error idioms, and no others:
@@ -28,7 +28,7 @@ export interface HostContext {
   readonly platform: Platform;
   readonly args: StringList;
   readonly env: StringList;
-  readonly writeBehind: WriteBehind;
+  readonly writeBehind: WriteBatch;
   /** The reused copy of a call's iovecs (fd-io.ts). */
   readonly iovecs: Iovecs;
   /** A reusable buffer for copying between guest memory and hosts that cannot take a shared view. */

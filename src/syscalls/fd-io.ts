@@ -2,7 +2,7 @@ import { Errno, WasiError } from '../abi/errno.js';
 import { FdFlags, Rights, Whence } from '../abi/constants.js';
 import type { FileDescriptor, StreamDescriptor } from '../fd-table.js';
 import { Iovecs } from '../memory.js';
-import { takeDeferred } from '../write-behind.js';
+import { takeDeferred } from '../write-batch.js';
 import { WASIExit, type HostContext } from './context.js';
 
 /** Largest file offset we accept: positions are doubles, exact up to 2^53. */

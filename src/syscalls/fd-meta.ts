@@ -5,7 +5,7 @@ import type { Descriptor } from '../fd-table.js';
 import type { VfsStat, VfsTime } from '../vfs/types.js';
 import type { HostContext } from './context.js';
 import { offsetArg } from './fd-io.js';
-import { takeDeferred } from '../write-behind.js';
+import { takeDeferred } from '../write-batch.js';
 
 /** Releases what a descriptor holds. Streams belong to the embedder and are never closed here. */
 export function release(d: Descriptor | undefined): void {

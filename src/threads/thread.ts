@@ -6,7 +6,7 @@ import type { Platform } from '../platform/types.js';
 import { WASIExit, type HostContext } from '../syscalls/context.js';
 import { SYSCALLS } from '../syscalls/table.js';
 import { SYSCALLS_UNSTABLE } from '../syscalls/unstable.js';
-import { WriteBehind } from '../write-behind.js';
+import { noWriteBehind } from '../write-batch.js';
 import { forwarders, isControlBlock } from './channel.js';
 import { threadCalls, type ThreadStart, type ThreadReport } from './protocol.js';
 
@@ -66,7 +66,7 @@ function localContext(memory: WebAssembly.Memory, platform: Platform): HostConte
   return {
     mem, fds, ns: new Namespace(fds), platform,
     args: new StringList([]), env: new StringList([]),
-    writeBehind: new WriteBehind(1), iovecs: new Iovecs(),
+    writeBehind: noWriteBehind(), iovecs: new Iovecs(),
     scratch(size: number): Uint8Array {
       if (scratch.byteLength < size) scratch = new Uint8Array(size);
       return scratch;

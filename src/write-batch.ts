@@ -1,0 +1,40 @@
+import { Errno } from './abi/errno.js';
+import type { FileDescriptor } from './fd-table.js';
+
+/**
+ * What fd_write batches small writes through (HostContext.writeBehind): the
+ * full entry's WriteBehind (src/write-behind.ts) when the embedder asks for
+ * it, otherwise a batch that takes nothing, so the core carries no buffer.
+ */
+export interface WriteBatch {
+  /** On only while a command runs under start() or startThreaded(). */
+  enabled: boolean;
+  /** The descriptor whose bytes are held, or null. */
+  readonly owner: FileDescriptor | null;
+  /** Whether a write of `total` bytes to `d` is batched (rather than sent down now). */
+  accepts(d: FileDescriptor, total: number): boolean;
+  /** Room for `total` more bytes continuing `d`'s held run. */
+  reserve(d: FileDescriptor, total: number): Uint8Array;
+  /** Hands the held bytes to the backend. Never throws: a failure is kept for the owner to report. */
+  flush(): void;
+}
+
+/** The batch of a host without write-behind: it never accepts, so it never holds or reserves. */
+export function noWriteBehind(): WriteBatch {
+  return {
+    enabled: false,
+    owner: null,
+    accepts: () => false,
+    reserve(): never {
+      throw new Error('wasi-host: reserve() on a host without write-behind');
+    },
+    flush() {},
+  };
+}
+
+/** The error a batched write met, reported once by the next write, sync or close of its descriptor. */
+export function takeDeferred(d: FileDescriptor): Errno {
+  const e = d.deferredErrno;
+  d.deferredErrno = Errno.SUCCESS;
+  return e;
+}
