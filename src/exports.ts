@@ -8,7 +8,6 @@ export { ERRNO_NAMES } from './abi/errno.js';
 export { Errno } from './abi/errno-public.js';
 export { WASIExit } from './syscalls/context.js';
 export { SYSCALLS } from './syscalls/table.js';
-export { SYSCALLS_UNSTABLE } from './syscalls/unstable.js';
 export { wasiImportVersion } from './wasi.js';
 export type { WASIOptions, WASIImport, WASIVersion, WriteBehindOptions } from './wasi.js';
 export type { Interceptor, SyscallCall, SyscallInfo, HostErrorPolicy } from './binder.js';

@@ -187,6 +187,9 @@ export function checkOptions(options: WASIOptions, full: boolean): void {
   if (options.version !== undefined && options.version !== 'preview1' && options.version !== 'unstable') {
     throw new TypeError(`version must be 'preview1' or 'unstable', got ${String(options.version)}`);
   }
+  if (!full && options.version === 'unstable') {
+    throw new TypeError("WASI: version 'unstable' (wasi_unstable) is in the full entry: import { WASI } from 'wasi-host' (wasi-host/core has preview1 only)");
+  }
   if (options.args !== undefined && (!Array.isArray(options.args) || options.args.some((a) => typeof a !== 'string'))) {
     throw new TypeError('args must be an array of strings');
   }

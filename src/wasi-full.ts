@@ -6,6 +6,8 @@ import type { Platform } from './platform/types.js';
 import type { HostContext } from './syscalls/context.js';
 import { runThreaded, type SpawnThreadWorker } from './threads/group.js';
 import { tracing } from './trace.js';
+import { SYSCALLS_UNSTABLE } from './syscalls/unstable.js';
+import type { SyscallDef } from './syscalls/table.js';
 import { MODULE_OF, WASIHost } from './wasi.js';
 import { flushFirst, WriteBehind, writeBehindBytes } from './write-behind.js';
 
@@ -31,7 +33,7 @@ export interface ThreadedStartOptions {
 /**
  * The host of the full entries ('wasi-host' in Node and browsers): the core
  * (src/wasi.ts) plus what a synchronous single-threaded run does not need:
- * wasi-threads (startThreaded), JSPI (getAsyncImportObject, startAsync), the
+ * wasi_unstable (version 'unstable'), wasi-threads (startThreaded), JSPI (getAsyncImportObject, startAsync), the
  * embedder's view of guest memory (wasi.memory), and the trace and
  * interceptors options.
  */
@@ -129,6 +131,10 @@ export class WASIFullHost extends WASIHost {
    * the core's constructor, before this class's own fields exist: it reads
    * only the options and `ctx`.
    */
+  protected override syscalls(): readonly SyscallDef[] {
+    return this.options.version === 'unstable' ? SYSCALLS_UNSTABLE : super.syscalls();
+  }
+
   protected override outerLayers(ctx: HostContext): Interceptor[] {
     const o = this.options;
     const wb = ctx.writeBehind;

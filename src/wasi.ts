@@ -5,8 +5,7 @@ import type { HostStream, Platform } from './platform/types.js';
 import { Collector } from './stdio.js';
 import { WASIExit, type HostContext } from './syscalls/context.js';
 import { release } from './syscalls/fd-meta.js';
-import { SYSCALLS, type Preview1Import } from './syscalls/table.js';
-import { SYSCALLS_UNSTABLE } from './syscalls/unstable.js';
+import { SYSCALLS, type Preview1Import, type SyscallDef } from './syscalls/table.js';
 
 export type { WASIOptions, WASIVersion, WriteBehindOptions } from './options.js';
 
@@ -190,7 +189,12 @@ export class WASIHost {
     const o = this.options;
     const layers: Interceptor[] = [quietPathErrors, ...this.outerLayers(ctx)];
     // Every name of the version's table is bound, each with its own arity.
-    return bindImports(ctx, o.version === 'unstable' ? SYSCALLS_UNSTABLE : SYSCALLS, layers, o.onHostError ?? 'trap') as unknown as WASIImport;
+    return bindImports(ctx, this.syscalls(), layers, o.onHostError ?? 'trap') as unknown as WASIImport;
+  }
+
+  /** The table to bind: preview1's (the full entry adds wasi_unstable's). */
+  protected syscalls(): readonly SyscallDef[] {
+    return SYSCALLS;
   }
 
   /** Layers outside the core's own, innermost first: none in the core (src/wasi-full.ts adds write-behind's, interceptors and tracing). */
