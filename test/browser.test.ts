@@ -106,6 +106,12 @@ describe.skipIf(SKIP_BROWSER)('in Chromium', () => {
     });
   });
 
+  describe('every fixture on wasi-host/core (dist/core.js, MemFS mounted as a Vfs), on the main thread', () => {
+    it.each(fixtures.map((f) => [f.name, f] as const))('%s', async (_name, spec) => {
+      expectLikeNode(await onPage<BrowserRun>('runFixture', spec, 'core'), spec);
+    });
+  });
+
   describe('every fixture, on the in-memory backend, in a Web Worker', () => {
     it.each(fixtures.map((f) => [f.name, f] as const))('%s', async (_name, spec) => {
       expectLikeNode(await inWorker<BrowserRun>('runFixture', spec), spec);
@@ -214,15 +220,28 @@ describe.skipIf(SKIP_BROWSER)('in Chromium', () => {
       expect(trace.length).toBeGreaterThan(10);
     });
 
-    it('wasi-host/core runs a program and carries no MemFS', async () => {
+    it('wasi-host/core runs a program, carries no MemFS, and names the full entry for what it leaves out', async () => {
       const r = await page.evaluate(async () => {
         const core = await (globalThis as unknown as Importer).__import('/dist/core.js');
         const run = core.run as (w: BufferSource, o: unknown) => Promise<{ exitCode: number; stdout: string }>;
         const hello = await run(await (await fetch('/wasi-fixtures/hello.wasm')).arrayBuffer(), { args: ['hello'] });
-        return { hasMemFS: 'MemFS' in core, hello };
+        const WASI = core.WASI as new (o: unknown) => Record<string, () => unknown>;
+        const errors: string[] = [];
+        for (const call of [() => new WASI({}).startAsync(), () => new WASI({ trace: () => {} })]) {
+          try {
+            call();
+          } catch (e) {
+            errors.push(`${(e as Error).name}: ${(e as Error).message}`);
+          }
+        }
+        return { hasMemFS: 'MemFS' in core, hello, errors };
       });
       expect(r.hasMemFS).toBe(false);
       expect(r.hello).toMatchObject({ exitCode: 0, stdout: 'Hello, WASI!\n' });
+      expect(r.errors).toEqual([
+        "TypeError: wasi.startAsync() is in the full entry: import { WASI } from 'wasi-host' (wasi-host/core leaves it out)",
+        "TypeError: WASI: option `trace` is in the full entry: import { WASI } from 'wasi-host' (wasi-host/core leaves it out)",
+      ]);
     });
 
     it('the browser files import nothing from outside dist/ and name no Node built-in', () => {

@@ -1,6 +1,7 @@
 // Runs in a real browser (a page or a worker), loaded from the built dist/:
 // what test/browser.test.ts asks the browser to do.
 import { WASI, MemFS, sleepStrategy } from '/dist/browser.js';
+import { WASI as CoreWASI } from '/dist/core.js';
 
 const modules = new Map();
 async function fixtureModule(name) {
@@ -14,10 +15,14 @@ async function fixtureModule(name) {
   return m;
 }
 
-/** One wasi-fixture on the in-memory backend, exactly as test/fixture-runner.ts runs it in Node. */
-export async function runFixture(spec) {
+/**
+ * One wasi-fixture on the in-memory backend, exactly as test/fixture-runner.ts runs it in Node;
+ * `entry` 'core' runs it on wasi-host/core's WASI, with MemFS mounted as any Vfs would be.
+ */
+export async function runFixture(spec, entry = 'full') {
   const fs = new MemFS(spec.files ?? {});
-  const wasi = new WASI({
+  const Host = entry === 'core' ? CoreWASI : WASI;
+  const wasi = new Host({
     version: 'preview1',
     args: [spec.name, ...(spec.args ?? [])],
     env: spec.env ?? {},
