@@ -27,7 +27,7 @@ export class WASI extends WASIHost {
 
 // What the full entry adds, so that calling it here says where it is rather than "is not a function".
 const elsewhere = (what: string) => (): never => {
-  throw new TypeError(`${what} is in the full entry: import { WASI } from 'wasi-host' (wasi-host/core leaves it out)`);
+  throw new TypeError(`${what} is in the full entry: use the WASI of 'wasi-host' (wasi-host/core leaves it out)`);
 };
 for (const name of ['startThreaded', 'startAsync', 'getAsyncImportObject']) {
   Object.defineProperty(WASI.prototype, name, { value: elsewhere(`wasi.${name}()`), writable: true, configurable: true });

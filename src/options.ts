@@ -148,7 +148,7 @@ function describe(v: unknown): string {
 export function checkOptionShapes(options: object, full = true): void {
   for (const key of Object.keys(options)) {
     if (!full && key in FULL_ONLY) {
-      throw new TypeError(`WASI: option \`${key}\` is in the full entry: import { WASI } from 'wasi-host' (wasi-host/core leaves it out)`);
+      throw new TypeError(`WASI: option \`${key}\` is in the full entry: use the WASI of 'wasi-host' (wasi-host/core leaves it out)`);
     }
     if (key in KNOWN) continue;
     const instead = INSTEAD[key];
@@ -188,7 +188,7 @@ export function checkOptions(options: WASIOptions, full: boolean): void {
     throw new TypeError(`version must be 'preview1' or 'unstable', got ${String(options.version)}`);
   }
   if (!full && options.version === 'unstable') {
-    throw new TypeError("WASI: version 'unstable' (wasi_unstable) is in the full entry: import { WASI } from 'wasi-host' (wasi-host/core has preview1 only)");
+    throw new TypeError("WASI: version 'unstable' (wasi_unstable) is in the full entry: use the WASI of 'wasi-host' (wasi-host/core has preview1 only)");
   }
   if (options.args !== undefined && (!Array.isArray(options.args) || options.args.some((a) => typeof a !== 'string'))) {
     throw new TypeError('args must be an array of strings');

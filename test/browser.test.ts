@@ -239,8 +239,8 @@ describe.skipIf(SKIP_BROWSER)('in Chromium', () => {
       expect(r.hasMemFS).toBe(false);
       expect(r.hello).toMatchObject({ exitCode: 0, stdout: 'Hello, WASI!\n' });
       expect(r.errors).toEqual([
-        "TypeError: wasi.startAsync() is in the full entry: import { WASI } from 'wasi-host' (wasi-host/core leaves it out)",
-        "TypeError: WASI: option `trace` is in the full entry: import { WASI } from 'wasi-host' (wasi-host/core leaves it out)",
+        "TypeError: wasi.startAsync() is in the full entry: use the WASI of 'wasi-host' (wasi-host/core leaves it out)",
+        "TypeError: WASI: option `trace` is in the full entry: use the WASI of 'wasi-host' (wasi-host/core leaves it out)",
       ]);
     });
 

@@ -10,7 +10,7 @@ import { fixtureModule, loadFixtures } from './fixture-runner.js';
 import { wat } from './wat.js';
 
 const fixtures = loadFixtures();
-const FULL = "is in the full entry: import { WASI } from 'wasi-host' (wasi-host/core leaves it out)";
+const FULL = "is in the full entry: use the WASI of 'wasi-host' (wasi-host/core leaves it out)";
 
 describe('every fixture on wasi-host/core (Node)', () => {
   it('has fixtures to run', () => {
@@ -58,7 +58,7 @@ describe('what wasi-host/core leaves to the full entry', () => {
   });
 
   it("version 'unstable' is a TypeError naming the full entry; run() of a wasi_unstable module says so too", async () => {
-    const why = "WASI: version 'unstable' (wasi_unstable) is in the full entry: import { WASI } from 'wasi-host' (wasi-host/core has preview1 only)";
+    const why = "WASI: version 'unstable' (wasi_unstable) is in the full entry: use the WASI of 'wasi-host' (wasi-host/core has preview1 only)";
     expect(() => new core.WASI({ version: 'unstable' })).toThrow(new TypeError(why));
     const legacy = await wat('(module (import "wasi_unstable" "proc_exit" (func (param i32))) (memory (export "memory") 1) (func (export "_start") (call 0 (i32.const 3))))');
     await expect(core.run(legacy)).rejects.toThrow(new TypeError(why));
