@@ -145,7 +145,7 @@ function describe(v: unknown): string {
  * another library's `fs`), env values that are not strings, preopens that are
  * not a plain object. Each message names the option and the fix.
  */
-export function checkOptionShapes(options: object, full = true): void {
+export function checkOptionShapes(options: object, full: boolean): void {
   for (const key of Object.keys(options)) {
     if (!full && key in FULL_ONLY) {
       throw new TypeError(`WASI: option \`${key}\` is in the full entry: use the WASI of 'wasi-host' (wasi-host/core leaves it out)`);

@@ -14,7 +14,7 @@ export interface RunResult {
   stderrBytes: Uint8Array;
 }
 
-/** Names what the module imports that `imports` lacks (src/link.ts; the full entries pass it, the core lets the engine's LinkError say it). */
+/** Names what the module imports that `imports` lacks (src/link.ts); the full entries pass it, the core leaves it to the engine's own error. */
 export type ImportCheck = (module: WebAssembly.Module, imports: WebAssembly.Imports, wasiModule: string, fix: string) => void;
 
 /**
