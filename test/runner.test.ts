@@ -107,6 +107,12 @@ describe('Worker runner in Node (dist/runner.js)', () => {
     expect(performance.now() - t0).toBeLessThan(100);
   });
 
+  it('runs a wasi_unstable module, as run() does (the worker hosts it with the full host)', async () => {
+    const { spawn } = await load();
+    const legacy = await wat('(module (import "wasi_unstable" "proc_exit" (func (param i32))) (memory (export "memory") 1) (func (export "_start") (call 0 (i32.const 7))))');
+    expect(await spawn(legacy).exited).toBe(7);
+  });
+
   it('a trap rejects exited; options are checked, naming the fix', async () => {
     const { spawn } = await load();
     const p = spawn(await wat('(module (memory (export "memory") 1) (func (export "_start") unreachable))'));

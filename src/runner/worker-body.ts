@@ -1,7 +1,8 @@
 import type { Platform } from '../platform/types.js';
 import { MemFS } from '../vfs/memfs.js';
 import type { Vfs } from '../vfs/types.js';
-import { WASIHost, wasiImportVersion } from '../wasi.js';
+import { wasiImportVersion } from '../wasi.js';
+import { WASIFullHost } from '../wasi-full.js';
 import type { StartMessage, WorkerMessage } from './protocol.js';
 import { StdinReader } from './stdin-ring.js';
 
@@ -23,7 +24,8 @@ export function runInWorker(start: StartMessage, post: Post, base: Platform): vo
     });
     const preopens: Record<string, string | Vfs> = {};
     for (const [guest, target] of Object.entries(start.preopens)) preopens[guest] = typeof target === 'string' ? target : new MemFS(target);
-    const wasi = new WASIHost(
+    // The full host: the module may import wasi_unstable (src/wasi-full.ts).
+    const wasi = new WASIFullHost(
       {
         version: wasiImportVersion(start.module) ?? 'preview1',
         args: start.args,
