@@ -15,6 +15,7 @@ export interface SpawnOptions {
    * command exits (or traps) the MemFS is made to hold what the command left,
    * before `exited` settles. Not live: what the caller writes to it meanwhile
    * is replaced at the end, and after kill() it keeps what it held before.
+   * Contents cross, not identities: times are new, hard links come back apart.
    */
   preopens?: Readonly<Record<string, string | MemFSSeed | MemFS>>;
   /** Called with each chunk the guest writes to stdout, as it writes it. */
