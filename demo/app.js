@@ -1,11 +1,16 @@
 // The demo page: choose a program, set argv/env/stdin, run it in a Worker and
 // show it in an xterm.js terminal, with the in-memory filesystem before and
-// after, uploads and downloads. A program run "in the terminal" goes through
-// wasi-host/runner's spawn(): the line typed is echoed here and sent to its
-// stdin on Enter (README, "Interactive programs"); other runs use
-// demo/worker.js, which brings the files back.
+// after, uploads, downloads and a text editor. A program run "in the
+// terminal" goes through wasi-host/runner's spawn(): the line typed is echoed
+// here and sent to its stdin on Enter (README, "Interactive programs"), and
+// the page's MemFS is shared with it; a threaded program runs with
+// WASI.startThreaded on this page; other runs use demo/worker.js. Every run's
+// files come back to the file panel, and with "Keep files" they are saved to
+// OPFS after each change and restored at load.
 import { Terminal } from '/xterm/lib/xterm.mjs';
 import { spawn } from '/dist/browser-runner.js';
+import { WASI, loadFromOPFS, saveToOPFS } from '/dist/browser.js';
+import { entriesOf, memfsFrom } from '/files.js';
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -13,7 +18,9 @@ const ui = {
   programName: $('program-name'), args: $('args'), env: $('env'), stdin: $('stdin'), run: $('run'), stop: $('stop'),
   interactive: $('interactive'),
   status: $('status'), terminal: $('terminal'), clear: $('clear'), upload: $('upload'), uploadFile: $('upload-file'),
-  reset: $('reset'), tree: $('tree'), filesPanel: $('files-panel'),
+  reset: $('reset'), tree: $('tree'), filesPanel: $('files-panel'), keep: $('keep'),
+  editor: $('editor'), editorPath: $('editor-path'), editorText: $('editor-text'), editorSave: $('editor-save'),
+  editorClose: $('editor-close'), editorNote: $('editor-note'),
 };
 
 /** The fixtures that wait for typed input: chosen, they run in the terminal. */
@@ -30,7 +37,12 @@ let seedEntries = [];
 let worker = null;
 /** The spawn() handle of a run in the terminal. */
 let proc = null;
+/** A threaded run (WASI.startThreaded on this page), which cannot be stopped before it ends. */
+let threaded = false;
 let runStarted = 0;
+/** The OPFS directory "Keep files" saves to, and where the choice itself is remembered. */
+const OPFS_DIR = 'wasi-host-demo';
+const KEEP_KEY = 'wasi-host-demo-keep';
 
 // ---------- argv and environment text ----------
 
@@ -195,6 +207,15 @@ function renderTree() {
       const name = document.createElement('span');
       name.className = 'name';
       name.textContent = k.kind === 'dir' ? `${k.name}/` : k.name;
+      if (k.kind === 'file') {
+        name.tabIndex = 0;
+        name.setAttribute('role', 'button');
+        name.title = `view or edit /sandbox${k.path}`;
+        name.addEventListener('click', () => openEditor(k.path));
+        name.addEventListener('keydown', (e) => {
+          if (e.key === 'Enter') openEditor(k.path);
+        });
+      }
       li.append(name);
       if (k.kind === 'file') {
         const size = document.createElement('span');
@@ -229,6 +250,22 @@ function renderTree() {
   }
 }
 
+/** The file list changed: redraw it and, with "Keep files", save it to OPFS. */
+async function filesChanged() {
+  renderTree();
+  if (!ui.keep.checked) return;
+  // One save at a time, each of the files as they were when it was asked for: saveToOPFS replaces the whole directory.
+  const fs = memfsFrom(entries);
+  saving = saving.then(() => saveToOPFS(fs, OPFS_DIR)).then(
+    () => {
+      document.body.dataset.savedAt = String(performance.now());
+    },
+    (err) => setStatus(`Could not save the files to OPFS: ${err.message}`, 'fail'),
+  );
+  await saving;
+}
+let saving = Promise.resolve();
+
 async function addFiles(fileList) {
   const names = [];
   for (const f of fileList) {
@@ -238,14 +275,54 @@ async function addFiles(fileList) {
     entries.push({ path, kind: 'file', bytes });
     names.push(f.name);
   }
-  renderTree();
+  await filesChanged();
   if (names.length > 0) setStatus(`Added ${names.join(', ')} to /sandbox.`);
+}
+
+// ---------- viewing and editing a file ----------
+
+/** The path open in the editor, or null. */
+let editing = null;
+
+function openEditor(path) {
+  const e = entries.find((x) => x.path === path && x.kind === 'file');
+  if (e === undefined) return;
+  let text;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(e.bytes);
+  } catch {
+    setStatus(`/sandbox${path} is not UTF-8 text (${formatSize(e.bytes.byteLength)}): download it instead.`, 'fail');
+    return;
+  }
+  editing = path;
+  ui.editorPath.textContent = `/sandbox${path}`;
+  ui.editorText.value = text;
+  ui.editorNote.textContent = '';
+  ui.editor.hidden = false;
+  ui.editorText.focus();
+}
+
+async function saveEditor() {
+  if (editing === null) return;
+  const bytes = encoder.encode(ui.editorText.value);
+  const e = entries.find((x) => x.path === editing && x.kind === 'file');
+  if (e === undefined) entries.push({ path: editing, kind: 'file', bytes });
+  else e.bytes = bytes;
+  await filesChanged();
+  ui.editorNote.textContent = `Saved ${formatSize(bytes.byteLength)}: the next run reads it.`;
+  setStatus(`Saved /sandbox${editing}.`);
+}
+
+function closeEditor() {
+  editing = null;
+  ui.editor.hidden = true;
 }
 
 // ---------- choosing a program ----------
 
-function setProgram(name, bytes) {
-  program = { name, bytes };
+/** `threads`: the shared memory a wasi-threads program imports ({ initial, maximum } pages), or null. */
+function setProgram(name, bytes, threads = null) {
+  program = { name, bytes, threads };
   ui.programName.textContent = name;
   ui.run.disabled = worker !== null;
 }
@@ -258,7 +335,7 @@ async function chooseFixture(name) {
     const a = document.createElement('a');
     a.href = f.source;
     a.target = '_blank';
-    a.textContent = f.source.endsWith('.rs') ? 'Rust source' : f.source.endsWith('.cpp') ? 'C++ source' : 'C source';
+    a.textContent = f.source.endsWith('.rs') ? 'Rust source' : f.source.endsWith('.cpp') ? 'C++ source' : f.source.endsWith('.wat') ? 'WebAssembly text' : 'C source';
     ui.description.append(' (', a, ')');
   }
   ui.args.value = f.args.map(quoteArg).join(' ');
@@ -267,8 +344,12 @@ async function chooseFixture(name) {
   ui.interactive.checked = INTERACTIVE.has(name);
   ui.stdin.disabled = ui.interactive.checked;
   seedEntries = seedFromFixture(f.files);
-  entries = cloneEntries(seedEntries);
-  renderTree();
+  if (ui.keep.checked) {
+    // Kept files stay; the example's own files are added where missing.
+    for (const e of cloneEntries(seedEntries)) if (!entries.some((x) => x.path === e.path)) entries.push(e);
+  } else entries = cloneEntries(seedEntries);
+  closeEditor();
+  await filesChanged();
   ui.run.disabled = true;
   setStatus(`Loading ${name}…`);
   const res = await fetch(f.wasm);
@@ -276,7 +357,7 @@ async function chooseFixture(name) {
     setStatus(`Could not load ${f.wasm}: ${res.status}`, 'fail');
     return;
   }
-  setProgram(name, new Uint8Array(await res.arrayBuffer()));
+  setProgram(name, new Uint8Array(await res.arrayBuffer()), f.threads ?? null);
   setStatus(`Ready: ${name}. Press Run.`);
 }
 
@@ -306,6 +387,7 @@ function finish() {
   worker?.terminate();
   worker = null;
   proc = null;
+  threaded = false;
   line = '';
   ui.run.disabled = program === null;
   ui.stop.disabled = true;
@@ -327,7 +409,7 @@ function failed(error) {
 }
 
 function run() {
-  if (program === null || worker !== null || proc !== null) return;
+  if (program === null || worker !== null || proc !== null || threaded) return;
   let env;
   try {
     env = parseEnv(ui.env.value);
@@ -343,22 +425,19 @@ function run() {
   ui.stop.disabled = false;
   ui.fixture.disabled = true;
   runStarted = performance.now();
-  if (ui.interactive.checked) runInTerminal(args, env);
+  if (program.threads !== null) runThreaded(args, env);
+  else if (ui.interactive.checked) runInTerminal(args, env);
   else runInWorker(args, env);
 }
 
 /** Stdin is what is typed in the terminal; the guest sees a terminal (isatty). */
 function runInTerminal(args, env) {
-  const seed = {};
-  for (const e of entries) {
-    // A spawn() preopen is a MemFS seed, which has files and directories only.
-    if (e.kind === 'dir') seed[e.path.slice(1) + '/'] = null;
-    else if (e.kind === 'file') seed[e.path.slice(1)] = e.bytes;
-  }
+  // Shared with the command: it holds what the command left once `exited` settles (README, "Interactive programs").
+  const fs = memfsFrom(entries);
   const out = (fd) => (chunk) => write(fd === 2 ? 'err' : 'out', decoders[fd].decode(chunk, { stream: true }));
   let p;
   try {
-    p = spawn(program.bytes, { args, env, tty: true, preopens: { '/sandbox': seed }, stdout: out(1), stderr: out(2) });
+    p = spawn(program.bytes, { args, env, tty: true, preopens: { '/sandbox': fs }, stdout: out(1), stderr: out(2) });
   } catch (err) {
     failed(err.message);
     return;
@@ -367,15 +446,48 @@ function runInTerminal(args, env) {
   line = '';
   term.focus();
   setStatus('Running in the terminal: type a line and press Enter; Ctrl-D ends input, Ctrl-C stops.');
+  const filesBack = () => {
+    entries = entriesOf(fs);
+    return filesChanged();
+  };
   p.exited.then(
-    (code) => {
+    async (code) => {
       if (proc !== p) return; // stopped
-      exited(code, performance.now() - runStarted, ' The files it wrote stayed in its Worker.');
+      await filesBack();
+      exited(code, performance.now() - runStarted);
     },
-    (err) => {
-      if (proc === p) failed(`${err.name}: ${err.message}`);
+    async (err) => {
+      if (proc !== p) return;
+      await filesBack();
+      failed(`${err.name}: ${err.message}`);
     },
   );
+}
+
+/**
+ * A wasi-threads program: WASI.startThreaded on this page, which serves every
+ * thread's calls while each thread runs in a Worker of its own (README,
+ * "Threads"); the page's MemFS is the one filesystem they all see.
+ */
+async function runThreaded(args, env) {
+  threaded = true;
+  ui.stop.disabled = true; // startThreaded runs to the end: there is nothing to stop it with
+  const fs = memfsFrom(entries);
+  const memory = new WebAssembly.Memory({ ...program.threads, shared: true });
+  const out = (fd) => ({ isTTY: true, write: (chunk) => write(fd === 2 ? 'err' : 'out', decoders[fd].decode(chunk, { stream: true })) });
+  setStatus('Running with threads…');
+  try {
+    const module = await WebAssembly.compile(program.bytes);
+    const wasi = new WASI({ args, env, memory, stdin: '', preopens: { '/sandbox': fs }, stdout: out(1), stderr: out(2) });
+    const code = await wasi.startThreaded(module, { workerUrl: '/dist/browser-thread-worker.js' });
+    entries = entriesOf(fs);
+    await filesChanged();
+    exited(code, performance.now() - runStarted);
+  } catch (err) {
+    entries = entriesOf(fs);
+    await filesChanged();
+    failed(`${err.name}: ${err.message}`);
+  }
 }
 
 /** Stdin is the text box; the files the program leaves come back to the file panel. */
@@ -389,7 +501,7 @@ function runInWorker(args, env) {
       write(data.fd === 2 ? 'err' : 'out', decoders[data.fd].decode(data.chunk, { stream: true }));
     } else if (data.type === 'exit') {
       entries = data.entries;
-      renderTree();
+      void filesChanged();
       if (data.error !== null) failed(data.error);
       else exited(data.exitCode, data.ms);
     }
@@ -458,13 +570,32 @@ ui.uploadFile.addEventListener('change', async () => {
   await addFiles([...ui.uploadFile.files]);
   ui.uploadFile.value = '';
 });
-ui.reset.addEventListener('click', () => {
+ui.reset.addEventListener('click', async () => {
   entries = cloneEntries(seedEntries);
-  renderTree();
+  closeEditor();
+  await filesChanged();
   setStatus('Files reset.');
+});
+ui.editorSave.addEventListener('click', saveEditor);
+ui.editorClose.addEventListener('click', closeEditor);
+ui.keep.addEventListener('change', async () => {
+  localStorage.setItem(KEEP_KEY, ui.keep.checked ? '1' : '');
+  if (ui.keep.checked) await filesChanged();
+  else {
+    // Unchecked: the saved copy goes; the files on the page stay until reload.
+    const root = await navigator.storage.getDirectory();
+    await root.removeEntry(OPFS_DIR, { recursive: true }).catch(() => {});
+  }
+  document.body.dataset.keepSettled = String(performance.now());
 });
 
 async function start() {
+  ui.keep.checked = localStorage.getItem(KEEP_KEY) === '1';
+  if (ui.keep.checked) {
+    for (const [key, value] of Object.entries(await loadFromOPFS(OPFS_DIR))) {
+      entries.push(value === null ? { path: '/' + key.replace(/\/$/, ''), kind: 'dir' } : { path: '/' + key, kind: 'file', bytes: value });
+    }
+  }
   renderTree();
   const res = await fetch('/fixtures.json');
   fixtures = await res.json();

@@ -39,6 +39,19 @@ function fixtureList() {
         files: spec.files ?? {},
       };
     });
+  // wasi-threads: four threads write to one descriptor; WASI.startThreaded runs it (demo/app.js).
+  list.push({
+    name: 'threads_write_one_fd',
+    description: 'wasi-threads: four threads write 50 lines each to /sandbox/out.txt through one descriptor, then the main thread prints "done" (each thread is a Worker; the page serves their calls)',
+    wasm: '/wasi-fixtures/threads/write_one_fd.wasm',
+    source: '/wasi-fixtures/threads/write_one_fd.wat',
+    args: [],
+    env: {},
+    stdin: '',
+    files: {},
+    // The shared memory it imports: (memory 1 1 shared).
+    threads: { initial: 1, maximum: 1 },
+  });
   list.push({
     name: 'ticker',
     description: 'prints "tick N" every 100 ms and never stops on its own: press Stop (it sleeps with poll_oneoff in between)',

@@ -14,6 +14,7 @@ const TYPES = {
   '.map': 'application/json; charset=utf-8',
   '.wasm': 'application/wasm',
   '.c': 'text/plain; charset=utf-8',
+  '.wat': 'text/plain; charset=utf-8',
   '.rs': 'text/plain; charset=utf-8',
   '.cpp': 'text/plain; charset=utf-8',
   '.txt': 'text/plain; charset=utf-8',

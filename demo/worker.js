@@ -3,40 +3,14 @@
 //   { type: 'started', sleep }                 instantiated; how sleeps block here
 //   { type: 'out', fd, chunk }                 stdout (1) / stderr (2) bytes, as written
 //   { type: 'exit', exitCode, error, ms, entries } the run is over; the filesystem after it
-import { WASI, MemFS, sleepStrategy } from '/dist/browser.js';
+import { WASI, sleepStrategy } from '/dist/browser.js';
+import { entriesOf, memfsFrom } from '/files.js';
 
 const MOUNT = '/sandbox';
 
-/** Every entry under the backend's root: { path, kind: 'file'|'dir'|'symlink', bytes?, target? }. */
-function walk(fs, dir = '/', out = []) {
-  for (const { name, kind } of fs.readdir(dir)) {
-    const path = dir === '/' ? `/${name}` : `${dir}/${name}`;
-    if (kind === 'directory') {
-      out.push({ path, kind: 'dir' });
-      walk(fs, path, out);
-    } else if (kind === 'symlink') {
-      out.push({ path, kind: 'symlink', target: fs.readlink(path) });
-    } else if (kind === 'file') {
-      out.push({ path, kind: 'file', bytes: fs.readFile(path) });
-    }
-  }
-  return out;
-}
-
-function filesystemFrom(entries) {
-  const seed = {};
-  for (const e of entries) {
-    if (e.kind === 'dir') seed[e.path] = null;
-    else if (e.kind === 'file') seed[e.path] = e.bytes;
-  }
-  const fs = new MemFS(seed);
-  for (const e of entries) if (e.kind === 'symlink') fs.symlink(e.target, e.path);
-  return fs;
-}
-
 onmessage = async ({ data }) => {
   const { wasm, args, env, stdin, entries } = data;
-  const fs = filesystemFrom(entries);
+  const fs = memfsFrom(entries);
   const out = (fd) => (chunk) => postMessage({ type: 'out', fd, chunk }, [chunk.buffer]);
   let exitCode = null;
   let error = null;
@@ -55,6 +29,6 @@ onmessage = async ({ data }) => {
   } catch (err) {
     error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   }
-  const after = walk(fs);
+  const after = entriesOf(fs);
   postMessage({ type: 'exit', exitCode, error, ms, entries: after }, after.filter((e) => e.bytes).map((e) => e.bytes.buffer));
 };

@@ -33,6 +33,7 @@ interface RunnerPage {
     persistClear(): Promise<void>;
     persistWrite(text: string): Promise<number>;
     persistRead(): Promise<{ exitCode: number; stdout: string; files: string[] }>;
+    sharedCp(text: string): Promise<{ cp: number | null; written: string; cat: number | null; out: string }>;
   };
 }
 type R = RunnerPage['runner'];
@@ -116,6 +117,10 @@ for (const engine of ENGINES) {
         const r = await call('kill', id);
         expect(r.status).toBeNull();
         expect(r.ms).toBeLessThan(100);
+      });
+
+      it("a MemFS of the page's preopened in the Worker holds what the command wrote once it exits, for the next command", async () => {
+        expect(await call('sharedCp', 'from the page ✓\n')).toEqual({ cp: 0, written: 'from the page ✓\n', cat: 0, out: 'from the page ✓\n' });
       });
     });
 

@@ -12,6 +12,9 @@ import { WASI } from '../src/index.js';
 const DIST = join(FIXTURE_DIR, '..', 'dist', 'runner.js');
 type RunnerModule = typeof import('../src/runner/node.js');
 const load = (): Promise<RunnerModule> => import(/* @vite-ignore */ DIST) as Promise<RunnerModule>;
+/** MemFS as a user of the package gets it (dist/index.js), the class the built runner knows. */
+const loadMemFS = async (): Promise<typeof import('../src/index.js').MemFS> =>
+  ((await import(/* @vite-ignore */ join(FIXTURE_DIR, '..', 'dist', 'index.js'))) as typeof import('../src/index.js')).MemFS;
 
 const wasm = (name: string): Uint8Array => readFileSync(join(FIXTURE_DIR, `${name}.wasm`));
 
@@ -113,12 +116,47 @@ describe('Worker runner in Node (dist/runner.js)', () => {
     expect(await spawn(legacy).exited).toBe(7);
   });
 
+  it('a MemFS preopen is shared: the command reads its files, and what it leaves is in the MemFS when exited resolves', async () => {
+    const { spawn } = await load();
+    const MemFS = await loadMemFS();
+    const fs = new MemFS({ 'src.txt': 'from the caller\n', 'out/': null, 'keep/bin.dat': new Uint8Array([0, 255, 1]) });
+    fs.symlink('src.txt', '/link');
+    const out = new Screen();
+    const p = spawn(wasm('cp'), { args: ['cp', '/sandbox/src.txt', '/sandbox/out/dst.txt'], preopens: { '/sandbox': fs }, stdout: out.write });
+    // Not live: a change made during the run is replaced by what the command left.
+    fs.unlink('/src.txt');
+    expect(await p.exited).toBe(0);
+    expect(out.text).toContain('copied 16 bytes');
+    expect(fs.readText('/out/dst.txt')).toBe('from the caller\n');
+    expect(fs.readText('/src.txt')).toBe('from the caller\n');
+    expect([...fs.readFile('/keep/bin.dat')]).toEqual([0, 255, 1]);
+    expect(fs.readlink('/link')).toBe('src.txt');
+
+    // A second command sees what the first one left.
+    const cat = new Screen();
+    expect(await spawn(wasm('cat'), { args: ['cat', '/sandbox/out/dst.txt'], preopens: { '/sandbox': fs }, stdout: cat.write }).exited).toBe(0);
+    expect(cat.text).toBe('from the caller\n');
+  });
+
+  it('after kill() a shared MemFS keeps what it held before the command', async () => {
+    const { spawn } = await load();
+    const MemFS = await loadMemFS();
+    const fs = new MemFS({ 'a.txt': 'before\n' });
+    const out = new Screen();
+    const p = spawn(wasm('repl'), { preopens: { '/sandbox': fs }, stdout: out.write });
+    await out.until('repl on a pipe\n');
+    p.kill();
+    expect(await p.exited).toBeNull();
+    expect(fs.toJSON()).toEqual({ 'a.txt': 'before\n' });
+  });
+
   it('a trap rejects exited; options are checked, naming the fix', async () => {
     const { spawn } = await load();
     const p = spawn(await wat('(module (memory (export "memory") 1) (func (export "_start") unreachable))'));
     await expect(p.exited).rejects.toThrow(/unreachable/);
     expect(() => spawn(wasm('repl'), { preopen: {} } as never)).toThrow(/unknown option `preopen`/);
     expect(() => spawn(wasm('repl'), { stdout: 'collect' } as never)).toThrow(/stdout must be a function/);
+    expect(() => spawn(wasm('repl'), { preopens: { '/x': new Map() } } as never)).toThrow(/preopens\['\/x'\] must be .* or a MemFS/);
   });
 });
 

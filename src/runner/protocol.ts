@@ -1,4 +1,5 @@
 import type { MemFSSeed } from '../vfs/memfs.js';
+import type { FileEntry } from './files.js';
 
 /**
  * The messages between a runner handle (src/runner/spawn.ts) and its Worker
@@ -12,6 +13,11 @@ export interface StartMessage {
   readonly env: Readonly<Record<string, string>>;
   /** Guest path → a host directory (Node) or the files of a new MemFS. */
   readonly preopens: Readonly<Record<string, string | MemFSSeed>>;
+  /**
+   * Guest path → the entries of a page's MemFS (src/runner/files.ts): a new
+   * MemFS in the Worker holds them, and its entries come back at the end.
+   */
+  readonly shared: Readonly<Record<string, readonly FileEntry[]>>;
   readonly tty: boolean;
   readonly stdin: SharedArrayBuffer;
 }
@@ -20,6 +26,6 @@ export type WorkerMessage =
   | { readonly type: 'stdout' | 'stderr'; readonly bytes: Uint8Array }
   /** A read made room in the stdin ring while the writer had bytes queued. */
   | { readonly type: 'room' }
-  | { readonly type: 'exit'; readonly code: number }
-  /** The guest trapped or the host could not start it. */
-  | { readonly type: 'error'; readonly message: string; readonly name: string };
+  | { readonly type: 'exit'; readonly code: number; readonly shared: Readonly<Record<string, readonly FileEntry[]>> }
+  /** The guest trapped (`shared` as it left them) or the host could not start it (no `shared`). */
+  | { readonly type: 'error'; readonly message: string; readonly name: string; readonly shared?: Readonly<Record<string, readonly FileEntry[]>> };

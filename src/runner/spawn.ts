@@ -1,4 +1,5 @@
-import type { MemFSSeed } from '../vfs/memfs.js';
+import { MemFS, type MemFSSeed } from '../vfs/memfs.js';
+import { entriesOf, replaceEntries, type FileEntry } from './files.js';
 import type { StartMessage, WorkerMessage } from './protocol.js';
 import { createStdinBuffer, StdinWriter } from './stdin-ring.js';
 
@@ -7,11 +8,16 @@ export interface SpawnOptions {
   args?: readonly string[];
   env?: Readonly<Record<string, string>>;
   /**
-   * Guest path → a host directory path (Node only) or the files of a new
-   * MemFS inside the Worker (`{ 'notes.txt': 'hi', 'dir/': null }`). A MemFS
-   * object cannot cross to the Worker: it is the Worker's own.
+   * Guest path → a host directory path (Node only), the files of a new MemFS
+   * inside the Worker (`{ 'notes.txt': 'hi', 'dir/': null }`), or a MemFS of
+   * the caller's, which the command shares: its files, directories and
+   * symlinks are copied to the Worker when spawn() is called, and when the
+   * command exits (or traps) the MemFS is made to hold what the command left,
+   * before `exited` settles. Not live: what the caller writes to it meanwhile
+   * is replaced at the end, and after kill() it keeps what it held before.
+   * Contents cross, not identities: times are new, hard links come back apart.
    */
-  preopens?: Readonly<Record<string, string | MemFSSeed>>;
+  preopens?: Readonly<Record<string, string | MemFSSeed | MemFS>>;
   /** Called with each chunk the guest writes to stdout, as it writes it. */
   stdout?: (chunk: Uint8Array) => void;
   stderr?: (chunk: Uint8Array) => void;
@@ -60,8 +66,8 @@ function checkSpawnOptions(o: SpawnOptions): void {
   if (o.preopens !== undefined) {
     if (typeof o.preopens !== 'object' || o.preopens === null) throw new TypeError('spawn(): preopens must be an object');
     for (const [guest, target] of Object.entries(o.preopens)) {
-      if (typeof target !== 'string' && (typeof target !== 'object' || target === null || Object.getPrototypeOf(target) !== Object.prototype)) {
-        throw new TypeError(`spawn(): preopens['${guest}'] must be a host directory path or a plain object of files ({ 'a.txt': 'text' }); a MemFS object cannot cross to the Worker`);
+      if (typeof target !== 'string' && !(target instanceof MemFS) && (typeof target !== 'object' || target === null || Object.getPrototypeOf(target) !== Object.prototype)) {
+        throw new TypeError(`spawn(): preopens['${guest}'] must be a host directory path, a plain object of files ({ 'a.txt': 'text' }) or a MemFS (its files are copied in and back); other backends cannot cross to the Worker`);
       }
     }
   }
@@ -99,6 +105,28 @@ export function spawnWith(factory: WorkerFactory, wasm: WebAssembly.Module | Buf
     if (stopped instanceof Promise) stopped.then(then, then);
     else then();
   };
+  // Copied now: the command sees the MemFS as it is when spawned.
+  const preopens: Record<string, string | MemFSSeed> = {};
+  const shared: Record<string, readonly FileEntry[]> = {};
+  const sharedWith = new Map<string, MemFS>();
+  for (const [guest, target] of Object.entries(options.preopens ?? {})) {
+    if (target instanceof MemFS) {
+      shared[guest] = entriesOf(target);
+      sharedWith.set(guest, target);
+    } else preopens[guest] = target;
+  }
+  /** Puts what the command left into the caller's MemFSs; false (and `exited` rejects) if one refused it. */
+  const bringBack = (files: Readonly<Record<string, readonly FileEntry[]>> | undefined): boolean => {
+    if (files === undefined) return true;
+    try {
+      for (const [guest, fs] of sharedWith) replaceEntries(fs, files[guest] ?? []);
+      return true;
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      finish(() => fail(new Error(`spawn(): the files the command left in ${[...sharedWith.keys()].join(', ')} could not be put back: ${e.message}`, { cause: e })));
+      return false;
+    }
+  };
   const onMessage = (m: WorkerMessage): void => {
     if (done) return;
     switch (m.type) {
@@ -112,9 +140,10 @@ export function spawnWith(factory: WorkerFactory, wasm: WebAssembly.Module | Buf
         writer.pump();
         break;
       case 'exit':
-        finish(() => settle(m.code));
+        if (bringBack(m.shared)) finish(() => settle(m.code));
         break;
       case 'error': {
+        if (!bringBack(m.shared)) break;
         const e = new Error(m.message);
         e.name = m.name;
         finish(() => fail(e));
@@ -131,7 +160,8 @@ export function spawnWith(factory: WorkerFactory, wasm: WebAssembly.Module | Buf
       module,
       args: options.args ?? ['main.wasm'],
       env: options.env ?? {},
-      preopens: options.preopens ?? {},
+      preopens,
+      shared,
       tty: options.tty ?? false,
       stdin: sab,
     });

@@ -3,6 +3,7 @@ import { MemFS } from '../vfs/memfs.js';
 import type { Vfs } from '../vfs/types.js';
 import { wasiImportVersion } from '../wasi.js';
 import { WASIFullHost } from '../wasi-full.js';
+import { entriesOf, replaceEntries, type FileEntry } from './files.js';
 import type { StartMessage, WorkerMessage } from './protocol.js';
 import { StdinReader } from './stdin-ring.js';
 
@@ -15,6 +16,19 @@ export type Post = (message: WorkerMessage, transfer?: Transferable[]) => void;
  * kill() also ends a sleeping guest at once.
  */
 export function runInWorker(start: StartMessage, post: Post, base: Platform): void {
+  const shared = new Map<string, MemFS>();
+  /** The shared MemFSs as they are now, their bytes to transfer. */
+  const sharedNow = (): [Record<string, readonly FileEntry[]>, Transferable[]] => {
+    const out: Record<string, readonly FileEntry[]> = {};
+    const transfer: Transferable[] = [];
+    for (const [guest, fs] of shared) {
+      const entries = entriesOf(fs);
+      for (const e of entries) if (e.kind === 'file') transfer.push(e.bytes.buffer);
+      out[guest] = entries;
+    }
+    return [out, transfer];
+  };
+  let started = false;
   try {
     const stdin = new StdinReader(start.stdin, () => post({ type: 'room' }));
     const platform: Platform = { ...base, sleep: (ns) => stdin.sleep(ns) };
@@ -24,6 +38,12 @@ export function runInWorker(start: StartMessage, post: Post, base: Platform): vo
     });
     const preopens: Record<string, string | Vfs> = {};
     for (const [guest, target] of Object.entries(start.preopens)) preopens[guest] = typeof target === 'string' ? target : new MemFS(target);
+    for (const [guest, entries] of Object.entries(start.shared)) {
+      const fs = new MemFS();
+      replaceEntries(fs, entries);
+      shared.set(guest, fs);
+      preopens[guest] = fs;
+    }
     // The full host: the module may import wasi_unstable (src/wasi-full.ts).
     const wasi = new WASIFullHost(
       {
@@ -43,9 +63,16 @@ export function runInWorker(start: StartMessage, post: Post, base: Platform): vo
       platform,
     );
     const instance = new WebAssembly.Instance(start.module, wasi.getImportObject() as unknown as WebAssembly.Imports);
-    post({ type: 'exit', code: wasi.start(instance) });
+    started = true;
+    const code = wasi.start(instance);
+    const [files, transfer] = sharedNow();
+    post({ type: 'exit', code, shared: files }, transfer);
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
-    post({ type: 'error', message: e.message, name: e.name });
+    // A guest that trapped leaves its files as a process would; one that never started changed none.
+    if (started) {
+      const [files, transfer] = sharedNow();
+      post({ type: 'error', message: e.message, name: e.name, shared: files }, transfer);
+    } else post({ type: 'error', message: e.message, name: e.name });
   }
 }

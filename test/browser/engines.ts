@@ -11,6 +11,13 @@ export interface EnginePage {
   goto(url: string): Promise<void>;
   evaluate<A, T>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T>;
   waitFor<A>(fn: (arg: A) => boolean, arg: A, timeoutMs: number): Promise<void>;
+  /** A real mouse click on the centre of the first element `selector` matches. */
+  click(selector: string): Promise<void>;
+  /** Real key events into whatever has focus. */
+  type(text: string): Promise<void>;
+  /** One key (`Enter`, `Backspace`, `d`), with Control held if `ctrl`. */
+  press(key: string, ctrl?: boolean): Promise<void>;
+  screenshot(path: string): Promise<void>;
   /** Uncaught page errors, and requests that left 127.0.0.1 (both drivers block and record them). */
   readonly errors: string[];
   close(): Promise<void>;
@@ -20,15 +27,15 @@ export interface Engine {
   readonly name: 'chromium' | 'firefox';
   /** Why it cannot run here, or null. */
   problem(): string | null;
-  open(): Promise<EnginePage>;
+  open(viewport?: { width: number; height: number }): Promise<EnginePage>;
 }
 
 const chromium: Engine = {
   name: 'chromium',
   problem: chromiumProblem,
-  async open() {
+  async open(viewport) {
     const browser = await launchChromium();
-    const { context, blocked } = await loopbackContext(browser);
+    const { context, blocked } = await loopbackContext(browser, viewport === undefined ? {} : { viewport });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
@@ -41,6 +48,12 @@ const chromium: Engine = {
       waitFor: async (fn, arg, timeout) => {
         await page.waitForFunction(fn as never, arg, { timeout });
       },
+      click: (selector) => page.locator(selector).first().click(),
+      type: (text) => page.keyboard.type(text),
+      press: (key, ctrl = false) => page.keyboard.press(ctrl ? `Control+${key}` : key),
+      screenshot: async (path) => {
+        await page.screenshot({ path, fullPage: true });
+      },
       get errors() {
         return [...errors, ...blocked.map((b) => `blocked request: ${b}`)];
       },
@@ -52,9 +65,10 @@ const chromium: Engine = {
 const firefox: Engine = {
   name: 'firefox',
   problem: firefoxProblem,
-  async open() {
+  async open(viewport) {
     const browser = await launchFirefox();
     const { page, blocked } = await loopbackPage(browser);
+    if (viewport !== undefined) await page.setViewport(viewport);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     return {
@@ -65,6 +79,16 @@ const firefox: Engine = {
       evaluate: (fn, arg) => page.evaluate(fn as never, arg) as never,
       waitFor: async (fn, arg, timeout) => {
         await page.waitForFunction(fn as never, { timeout }, arg);
+      },
+      click: (selector) => page.click(selector),
+      type: (text) => page.keyboard.type(text),
+      press: async (key, ctrl = false) => {
+        if (ctrl) await page.keyboard.down('Control');
+        await page.keyboard.press(key as never);
+        if (ctrl) await page.keyboard.up('Control');
+      },
+      screenshot: async (path) => {
+        await page.screenshot({ path: path as `${string}.png`, fullPage: true });
       },
       get errors() {
         return [...errors, ...blocked.map((b) => `blocked request: ${b}`)];

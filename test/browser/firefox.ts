@@ -39,7 +39,8 @@ export async function loopbackPage(browser: Browser): Promise<{ page: Page; bloc
   await page.setRequestInterception(true);
   page.on('request', (req) => {
     const url = new URL(req.url());
-    if (url.protocol === 'http:' && url.hostname === '127.0.0.1') void req.continue();
+    // data: URLs (the demo's empty favicon) never leave the page; Firefox's BiDi shows them as requests, Chromium's CDP does not.
+    if ((url.protocol === 'http:' && url.hostname === '127.0.0.1') || url.protocol === 'data:') void req.continue();
     else {
       blocked.push(url.href);
       void req.abort('blockedbyclient');

@@ -115,3 +115,15 @@ export async function persistRead() {
   const r = await run(bytes, { args: ['cat', '/sandbox/out/dst.txt'], preopens: { '/sandbox': fs } });
   return { exitCode: r.exitCode, stdout: r.stdout, files: Object.keys(fs.toJSON()).sort() };
 }
+
+/** cp in the runner's Worker on a MemFS of this page's (a shared preopen), then cat on the same MemFS. */
+export async function sharedCp(text) {
+  const fs = new MemFS({ 'src.txt': text, 'out/': null });
+  const fetchWasm = async (n) => (await fetch(`/wasi-fixtures/${n}.wasm`)).arrayBuffer();
+  const cp = await spawn(await fetchWasm('cp'), { args: ['cp', '/sandbox/src.txt', '/sandbox/out/dst.txt'], preopens: { '/sandbox': fs } }).exited;
+  const written = fs.readText('/out/dst.txt');
+  const decoder = new TextDecoder();
+  let out = '';
+  const cat = await spawn(await fetchWasm('cat'), { args: ['cat', '/sandbox/out/dst.txt'], preopens: { '/sandbox': fs }, stdout: (c) => { out += decoder.decode(c, { stream: true }); } }).exited;
+  return { cp, written, cat, out };
+}
