@@ -421,7 +421,7 @@ function tables(rows) {
     time.push(line);
   }
   const mem = [`| workload | ${runtimes.map((rt) => `${label(rt)} MiB`).join(' | ')} |`, `| --- |${runtimes.map(() => ' ---: |').join('')}`];
-  for (const { w, cells } of rows) mem.push(`| ${w.title} | ${runtimes.map((rt) => fmtMiB(cells[rt].peakKiB)).join(' | ')} |`);
+  for (const { w, cells } of rows) mem.push(`| ${w.title} | ${runtimes.map((rt) => (cells[rt].notRun ? 'n/a' : fmtMiB(cells[rt].peakKiB))).join(' | ')} |`);
   return { time: time.join('\n'), mem: mem.join('\n') };
 }
 
