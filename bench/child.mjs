@@ -5,7 +5,8 @@
 //   node --expose-gc --no-warnings bench/child.mjs '<spec json>'
 //
 // Timed: constructing the runtime's WASI object, instantiating the (already
-// compiled) module and running _start; for the startup workload, all of that
+// compiled) module and running _start (for a threaded workload, startThreaded
+// until it settles, its Workers' start-up included); for the startup workload, all of that
 // `iterations` times. Not timed: process start, imports, compiling the module,
 // loading inputs into memory for the in-memory runtimes, removing outputs.
 //
@@ -19,7 +20,19 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const spec = JSON.parse(process.argv[2]);
-const { runtime, wasm, args, mounts, iterations = 1, hostOptions = {} } = spec;
+const { runtime, wasm, args, mounts, iterations = 1, hostOptions = {}, sharedPages, threaded = false } = spec;
+
+/**
+ * What a workload that imports a shared memory (env.memory, `sharedPages`
+ * pages) needs besides WASI: a fresh memory per run, and for the runtimes
+ * that have no wasi-threads a thread-spawn that fails (the unthreaded row
+ * never calls it).
+ */
+function sharedImports() {
+  if (sharedPages === undefined) return { memory: undefined, imports: {} };
+  const memory = new WebAssembly.Memory({ initial: sharedPages, maximum: sharedPages, shared: true });
+  return { memory, imports: { env: { memory }, wasi: { 'thread-spawn': () => -1 } } };
+}
 
 function readKiB(field) {
   try {
@@ -84,7 +97,7 @@ async function setupNodeWasi(module) {
   const preopens = Object.fromEntries(mounts.map((m) => [m.guest, m.host]));
   return () => {
     const wasi = new WASI({ version: 'preview1', args, env: {}, preopens, returnOnExit: true });
-    const instance = new WebAssembly.Instance(module, wasi.getImportObject());
+    const instance = new WebAssembly.Instance(module, { ...wasi.getImportObject(), ...sharedImports().imports });
     return wasi.start(instance);
   };
 }
@@ -113,8 +126,11 @@ async function setupWasiHost(module, memory) {
     preopens = Object.fromEntries(mounts.map((m) => [m.guest, m.host]));
   }
   return () => {
-    const wasi = new WASI({ version: 'preview1', args, env: {}, preopens, returnOnExit: true, ...hostOptions });
-    const instance = new WebAssembly.Instance(module, wasi.getImportObject());
+    const { memory: shared, imports } = sharedImports();
+    const wasi = new WASI({ version: 'preview1', args, env: {}, preopens, returnOnExit: true, memory: shared, ...hostOptions });
+    // A threaded run resolves once every thread's Worker has stopped.
+    if (threaded) return wasi.startThreaded(module);
+    const instance = new WebAssembly.Instance(module, { ...wasi.getImportObject(), ...imports });
     return wasi.start(instance);
   };
 }
@@ -158,7 +174,7 @@ async function setupShim(module) {
     ];
     // debug defaults to on (debug.enable(undefined) enables it): turn the logging off.
     const wasi = new WASI(args, [], fds, { debug: false });
-    const instance = new WebAssembly.Instance(module, { wasi_snapshot_preview1: wasi.wasiImport });
+    const instance = new WebAssembly.Instance(module, { wasi_snapshot_preview1: wasi.wasiImport, ...sharedImports().imports });
     return wasi.start(instance);
   };
   run.flush = () => {
@@ -184,7 +200,7 @@ await settle();
 const reset = resetPeak();
 const t0 = performance.now();
 let exitCode = 0;
-for (let i = 0; i < iterations && exitCode === 0; i++) exitCode = run();
+for (let i = 0; i < iterations && exitCode === 0; i++) exitCode = await run();
 const ms = performance.now() - t0;
 const peakKiB = (reset ? readKiB('VmHWM') : undefined) ?? process.resourceUsage().maxRSS;
 run.flush?.();

@@ -4,7 +4,7 @@ import { jspi, suspendingImports } from './jspi.js';
 import { checkFullOptions, type WASIOptions } from './options.js';
 import type { Platform } from './platform/types.js';
 import type { HostContext } from './syscalls/context.js';
-import { runThreaded, type SpawnThreadWorker } from './threads/group.js';
+import { runThreaded, type SpawnThreadWorker, type ThreadedEnd } from './threads/group.js';
 import { tracing } from './trace.js';
 import { SYSCALLS_UNSTABLE } from './syscalls/unstable.js';
 import type { SyscallDef } from './syscalls/table.js';
@@ -83,7 +83,8 @@ export class WASIFullHost extends WASIHost {
    * it runs no guest code (docs/async-seam.md). Resolves with the exit status
    * (0 when `_start` returns, the status of the first proc_exit on any
    * thread); rejects with the trap of any thread. Every Worker has stopped
-   * by then.
+   * by then. With `returnOnExit: false`, a proc_exit ends the process
+   * instead, whatever its status, as in start().
    */
   async startThreaded(module: WebAssembly.Module, options: ThreadedStartOptions = {}): Promise<number> {
     if (!(module instanceof WebAssembly.Module)) throw new TypeError('startThreaded(module): module must be a WebAssembly.Module (WebAssembly.compile(bytes))');
@@ -96,17 +97,18 @@ export class WASIFullHost extends WASIHost {
     const spawn = this.threadWorkers(options.workerUrl);
     this.attach(memory);
     this.ctx.writeBehind.enabled = true;
-    let code: number;
+    let end: ThreadedEnd;
     try {
-      code = await runThreaded({
+      end = await runThreaded({
         module, memory, spawn, maxThreads: max, version: this.options.version ?? 'preview1',
         imports: this.wasiImport as unknown as Record<string, SyscallCall>,
       });
     } finally {
       this.endRun();
     }
-    if (this.options.returnOnExit === false && code !== 0) this.platform.exit(code);
-    return code;
+    // As start() (and node:wasi): any proc_exit ends the process, status 0 too; a returning _start does not.
+    if (this.options.returnOnExit === false && end.exited) this.platform.exit(end.status);
+    return end.status;
   }
 
   /** How this platform starts a guest thread's Worker; `url` overrides the built-in worker script. */

@@ -12,6 +12,7 @@ interface ThreadedRun {
   code: number | null;
   error: string | null;
   settledAfterMs: number | null;
+  movedAfterMs: number | null;
   spins: number;
   spinsLater: number;
   stdout: string;
@@ -55,11 +56,11 @@ describe.skipIf(SKIP_BROWSER)('threads in Chromium', () => {
     await server?.close();
   });
 
-  const run = (name: string, stamp?: string): Promise<ThreadedRun> =>
-    page.evaluate(async ([n, s]) => {
+  const run = (name: string, stamp?: string, cells: Record<number, number> = {}): Promise<ThreadedRun> =>
+    page.evaluate(async ([n, s, c]) => {
       const mod = await (globalThis as unknown as Importer).__import('/test/browser/threads.js');
-      return (mod.runThreaded as (n: string, s?: string) => Promise<ThreadedRun>)(n, s);
-    }, [name, stamp] as const);
+      return (mod.runThreaded as (n: string, s: string | undefined, c: Record<number, number>) => Promise<ThreadedRun>)(n, s, c);
+    }, [name, stamp, cells] as const);
 
   it('several threads write one file of the page\'s MemFS through one descriptor', async () => {
     const r = await run('write_one_fd');
@@ -79,9 +80,28 @@ describe.skipIf(SKIP_BROWSER)('threads in Chromium', () => {
     expect([r.code, r.error, r.stdout]).toEqual([0, null, 'ping\npong\n'.repeat(5)]);
   });
 
-  // Chromium's terminate() stops a busy Worker (one running wasm, or blocked in
-  // memory.atomic.wait32) only after a forcible-termination delay, 2 s as
-  // measured here; the run settles once every Worker is gone (a Web Lock each
+  // A thread that calls WASI, or sleeps in poll_oneoff, unwinds at its next
+  // call or wakes from its sleep when the run ends (src/threads/channel.ts),
+  // so its Worker is idle when terminate() comes and stops at once.
+  it.each([
+    ['proc_exit', {}, 7, null],
+    ['a trap', { 5: 1 }, null, /^RuntimeError: thread \d+ trapped: unreachable/],
+  ] as const)('threads that keep calling WASI or sleeping stop within 100 ms of %s, and the run settles without waiting 2 s for terminate()', async (_what, cells, code, error) => {
+    const r = await run('calls_end', 'random_get', cells);
+    expect(r.code).toBe(code);
+    if (error === null) expect(r.error).toBe(null);
+    else expect(r.error).toMatch(error);
+    expect(r.movedAfterMs).toBeLessThan(100);
+    expect(r.settledAfterMs).toBeLessThan(500);
+    expect(r.spins).toBeGreaterThanOrEqual(1000);
+    expect(r.spinsLater).toBe(r.spins);
+  });
+
+  // A thread that never calls WASI (spinning in wasm, or blocked in
+  // memory.atomic.wait32, as in pthread_join) stops only when its Worker is
+  // terminated, and Chromium's terminate() stops a busy Worker only after
+  // Blink's forcible-termination delay (kForcibleTerminationDelay, 2 s; README,
+  // Threads). The run settles once every Worker is gone (a Web Lock each
   // holds tells), so here the bound is 3 s, not Node's 100 ms.
   it('proc_exit on one thread ends every Worker, and the run settles only once they are gone', async () => {
     const r = await run('thread_exit', 'proc_exit');

@@ -167,3 +167,42 @@ describe('a thread cannot make the host throw', () => {
     expect([...new Int32Array(memory.buffer, 16, 3)]).toEqual([28, 21, 8]); // EINVAL, EFAULT, EBADF
   });
 });
+
+describe('returnOnExit: false', () => {
+  /**
+   * Runs `wat` with startThreaded and returnOnExit: false in a child Node
+   * process, which prints "returned <status>" if the promise settles.
+   */
+  async function runChild(text: string): Promise<{ status: number | null; stdout: string }> {
+    const { spawnSync } = await import('node:child_process');
+    const { wat } = await import('./wat.js');
+    const dir = mkdtempSync(join(tmpdir(), 'wasi-host-threads-exit-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'm.wasm'), await wat(text, { threads: true }));
+    // A file, not node -e: the thread Workers inherit the process's execArgv.
+    writeFileSync(join(dir, 'run.mjs'), `const { WASI } = await import(process.argv[2]);
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+      const module = await WebAssembly.compile((await import('node:fs')).readFileSync(process.argv[3]));
+      console.log('returned', await new WASI({ memory, returnOnExit: false }).startThreaded(module));`);
+    const r = spawnSync(process.execPath, [join(dir, 'run.mjs'), new URL('../dist/index.js', import.meta.url).href, join(dir, 'm.wasm')], { encoding: 'utf8', timeout: 30_000 });
+    return { status: r.status, stdout: r.stdout + r.stderr };
+  }
+  const exiting = (status: number): string => `(module
+    (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+    (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+    (import "env" "memory" (memory 1 1 shared))
+    (func (export "_start")
+      (drop (call $spawn (i32.const 0)))
+      (loop $forever (drop (memory.atomic.wait32 (i32.const 8) (i32.const 0) (i64.const -1))) (br $forever)))
+    (func (export "wasi_thread_start") (param i32 i32) (call $exit (i32.const ${status}))))`;
+
+  it('exits the process on any proc_exit from a thread, status 0 too, and returns when _start returns, as start() does', async () => {
+    expect(await runChild(exiting(0))).toEqual({ status: 0, stdout: '' });
+    expect(await runChild(exiting(3))).toEqual({ status: 3, stdout: '' });
+    expect(await runChild(`(module
+      (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+      (import "env" "memory" (memory 1 1 shared))
+      (func (export "_start"))
+      (func (export "wasi_thread_start") (param i32 i32)))`)).toEqual({ status: 0, stdout: 'returned 0\n' });
+  });
+});

@@ -91,13 +91,38 @@ function forwarder(ctl: Int32Array, index: number, call: ChannelCall): SyscallCa
     // Only an idle block takes a request: a closed one answers at once.
     if (Atomics.compareExchange(ctl, STATE, IDLE, REQUEST) === IDLE) Atomics.notify(ctl, STATE);
     while (Atomics.load(ctl, STATE) === REQUEST) Atomics.wait(ctl, STATE, REQUEST);
-    const result = ctl[RESULT];
-    switch (ctl[KIND]) {
-      case Outcome.ERRNO: return result;
-      case Outcome.EXIT: throw new WASIExit(result >>> 0);
-      default: throw new WebAssembly.RuntimeError(`wasi-host: ${name} failed on the thread that owns the context (see the run's error)`);
-    }
+    if (ctl[KIND] === Outcome.ERRNO) return ctl[RESULT];
+    return unwind(ctl, name);
   };
+}
+
+/** Ends the calling thread as the owner's answer, or the end of the run, says: proc_exit's status, or a trap. */
+function unwind(ctl: Int32Array, name: string): never {
+  if (ctl[KIND] === Outcome.EXIT) throw new WASIExit(ctl[RESULT] >>> 0);
+  throw new WebAssembly.RuntimeError(`wasi-host: ${name} failed on the thread that owns the context (see the run's error)`);
+}
+
+/**
+ * A call the thread makes itself (clock-only poll_oneoff, sched_yield),
+ * ending with the run as a forwarded call does: once the block is closed it
+ * unwinds the thread, before the call or after it (a sleep on the block
+ * returns when it closes: sleepOnBlock). Without this a thread that only
+ * sleeps would run on until its Worker is terminated, which Chromium does
+ * to a busy Worker only after 2 s (README, Threads).
+ */
+export function local(ctl: Int32Array, name: string, call: SyscallCall): SyscallCall {
+  return (...args) => {
+    if (Atomics.load(ctl, STATE) === CLOSED) unwind(ctl, name);
+    const result = call(...args);
+    if (Atomics.load(ctl, STATE) === CLOSED) unwind(ctl, name);
+    return result;
+  };
+}
+
+/** A clock sleep of the thread of `ctl`: returns once `ns` have passed on `monotonicNs`, or at once when close() ends the run. */
+export function sleepOnBlock(ctl: Int32Array, monotonicNs: () => number, ns: number): void {
+  const end = monotonicNs() + ns;
+  for (let left = ns; left > 0 && Atomics.load(ctl, STATE) !== CLOSED; left = end - monotonicNs()) Atomics.wait(ctl, STATE, IDLE, left / 1e6);
 }
 
 /** Errno.INVAL, spelled here so the thread side imports no errno table. */

@@ -32,15 +32,20 @@ const SPAWN_FAILED = -6;
 /** Largest tid (wasi-threads: tids are positive and fit in 29 bits). */
 const MAX_TID = 0x1fffffff;
 
+/** How a threaded run ended: `_start` returned (status 0, no exit), or a thread called proc_exit. */
+export interface ThreadedEnd {
+  readonly status: number;
+  readonly exited: boolean;
+}
+
 /**
  * Runs a threaded command: `_start` in a Worker of its own, each
  * thread-spawn in another, every WASI call served here by the owner (this
- * thread, which runs no guest code: docs/async-seam.md). Resolves with the
- * exit status once `_start` returns (0) or any thread calls proc_exit;
- * rejects with the trap if any thread traps. Either way every Worker has
- * stopped before it settles.
+ * thread, which runs no guest code: docs/async-seam.md). Resolves once
+ * `_start` returns or any thread calls proc_exit; rejects with the trap if
+ * any thread traps. Either way every Worker has stopped before it settles.
  */
-export function runThreaded(run: ThreadedRun): Promise<number> {
+export function runThreaded(run: ThreadedRun): Promise<ThreadedEnd> {
   const calls = threadCalls(run.version);
   const owned = calls.map((c) => run.imports[c.name]);
   const workers = new Map<number, ThreadWorker>();
@@ -48,24 +53,24 @@ export function runThreaded(run: ThreadedRun): Promise<number> {
   const canSpawn = WebAssembly.Module.exports(run.module).some((e) => e.name === 'wasi_thread_start' && e.kind === 'function');
   let nextTid = 1;
   let done = false;
-  let resolveRun!: (code: number) => void;
+  let resolveRun!: (end: ThreadedEnd) => void;
   let rejectRun!: (e: unknown) => void;
-  const result = new Promise<number>((resolve, reject) => {
+  const result = new Promise<ThreadedEnd>((resolve, reject) => {
     resolveRun = resolve;
     rejectRun = reject;
   });
 
-  const finish = (outcome: { code: number } | { error: unknown }): void => {
+  const finish = (outcome: ThreadedEnd | { error: unknown }): void => {
     if (done) return;
     done = true;
-    for (const ctl of blocks) close(ctl, 'error' in outcome ? Outcome.TRAP : Outcome.EXIT, 'error' in outcome ? 0 : outcome.code);
+    for (const ctl of blocks) close(ctl, 'error' in outcome ? Outcome.TRAP : Outcome.EXIT, 'error' in outcome ? 0 : outcome.status);
     const stopping = [...workers.values()].map((w) => w.terminate().catch(() => undefined));
     workers.clear();
-    void Promise.all(stopping).then(() => ('error' in outcome ? rejectRun(outcome.error) : resolveRun(outcome.code)));
+    void Promise.all(stopping).then(() => ('error' in outcome ? rejectRun(outcome.error) : resolveRun(outcome)));
   };
 
   const settle = (_call: number, served: Served): void => {
-    if (served.kind === Outcome.EXIT) finish({ code: served.value });
+    if (served.kind === Outcome.EXIT) finish({ status: served.value, exited: true });
     else if (served.kind === Outcome.TRAP) finish({ error: served.value });
   };
 
@@ -79,7 +84,7 @@ export function runThreaded(run: ThreadedRun): Promise<number> {
         err.stack = r.stack;
         finish({ error: err });
       } else if (tid === 0) {
-        finish({ code: 0 });
+        finish({ status: 0, exited: false });
       } else {
         forget(tid, ctl);
       }

@@ -7,7 +7,7 @@ import { WASIExit, type HostContext } from '../syscalls/context.js';
 import { SYSCALLS } from '../syscalls/table.js';
 import { SYSCALLS_UNSTABLE } from '../syscalls/unstable.js';
 import { noWriteBehind } from '../write-batch.js';
-import { forwarders, isControlBlock } from './channel.js';
+import { forwarders, isControlBlock, local, sleepOnBlock } from './channel.js';
 import { threadCalls, type ThreadStart, type ThreadReport } from './protocol.js';
 
 /**
@@ -30,10 +30,11 @@ export async function runThread(data: unknown, platform: Platform, report: (r: T
     const table = version === 'unstable' ? SYSCALLS_UNSTABLE : SYSCALLS;
     const wasiImport: Record<string, SyscallCall> = {};
     table.forEach((def, i) => (wasiImport[def.name] = forward[i]));
-    const local = localContext(memory, platform);
-    const localPoll = bindImports(local, table.filter((d) => d.name === 'poll_oneoff' || d.name === 'sched_yield'), [], 'trap');
-    wasiImport.poll_oneoff = clockOnly(memory, version === 'unstable' ? 56 : 48, localPoll.poll_oneoff, wasiImport.poll_oneoff);
-    wasiImport.sched_yield = localPoll.sched_yield;
+    // Its sleeps wait on the thread's block, so the end of the run wakes them.
+    const context = localContext(memory, { ...platform, sleep: (ns) => sleepOnBlock(ctl, platform.monotonicNs, ns) });
+    const localPoll = bindImports(context, table.filter((d) => d.name === 'poll_oneoff' || d.name === 'sched_yield'), [], 'trap');
+    wasiImport.poll_oneoff = clockOnly(memory, version === 'unstable' ? 56 : 48, local(ctl, 'poll_oneoff', localPoll.poll_oneoff), wasiImport.poll_oneoff);
+    wasiImport.sched_yield = local(ctl, 'sched_yield', localPoll.sched_yield);
     const imports: Record<string, Record<string, unknown>> = {
       [version === 'unstable' ? 'wasi_unstable' : 'wasi_snapshot_preview1']: wasiImport,
       wasi: { 'thread-spawn': forward[table.length] },
