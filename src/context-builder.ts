@@ -7,6 +7,8 @@ import type { HostStream, Platform } from './platform/types.js';
 import { inputStream, outputStream } from './stdio.js';
 import type { HostContext } from './syscalls/context.js';
 import type { Vfs } from './vfs/types.js';
+import { isAsyncVfs } from './vfs/async.js';
+import { Journal, JournaledVfs } from './vfs/journal.js';
 import { WRITE_BEHIND_DEFAULT_BYTES, WriteBehind } from './write-behind.js';
 
 /** What the facade needs besides the context: the host's stdio (never closed) and whether writes are batched. */
@@ -15,6 +17,8 @@ export interface HostSetup {
   readonly stdio: readonly HostStream[];
   /** Whether start() batches small writes (the writeBehind option). */
   readonly batching: boolean;
+  /** The journal of the AsyncVfs preopens, if any: the context then runs only through JSPI imports. */
+  readonly journal: Journal | undefined;
 }
 
 /**
@@ -41,12 +45,15 @@ export function buildContext(options: WASIOptions, platform: Platform): HostSetu
 
   const ns = new Namespace(fds);
   let fd = 3;
+  // Set when a preopen is an AsyncVfs: only JSPI imports can answer it (src/vfs/journal.ts).
+  let journal: Journal | undefined;
   for (const [guest, target] of Object.entries(options.preopens ?? {})) {
     const guestPath = normaliseGuestPath(guest);
     let vfs: Vfs;
     if (typeof target === 'string') vfs = platform.hostDirectory(target, `preopens['${guest}']`);
     else if (isVfs(target)) vfs = target;
-    else throw new TypeError(`preopens['${guest}'] must be a host directory path or a backend (e.g. new MemFS())`);
+    else if (isAsyncVfs(target)) vfs = new JournaledVfs(target, (journal ??= new Journal()));
+    else throw new TypeError(`preopens['${guest}'] must be a host directory path or a backend (e.g. new MemFS(), or an AsyncVfs with JSPI)`);
     fds.set(fd++, ns.mount(guestPath, vfs, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING));
   }
 
@@ -65,7 +72,7 @@ export function buildContext(options: WASIOptions, platform: Platform): HostSetu
       return scratch;
     },
   };
-  return { ctx, stdio, batching: held > 0 };
+  return { ctx, stdio, batching: held > 0, journal };
 }
 
 function isVfs(v: unknown): v is Vfs {

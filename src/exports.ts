@@ -16,5 +16,3 @@ export type { RunOptions, RunResult } from './run.js';
 export type { EmbedderMemory, GuestAllocator } from './embedder-memory.js';
 export type { Vfs, VfsFile, VfsStat, VfsKind, VfsDirEntry, VfsOpenFlags, VfsTime } from './vfs/types.js';
 export type { StdinOption, StdoutOption, ReadableSource, WritableLike } from './stdio.js';
-export { toAsyncVfs, isAsyncVfs, type AsyncVfs, type AsyncVfsFile } from './vfs/async.js';
-export { createVfsBridge, serveVfsBridge, VfsBridgeClient, type VfsBridgeServer } from './vfs/bridge.js';

@@ -12,6 +12,7 @@ import { flushFirst } from './write-behind.js';
 import { EmbedderMemory } from './embedder-memory.js';
 import { runThreaded, type SpawnThreadWorker } from './threads/group.js';
 import { jspi, suspendingImports } from './jspi.js';
+import type { Journal } from './vfs/journal.js';
 
 export type { WASIOptions, WASIVersion, WriteBehindOptions } from './options.js';
 
@@ -65,9 +66,12 @@ export class WASIHost {
   /** Whether start() batches small writes (the writeBehind option). */
   private readonly batching: boolean;
   private embedderMemory: EmbedderMemory | undefined;
+  /** Set when a preopen is an AsyncVfs (src/vfs/journal.ts): only JSPI imports can serve it. */
+  private readonly journal: Journal | undefined;
 
   constructor(options: WASIOptions, private readonly platform: Platform) {
-    const { ctx, stdio, batching } = buildContext(options, platform);
+    const { ctx, stdio, batching, journal } = buildContext(options, platform);
+    this.journal = journal;
     this.options = options;
     this.ctx = ctx;
     this.stdio = stdio;
@@ -77,6 +81,9 @@ export class WASIHost {
 
   /** `{ wasi_snapshot_preview1: wasiImport }`, or `{ wasi_unstable: wasiImport }` for version 'unstable'. */
   getImportObject(): Record<string, WASIImport> {
+    if (this.journal !== undefined) {
+      throw new TypeError('WASI: a preopen is an AsyncVfs, which plain imports cannot wait for: use getAsyncImportObject() and startAsync() (JSPI), or run the program in a Worker with spawn() from wasi-host/runner');
+    }
     return { [MODULE_OF[this.options.version ?? 'preview1']]: this.wasiImport };
   }
 
@@ -89,7 +96,7 @@ export class WASIHost {
     jspi();
     // The same descriptors and memory; sleeps return at once, as the Suspending import waited first.
     const ctx: HostContext = { ...this.ctx, platform: { ...this.platform, sleep: () => {} } };
-    const imports = suspendingImports(ctx, this.buildImports(ctx) as unknown as Record<string, SyscallCall>, this.options.version === 'unstable');
+    const imports = suspendingImports(ctx, this.buildImports(ctx) as unknown as Record<string, SyscallCall>, this.options.version === 'unstable', this.journal);
     return { [MODULE_OF[this.options.version ?? 'preview1']]: imports };
   }
 
@@ -140,6 +147,9 @@ export class WASIHost {
    */
   async startThreaded(module: WebAssembly.Module, options: ThreadedStartOptions = {}): Promise<number> {
     if (!(module instanceof WebAssembly.Module)) throw new TypeError('startThreaded(module): module must be a WebAssembly.Module (WebAssembly.compile(bytes))');
+    if (this.journal !== undefined) {
+      throw new TypeError('startThreaded(): a preopen is an AsyncVfs, which the owner thread cannot wait for in a syscall; mount a VfsBridgeClient over it (createVfsBridge + serveVfsBridge) from a thread that may block');
+    }
     const memory = this.options.memory;
     if (!(memory instanceof WebAssembly.Memory) || !(memory.buffer instanceof SharedArrayBuffer)) {
       throw new TypeError('startThreaded: pass the shared memory the module imports as the memory option: new WebAssembly.Memory({ initial, maximum, shared: true })');

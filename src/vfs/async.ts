@@ -14,6 +14,12 @@ export interface AsyncVfs {
   /** Brands the object, so preopens and spawn() tell it from a sync Vfs. */
   readonly async: true;
   readonly name: string;
+  /**
+   * The root directory's (dev, ino), known without waiting: the host mounts
+   * a preopen synchronously and checks directory descriptors by identity
+   * (src/namespace/namespace.ts mount), so lstat('/') must agree with it.
+   */
+  readonly rootId: { readonly dev: bigint; readonly ino: bigint };
   lstat(path: string): Promise<VfsStat>;
   /** What lstat would say the node is, or undefined if nothing is there. */
   kind(path: string): Promise<VfsKind | undefined>;
@@ -73,9 +79,11 @@ export function toAsyncVfs(vfs: Vfs): AsyncVfs {
     datasync: () => run(() => f.datasync()),
     close: () => run(() => f.close()),
   });
+  const root = vfs.lstat('/');
   return {
     async: true,
     name: `async ${vfs.name}`,
+    rootId: { dev: root.dev, ino: root.ino },
     lstat: (p) => run(() => vfs.lstat(p)),
     kind: (p) => run(() => {
       if (vfs.kind !== undefined) return vfs.kind(p);
