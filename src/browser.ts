@@ -19,5 +19,3 @@ export class WASI extends CoreWASI {
 }
 export { StdinQueue } from './stdin-queue.js';
 export { saveToOPFS, loadFromOPFS } from './vfs/opfs-snapshot.js';
-export { toAsyncVfs, isAsyncVfs, type AsyncVfs, type AsyncVfsFile } from './vfs/async.js';
-export { createVfsBridge, serveVfsBridge, VfsBridgeClient, type VfsBridgeServer } from './vfs/bridge.js';

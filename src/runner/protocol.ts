@@ -10,8 +10,8 @@ export interface StartMessage {
   readonly module: WebAssembly.Module;
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
-  /** Guest path → a host directory (Node) or the files of a new MemFS. */
-  readonly preopens: Readonly<Record<string, string | MemFSSeed>>;
+  /** Guest path → a host directory (Node), the files of a new MemFS, or a bridge to an AsyncVfs served by the spawning thread. */
+  readonly preopens: Readonly<Record<string, string | MemFSSeed | SharedArrayBuffer>>;
   readonly tty: boolean;
   readonly stdin: SharedArrayBuffer;
 }

@@ -1,4 +1,6 @@
 import type { MemFSSeed } from '../vfs/memfs.js';
+import { isAsyncVfs, type AsyncVfs } from '../vfs/async.js';
+import { createVfsBridge, isVfsBridge, serveVfsBridge, type VfsBridgeServer } from '../vfs/bridge.js';
 import type { StartMessage, WorkerMessage } from './protocol.js';
 import { createStdinBuffer, StdinWriter } from './stdin-ring.js';
 
@@ -7,11 +9,16 @@ export interface SpawnOptions {
   args?: readonly string[];
   env?: Readonly<Record<string, string>>;
   /**
-   * Guest path → a host directory path (Node only) or the files of a new
-   * MemFS inside the Worker (`{ 'notes.txt': 'hi', 'dir/': null }`). A MemFS
-   * object cannot cross to the Worker: it is the Worker's own.
+   * Guest path → a host directory path (Node only), the files of a new
+   * MemFS inside the Worker (`{ 'notes.txt': 'hi', 'dir/': null }`), or an
+   * AsyncVfs (`await openOPFS('data')`), which stays on this thread and
+   * serves the Worker's calls through a blocking bridge (src/vfs/bridge.ts).
+   * A MemFS object cannot cross to the Worker: pass toAsyncVfs(memfs) to
+   * share one with the program. A buffer from createVfsBridge() is mounted
+   * as it is: its server runs elsewhere (an OPFS served from a dedicated
+   * Worker, where sync access handles exist).
    */
-  preopens?: Readonly<Record<string, string | MemFSSeed>>;
+  preopens?: Readonly<Record<string, string | MemFSSeed | AsyncVfs | SharedArrayBuffer>>;
   /** Called with each chunk the guest writes to stdout, as it writes it. */
   stdout?: (chunk: Uint8Array) => void;
   stderr?: (chunk: Uint8Array) => void;
@@ -60,8 +67,8 @@ function checkSpawnOptions(o: SpawnOptions): void {
   if (o.preopens !== undefined) {
     if (typeof o.preopens !== 'object' || o.preopens === null) throw new TypeError('spawn(): preopens must be an object');
     for (const [guest, target] of Object.entries(o.preopens)) {
-      if (typeof target !== 'string' && (typeof target !== 'object' || target === null || Object.getPrototypeOf(target) !== Object.prototype)) {
-        throw new TypeError(`spawn(): preopens['${guest}'] must be a host directory path or a plain object of files ({ 'a.txt': 'text' }); a MemFS object cannot cross to the Worker`);
+      if (typeof target !== 'string' && !isAsyncVfs(target) && !isVfsBridge(target) && (typeof target !== 'object' || target === null || Object.getPrototypeOf(target) !== Object.prototype)) {
+        throw new TypeError(`spawn(): preopens['${guest}'] must be a host directory path, a plain object of files ({ 'a.txt': 'text' }), an AsyncVfs or a createVfsBridge() buffer; a MemFS object cannot cross to the Worker (pass toAsyncVfs(memfs) to share it)`);
       }
     }
   }
@@ -92,9 +99,22 @@ export function spawnWith(factory: WorkerFactory, wasm: WebAssembly.Module | Buf
   });
   let port: WorkerPort | undefined;
   let done = false;
+  // Each AsyncVfs preopen is served from this thread while the program runs.
+  const servers: VfsBridgeServer[] = [];
+  const preopens: Record<string, string | MemFSSeed | SharedArrayBuffer> = {};
+  for (const [guest, target] of Object.entries(options.preopens ?? {})) {
+    if (!isAsyncVfs(target)) {
+      preopens[guest] = target;
+      continue;
+    }
+    const sab = createVfsBridge();
+    servers.push(serveVfsBridge(target, sab));
+    preopens[guest] = sab;
+  }
   const finish = (then: () => void): void => {
     if (done) return;
     done = true;
+    for (const s of servers) s.stop();
     const stopped = port?.terminate();
     if (stopped instanceof Promise) stopped.then(then, then);
     else then();
@@ -131,7 +151,7 @@ export function spawnWith(factory: WorkerFactory, wasm: WebAssembly.Module | Buf
       module,
       args: options.args ?? ['main.wasm'],
       env: options.env ?? {},
-      preopens: options.preopens ?? {},
+      preopens,
       tty: options.tty ?? false,
       stdin: sab,
     });

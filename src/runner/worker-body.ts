@@ -1,6 +1,7 @@
 import type { Platform } from '../platform/types.js';
 import { MemFS } from '../vfs/memfs.js';
 import type { Vfs } from '../vfs/types.js';
+import { VfsBridgeClient } from '../vfs/bridge.js';
 import { WASIHost, wasiImportVersion } from '../wasi.js';
 import type { StartMessage, WorkerMessage } from './protocol.js';
 import { StdinReader } from './stdin-ring.js';
@@ -22,7 +23,9 @@ export function runInWorker(start: StartMessage, post: Post, base: Platform): vo
       write: (bytes: Uint8Array) => post({ type, bytes }, [bytes.buffer]),
     });
     const preopens: Record<string, string | Vfs> = {};
-    for (const [guest, target] of Object.entries(start.preopens)) preopens[guest] = typeof target === 'string' ? target : new MemFS(target);
+    for (const [guest, target] of Object.entries(start.preopens)) {
+      preopens[guest] = typeof target === 'string' ? target : target instanceof SharedArrayBuffer ? new VfsBridgeClient(target) : new MemFS(target);
+    }
     const wasi = new WASIHost(
       {
         version: wasiImportVersion(start.module) ?? 'preview1',
