@@ -51,8 +51,8 @@ export function buildContext(options: WASIOptions, platform: Platform): HostSetu
     const guestPath = normaliseGuestPath(guest);
     let vfs: Vfs;
     if (typeof target === 'string') vfs = platform.hostDirectory(target, `preopens['${guest}']`);
-    else if (isVfs(target)) vfs = target;
     else if (isAsyncVfs(target)) vfs = new JournaledVfs(target, (journal ??= new Journal()));
+    else if (isVfs(target)) vfs = target;
     else throw new TypeError(`preopens['${guest}'] must be a host directory path or a backend (e.g. new MemFS(), or an AsyncVfs with JSPI)`);
     fds.set(fd++, ns.mount(guestPath, vfs, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING));
   }
