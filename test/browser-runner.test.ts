@@ -33,6 +33,14 @@ interface RunnerPage {
     persistClear(): Promise<void>;
     persistWrite(text: string): Promise<number>;
     persistRead(): Promise<{ exitCode: number; stdout: string; files: string[] }>;
+    opfsClear(): Promise<void>;
+    opfsSupport(): Promise<Record<string, boolean>>;
+    opfsSeed(files: Record<string, string>): Promise<void>;
+    opfsFiles(): Promise<Record<string, string>>;
+    spawnOnOPFS(name: string, args: string[], where?: 'page' | 'worker', stdin?: string): Promise<{ exitCode: number | null; stdout: string; stderr: string }>;
+    jspiOnOPFS(name: string, args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+    runFixtureJspiAsync(spec: FixtureSpec): Promise<FixtureRun>;
+    startJspiOnOPFS(name: string): Promise<number>;
   };
 }
 type R = RunnerPage['runner'];
@@ -186,6 +194,68 @@ for (const engine of ENGINES) {
         await reload();
         expect(await call('persistRead')).toEqual({ exitCode: 0, stdout: 'kept across reloads ✓\n', files: ['out/dst.txt', 'src.txt'] });
         await call('persistClear');
+      });
+    });
+
+    describe('JSPI mode with an AsyncVfs preopen (src/vfs/journal.ts)', () => {
+      describe('every fixture, /sandbox a MemFS seen as an AsyncVfs (toAsyncVfs)', () => {
+        it.each(fixtures.map((f) => [f.name, f] as const))('%s', async (_name, spec) => {
+          if (!(await call('jspiPresent'))) return; // the refusal is checked above
+          expectLikeNode(await call('runFixtureJspiAsync', spec), spec);
+        });
+      });
+
+      it('a REPL with OPFS mounted waits for each line while a page timer keeps firing', async (t) => {
+        if (!(await call('jspiPresent'))) t.skip();
+        const id = await call('startJspiOnOPFS', 'repl');
+        await until(id, 'repl on a pipe\n');
+        const before = await call('ticks', id);
+        await pause(150); // the guest is waiting for input now
+        expect(await call('ticks', id), 'the page timer fired while the guest waited').toBeGreaterThan(before + 5);
+        await call('type', id, 'hello\n');
+        await until(id, '1: HELLO\n');
+        await call('end', id);
+        expect(await call('exited', id)).toBe(0);
+      });
+    });
+
+    describe('persistent files: the OPFS backend (wasi-host/opfs)', () => {
+      const reload = async (): Promise<void> => {
+        await page.goto(`${server.url}/test/browser/runner.html`);
+        await page.waitFor(() => 'runner' in globalThis, undefined, 10_000);
+      };
+      const text = 'written under OPFS, read after a reload ✓\n';
+
+      it('what the engine offers (the README table)', async () => {
+        const s = await call('opfsSupport');
+        console.log(`${engine.name}: ${JSON.stringify(s)}`);
+        expect(s.opfs).toBe(true);
+        expect(s.syncAccessHandleOnPage, 'createSyncAccessHandle is for dedicated Workers only').toBe(false);
+      });
+
+      for (const where of ['page', 'worker'] as const) {
+        it(`spawn(), served ${where === 'page' ? 'from the page (getFile/createWritable)' : 'by a dedicated Worker (sync access handles)'}: a file one program wrote is there after a reload, read by a second`, async () => {
+          await call('opfsClear');
+          await call('opfsSeed', { 'src.txt': text });
+          const wrote = await call('spawnOnOPFS', 'cp', ['/sandbox/src.txt', '/sandbox/dst.txt'], where);
+          expect(wrote.stderr).toBe('');
+          expect(wrote.exitCode).toBe(0);
+          await reload();
+          expect(await call('spawnOnOPFS', 'cat', ['/sandbox/dst.txt'], where)).toEqual({ exitCode: 0, stdout: text, stderr: '' });
+          expect(await call('opfsFiles')).toEqual({ 'src.txt': text, 'dst.txt': text });
+          await call('opfsClear');
+        });
+      }
+
+      it("JSPI mode on the page's main thread: a file one program wrote is there after a reload", async (t) => {
+        if (!(await call('jspiPresent'))) t.skip();
+        await call('opfsClear');
+        await call('opfsSeed', { 'src.txt': text });
+        expect(await call('jspiOnOPFS', 'cp', ['/sandbox/src.txt', '/sandbox/dst.txt'])).toMatchObject({ exitCode: 0, stderr: '' });
+        await reload();
+        expect(await call('jspiOnOPFS', 'cat', ['/sandbox/dst.txt'])).toEqual({ exitCode: 0, stdout: text, stderr: '' });
+        expect(await call('opfsFiles')).toEqual({ 'src.txt': text, 'dst.txt': text });
+        await call('opfsClear');
       });
     });
 

@@ -115,3 +115,139 @@ export async function persistRead() {
   const r = await run(bytes, { args: ['cat', '/sandbox/out/dst.txt'], preopens: { '/sandbox': fs } });
   return { exitCode: r.exitCode, stdout: r.stdout, files: Object.keys(fs.toJSON()).sort() };
 }
+
+// The OPFS backend (dist/opfs.js) and AsyncVfs preopens: files a program
+// writes through spawn() (served from this page: getFile/createWritable) or
+// through a server Worker (sync access handles), or in JSPI mode on this
+// page's main thread, are in OPFS after a reload.
+import { openOPFS, toAsyncVfs, createVfsBridge } from '/dist/opfs.js';
+const OPFS_DIR = 'wasi-host-test-opfs';
+
+export async function opfsClear() {
+  const root = await navigator.storage.getDirectory();
+  await root.removeEntry(OPFS_DIR, { recursive: true }).catch(() => {});
+}
+
+/** What this engine offers (measured, for the README's table). */
+export async function opfsSupport() {
+  const root = await navigator.storage.getDirectory();
+  const probe = await root.getFileHandle('wasi-host-probe', { create: true });
+  const dir = await root.getDirectoryHandle('wasi-host-probe-dir', { create: true });
+  const r = {
+    opfs: true,
+    move: typeof probe.move === 'function',
+    moveDirectory: typeof dir.move === 'function',
+    syncAccessHandleOnPage: typeof probe.createSyncAccessHandle === 'function',
+    jspi: jspiPresent(),
+    waitAsync: typeof Atomics.waitAsync === 'function',
+  };
+  await root.removeEntry('wasi-host-probe');
+  await root.removeEntry('wasi-host-probe-dir');
+  return r;
+}
+
+/** Writes `files` ({ path: text }) into the OPFS directory through the File System API itself, not through wasi-host. */
+export async function opfsSeed(files) {
+  const root = await (await navigator.storage.getDirectory()).getDirectoryHandle(OPFS_DIR, { create: true });
+  for (const [path, text] of Object.entries(files)) {
+    const parts = path.split('/');
+    let dir = root;
+    for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p, { create: true });
+    if (parts.at(-1) === '') continue;
+    const w = await (await dir.getFileHandle(parts.at(-1), { create: true })).createWritable();
+    await w.write(text);
+    await w.close();
+  }
+}
+
+/** The OPFS directory's files as { path: text }, read through the File System API itself. */
+export async function opfsFiles() {
+  const out = {};
+  const walk = async (dir, prefix) => {
+    for await (const [name, h] of dir.entries()) {
+      if (h.kind === 'directory') await walk(h, `${prefix}${name}/`);
+      else out[prefix + name] = await (await h.getFile()).text();
+    }
+  };
+  const root = await navigator.storage.getDirectory();
+  await walk(await root.getDirectoryHandle(OPFS_DIR, { create: true }), '');
+  return out;
+}
+
+let opfsServer;
+/** `where`: 'page' (an OPFS AsyncVfs served from this page), 'worker' (a bridge served by a dedicated Worker: sync access handles). */
+async function opfsPreopen(where) {
+  if (where === 'page') return openOPFS(OPFS_DIR);
+  opfsServer ??= new Worker('/test/browser/opfs-server.js', { type: 'module' });
+  const sab = createVfsBridge();
+  const ready = new Promise((resolve, reject) => {
+    opfsServer.onmessage = (e) => (e.data.ok ? resolve() : reject(new Error(e.data.error)));
+  });
+  opfsServer.postMessage({ sab, name: OPFS_DIR });
+  await ready;
+  return sab;
+}
+
+/** A fixture run by spawn() with /sandbox on OPFS; stdout, stderr, exit status. */
+export async function spawnOnOPFS(name, args, where = 'page', stdin = '') {
+  const wasm = await (await fetch(`/wasi-fixtures/${name}.wasm`)).arrayBuffer();
+  const dec = new TextDecoder();
+  let stdout = '';
+  let stderr = '';
+  const h = spawn(wasm, {
+    args: [name, ...args],
+    preopens: { '/sandbox': await opfsPreopen(where) },
+    stdout: (c) => { stdout += dec.decode(c, { stream: true }); },
+    stderr: (c) => { stderr += dec.decode(c, { stream: true }); },
+  });
+  h.stdin.write(stdin);
+  h.stdin.end();
+  const exitCode = await h.exited;
+  return { exitCode, stdout, stderr };
+}
+
+/** The same in JSPI mode on this page's main thread, /sandbox an OPFS AsyncVfs. */
+export async function jspiOnOPFS(name, args) {
+  const module = await WebAssembly.compileStreaming(fetch(`/wasi-fixtures/${name}.wasm`));
+  const input = new StdinQueue();
+  input.end();
+  const wasi = new WASI({ args: [name, ...args], preopens: { '/sandbox': await openOPFS(OPFS_DIR) }, stdin: input, stdout: 'collect', stderr: 'collect' });
+  const instance = await WebAssembly.instantiate(module, wasi.getAsyncImportObject());
+  const exitCode = await wasi.startAsync(instance);
+  const dec = new TextDecoder();
+  return { exitCode, stdout: dec.decode(wasi.getStdout()), stderr: dec.decode(wasi.getStderr()) };
+}
+
+/** One wasi-fixture in JSPI mode on the main thread, /sandbox an AsyncVfs (a MemFS seen through toAsyncVfs). */
+export async function runFixtureJspiAsync(spec) {
+  const module = await WebAssembly.compileStreaming(fetch(`/wasi-fixtures/${spec.name}.wasm`));
+  const fs = new MemFS(spec.files ?? {});
+  const input = new StdinQueue();
+  if (spec.stdin) input.write(spec.stdin);
+  input.end();
+  const wasi = new WASI({ version: 'preview1', args: [spec.name, ...(spec.args ?? [])], env: spec.env ?? {}, preopens: { '/sandbox': toAsyncVfs(fs) }, stdin: input, stdout: 'collect', stderr: 'collect' });
+  const instance = await WebAssembly.instantiate(module, wasi.getAsyncImportObject());
+  const exitCode = await wasi.startAsync(instance);
+  const dec = new TextDecoder();
+  const filesAfter = {};
+  for (const p of Object.keys(spec.filesAfter ?? {})) {
+    try { filesAfter[p] = fs.readText('/' + p); } catch { filesAfter[p] = null; }
+  }
+  return { exitCode, stdout: dec.decode(wasi.getStdout()), stderr: dec.decode(wasi.getStderr()), filesAfter };
+}
+
+/** startJspi with an OPFS AsyncVfs mounted at /sandbox: the REPL waits for input while the page timer ticks. */
+export async function startJspiOnOPFS(name) {
+  const module = await WebAssembly.compileStreaming(fetch(`/wasi-fixtures/${name}.wasm`));
+  const id = ++next;
+  const decoder = new TextDecoder();
+  const input = new StdinQueue();
+  const run = { out: '', status: undefined, error: undefined, ticks: 0, input };
+  const wasi = new WASI({ args: [name], stdin: input, stdout: (c) => { run.out += decoder.decode(c, { stream: true }); }, preopens: { '/sandbox': await openOPFS(OPFS_DIR) } });
+  const instance = await WebAssembly.instantiate(module, wasi.getAsyncImportObject());
+  const timer = setInterval(() => { run.ticks++; }, 10);
+  run.handle = { stdin: input, exited: wasi.startAsync(instance).finally(() => clearInterval(timer)) };
+  run.handle.exited.then((s) => { run.status = s; }, (e) => { run.error = String(e); });
+  runs.set(id, run);
+  return id;
+}
