@@ -63,6 +63,19 @@ function translate(err: unknown, path: string, notDir = 'ENOTDIR'): unknown {
 
 let devices = 0;
 
+/** A copy of directory `src` named `name` in `parent`, files and subdirectories alike. */
+async function copyTree(src: DirHandle, parent: FileSystemDirectoryHandle, name: string): Promise<void> {
+  const dst = await parent.getDirectoryHandle(name, { create: true });
+  for await (const [child, h] of src.entries()) {
+    if (h.kind === 'directory') await copyTree(h as DirHandle, dst, child);
+    else {
+      const w = await (await dst.getFileHandle(child, { create: true })).createWritable();
+      await w.write(await (h as FileSystemFileHandle).getFile());
+      await w.close();
+    }
+  }
+}
+
 /** The OPFS directory `name` (made if missing) as an AsyncVfs: `spawn(wasm, { preopens: { '/data': await openOPFS('data') } })`. */
 export async function openOPFS(name = 'wasi-host'): Promise<OPFS> {
   if (typeof name !== 'string' || name === '' || name.includes('/') || name === '.' || name === '..') {
@@ -264,6 +277,8 @@ export class OPFS implements AsyncVfs {
   async unlink(path: string): Promise<void> {
     const h = await this.#get(path);
     if (h.kind === 'directory') throw posix('EISDIR', path);
+    // An open file outlives its name (POSIX unlink): its opens keep a copy in memory, and its lock is released.
+    await this.#open.get(path)?.orphan(path);
     const [parent, name] = split(path);
     await (await this.#dir(parent)).removeEntry(name).catch((e: unknown) => {
       throw translate(e, path);
@@ -289,10 +304,17 @@ export class OPFS implements AsyncVfs {
       this.#move(to, undefined);
     }
     const movable = src as FileHandle | DirHandle;
-    if (typeof movable.move !== 'function') throw posix('EXDEV', `${from}: this browser's OPFS handles have no move()`);
-    await movable.move(dir, toName).catch((e: unknown) => {
+    try {
+      if (typeof movable.move === 'function') await movable.move(dir, toName);
+      else {
+        // Chromium's directory handles have no move() (measured: README, "Persistent files"): copy, then remove.
+        await copyTree(src as DirHandle, dir, toName);
+        const [fromParent, fromName] = split(from);
+        await (await this.#dir(fromParent)).removeEntry(fromName, { recursive: true });
+      }
+    } catch (e) {
       throw translate(e, from);
-    });
+    }
     this.#move(from, to);
   }
 
@@ -325,7 +347,37 @@ class Shared {
   sync: SyncAccessHandle | undefined;
   /** Milliseconds since the epoch of the last write through the sync handle (OPFS's own lastModified is unreadable meanwhile). */
   modified = Date.now();
+  /** The bytes of a file unlinked while open: its opens read and write these. */
+  orphaned: Uint8Array | undefined;
   constructor(readonly handle: FileHandle) {}
+
+  async orphan(path: string): Promise<void> {
+    try {
+      if (this.sync !== undefined) {
+        const bytes = new Uint8Array(this.sync.getSize());
+        this.sync.read(bytes, { at: 0 });
+        this.sync.close();
+        this.sync = undefined;
+        this.orphaned = bytes;
+      } else this.orphaned = new Uint8Array(await (await this.handle.getFile()).arrayBuffer());
+    } catch (e) {
+      throw translate(e, path);
+    }
+  }
+
+  /** Writes into an orphaned file's bytes, growing them as a file grows. */
+  orphanWrite(from: Uint8Array, position: number): number {
+    const old = this.orphaned as Uint8Array;
+    const end = position + from.length;
+    if (end > old.length) {
+      const grown = new Uint8Array(end);
+      grown.set(old);
+      this.orphaned = grown;
+    }
+    (this.orphaned as Uint8Array).set(from, position);
+    this.modified = Date.now();
+    return from.length;
+  }
 
   async start(path: string): Promise<void> {
     // createSyncAccessHandle exists in dedicated Workers only; elsewhere data goes through getFile()/createWritable().
@@ -349,6 +401,7 @@ class OPFSFile implements AsyncVfsFile {
 
   async read(length: number, position: number): Promise<Uint8Array> {
     const s = this.#live();
+    if (s.orphaned !== undefined) return s.orphaned.slice(position, position + length);
     if (s.sync !== undefined) {
       const into = new Uint8Array(Math.max(0, Math.min(length, s.sync.getSize() - position)));
       return into.subarray(0, into.length === 0 ? 0 : s.sync.read(into, { at: position }));
@@ -361,6 +414,7 @@ class OPFSFile implements AsyncVfsFile {
 
   async write(from: Uint8Array, position: number): Promise<number> {
     const s = this.#live();
+    if (s.orphaned !== undefined) return s.orphanWrite(from, position);
     if (s.sync !== undefined) {
       try {
         const n = s.sync.write(from, { at: position });
@@ -394,11 +448,21 @@ class OPFSFile implements AsyncVfsFile {
 
   stat(): Promise<VfsStat> {
     const s = this.#live();
+    if (s.orphaned !== undefined) {
+      const t = BigInt(s.modified) * 1_000_000n;
+      return Promise.resolve({ dev: this.fs.rootId.dev, ino: this.ino, kind: 'file', nlink: 0n, size: BigInt(s.orphaned.length), atimNs: t, mtimNs: t, ctimNs: t });
+    }
     return this.fs.fileStat(this.fs.pathOf(s), s.handle, this.ino);
   }
 
   async truncate(size: number): Promise<void> {
     const s = this.#live();
+    if (s.orphaned !== undefined) {
+      const bytes = new Uint8Array(size);
+      bytes.set(s.orphaned.subarray(0, size));
+      s.orphaned = bytes;
+      return;
+    }
     if (s.sync !== undefined) {
       try {
         s.sync.truncate(size);

@@ -189,13 +189,14 @@ async function opfsPreopen(where) {
 }
 
 /** A fixture run by spawn() with /sandbox on OPFS; stdout, stderr, exit status. */
-export async function spawnOnOPFS(name, args, where = 'page', stdin = '') {
+export async function spawnOnOPFS(name, args, where = 'page', stdin = '', env = {}) {
   const wasm = await (await fetch(`/wasi-fixtures/${name}.wasm`)).arrayBuffer();
   const dec = new TextDecoder();
   let stdout = '';
   let stderr = '';
   const h = spawn(wasm, {
     args: [name, ...args],
+    env,
     preopens: { '/sandbox': await opfsPreopen(where) },
     stdout: (c) => { stdout += dec.decode(c, { stream: true }); },
     stderr: (c) => { stderr += dec.decode(c, { stream: true }); },
@@ -250,4 +251,18 @@ export async function startJspiOnOPFS(name) {
   run.handle.exited.then((s) => { run.status = s; }, (e) => { run.error = String(e); });
   runs.set(id, run);
   return id;
+}
+
+/** One wasi-fixture run by spawn() with /sandbox on OPFS, seeded and read back through the File System API. */
+export async function runFixtureOnOPFS(spec, where) {
+  await opfsClear();
+  const seed = {};
+  for (const [p, c] of Object.entries(spec.files ?? {})) seed[c === null && !p.endsWith('/') ? `${p}/` : p] = c ?? '';
+  await opfsSeed(seed);
+  const r = await spawnOnOPFS(spec.name, spec.args ?? [], where, spec.stdin ?? '', spec.env ?? {});
+  const files = await opfsFiles();
+  const filesAfter = {};
+  for (const p of Object.keys(spec.filesAfter ?? {})) filesAfter[p] = files[p] ?? null;
+  await opfsClear();
+  return { ...r, filesAfter };
 }
