@@ -42,6 +42,7 @@ interface RunnerPage {
     runFixtureJspiAsync(spec: FixtureSpec): Promise<FixtureRun>;
     startJspiOnOPFS(name: string): Promise<number>;
     runFixtureOnOPFS(spec: FixtureSpec, where: 'page' | 'worker'): Promise<FixtureRun>;
+    opfsContract(): Promise<Record<string, unknown>>;
   };
 }
 type R = RunnerPage['runner'];
@@ -247,6 +248,20 @@ for (const engine of ENGINES) {
           await call('opfsClear');
         });
       }
+
+      it('keeps the Vfs contract (src/vfs/types.ts) where OPFS can, and says EPERM/ENOTSUP/EINVAL where it cannot', async () => {
+        expect(await call('opfsContract')).toEqual({
+          write: 5, writeAt: 2, size: '12', readBack: [104, 101, 108, 108, 111, 0, 0, 0, 0, 0, 88, 89],
+          exclusive: 'EEXIST', openDir: 'EISDIR', mkdirExists: 'EEXIST', mkdirNoParent: 'ENOENT', lstatThroughFile: 'ENOTDIR',
+          kindMissing: undefined, rmdirNotEmpty: 'ENOTEMPTY', rmdirFile: 'ENOTDIR', unlinkDir: 'EISDIR',
+          renameDirIntoItself: 'EINVAL', renameOntoNonEmpty: 'ENOTEMPTY', renameFileOntoDir: 'EISDIR', renameDirOntoFile: 'ENOTDIR',
+          renameDirOntoEmpty: 'ok', inoKeptAcrossRename: true, oldNameGone: 'ENOENT', movedContent: 'hello',
+          renameFileOntoFile: 'ok', replacedContent: 'other',
+          symlink: 'EPERM', link: 'EPERM', readlinkFile: 'EINVAL', setTimes: 'ENOTSUP',
+          readAfterUnlink: 'other', goneAfterUnlink: 'ENOENT',
+          listing: ['empty:directory', 'full:directory'], dirTimes: '0',
+        });
+      });
 
       describe('the fixtures that touch files, through spawn() on OPFS', () => {
         // Not run on OPFS, which has no symlinks or hard links (EPERM) and keeps no settable

@@ -312,10 +312,17 @@ export class OPFS implements AsyncVfs {
         const [fromParent, fromName] = split(from);
         await (await this.#dir(fromParent)).removeEntry(fromName, { recursive: true });
       }
+      this.#move(from, to);
+      // After move(), getFile() on the moved handle failed with NotFoundError in Chromium and Firefox (opfsContract in
+      // test/browser/runner-page.js): open files look their handles up again.
+      for (const [p, s] of this.#open) {
+        if (p !== to && !p.startsWith(`${to}/`)) continue;
+        const [parent, name] = split(p);
+        s.handle = (await (await this.#dir(parent)).getFileHandle(name)) as FileHandle;
+      }
     } catch (e) {
       throw translate(e, from);
     }
-    this.#move(from, to);
   }
 
   async symlink(_target: string, path: string): Promise<void> {
@@ -349,7 +356,7 @@ class Shared {
   modified = Date.now();
   /** The bytes of a file unlinked while open: its opens read and write these. */
   orphaned: Uint8Array | undefined;
-  constructor(readonly handle: FileHandle) {}
+  constructor(public handle: FileHandle) {}
 
   async orphan(path: string): Promise<void> {
     try {
