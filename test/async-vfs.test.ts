@@ -16,6 +16,8 @@ import { FIXTURE_DIR, loadFixtures } from './fixture-runner.js';
 import { WASI, MemFS } from '../src/index.js';
 import { toAsyncVfs, type AsyncVfs } from '../src/vfs/async.js';
 import { createVfsBridge, serveVfsBridge, VfsBridgeClient } from '../src/vfs/bridge.js';
+import { Journal, JournaledVfs, Suspend } from '../src/vfs/journal.js';
+import { rerunning } from '../src/jspi.js';
 
 const RUNNER = new URL('../dist/runner.js', import.meta.url);
 type RunnerModule = typeof import('../src/runner/node.js');
@@ -85,6 +87,69 @@ describe('the blocking bridge', () => {
     server.stop();
     await server.done;
     expect(() => new VfsBridgeClient(sab).lstat('/')).toThrow(expect.objectContaining({ code: 'EIO' }));
+  });
+});
+
+describe('the journal (JSPI with an AsyncVfs, driven here without JSPI)', () => {
+  const RW = { read: true, write: true, create: true, exclusive: true, truncate: false, noFollow: true };
+
+  it('a call is re-run after each backend answer until it needs none; each backend call is made once, in order', async () => {
+    const fs = new MemFS({ 'd/': null });
+    const made: string[] = [];
+    const source = toAsyncVfs(fs);
+    const spy: AsyncVfs = { ...source, lstat: (p) => { made.push(`lstat ${p}`); return source.lstat(p); }, open: (p, f) => { made.push(`open ${p}`); return source.open(p, f); } };
+    const journal = new Journal();
+    const vfs = new JournaledVfs(spy, journal);
+    let runs = 0;
+    // A syscall-shaped function: a lookup, an exclusive create, a write, a read back.
+    const call = rerunning(journal, () => {
+      runs++;
+      if (vfs.lstat('/d').kind !== 'directory') return 54;
+      const f = vfs.open('/d/new.txt', RW);
+      const n = f.write(enc.encode('hello'), 0);
+      const back = new Uint8Array(5);
+      f.read(back, 0);
+      return dec.decode(back) === 'hello' ? n : 29;
+    });
+    const r = call();
+    expect(r).toBeInstanceOf(Promise);
+    expect(await r).toBe(5);
+    expect(runs).toBe(5); // four backend calls, so five runs
+    expect(made).toEqual(['lstat /d', 'open /d/new.txt']); // O_EXCL ran once: a second open would be EEXIST
+    expect(fs.readText('/d/new.txt')).toBe('hello');
+  });
+
+  it('answers at once (no promise) when the call makes no backend call, and a failure is the backend\'s error, once', async () => {
+    const journal = new Journal();
+    const vfs = new JournaledVfs(toAsyncVfs(new MemFS()), journal);
+    expect(rerunning(journal, () => 7)()).toBe(7);
+    await expect(rerunning(journal, () => {
+      try {
+        vfs.lstat('/missing');
+      } catch (e) {
+        if (e instanceof Suspend) throw e;
+        return (e as { code: string }).code === 'ENOENT' ? 44 : 0;
+      }
+      return 0;
+    })()).resolves.toBe(44);
+  });
+
+  it('a re-run that asks for another backend call than the first run did is a host bug, named', async () => {
+    const journal = new Journal();
+    const vfs = new JournaledVfs(toAsyncVfs(new MemFS({ a: 'x', b: 'y' })), journal);
+    let first = true;
+    const call = rerunning(journal, () => {
+      const path = first ? '/a' : '/b';
+      first = false;
+      vfs.lstat(path);
+      return 0;
+    });
+    await expect(call()).rejects.toThrow('a syscall re-run after a wait made another backend call (lstat /b) than its first run did (lstat /a)');
+  });
+
+  it('outside a call (plain imports) a backend call says to use JSPI or spawn()', () => {
+    const vfs = new JournaledVfs(toAsyncVfs(new MemFS()), new Journal());
+    expect(() => vfs.readdir('/')).toThrow(/outside a JSPI import: use getAsyncImportObject\(\) and startAsync\(\), or run the program with spawn\(\)/);
   });
 });
 
