@@ -141,13 +141,15 @@ const reachesBackend = (name: string): boolean => name.startsWith('fd_') || name
 export function suspendingImports(ctx: HostContext, plain: Record<string, SyscallCall>, unstable: boolean, journal?: Journal): Record<string, unknown> {
   const { Suspending } = jspi();
   const sub = unstable ? SUBSCRIPTION_UNSTABLE : SUBSCRIPTION_PREVIEW1;
+  // `bound`: what the two waiting imports below call; `wrapped`: what the guest imports.
   const bound: Record<string, unknown> = { ...plain };
+  const wrapped: Record<string, unknown> = { ...plain };
   if (journal !== undefined) {
-    for (const [name, fn] of Object.entries(plain)) if (reachesBackend(name)) bound[name] = rerunning(journal, fn as Call);
-  }
-  const wrapped: Record<string, unknown> = { ...bound };
-  if (journal !== undefined) {
-    for (const name of Object.keys(plain)) if (reachesBackend(name)) wrapped[name] = new Suspending(bound[name] as (...a: never[]) => unknown);
+    for (const [name, fn] of Object.entries(plain)) {
+      if (!reachesBackend(name)) continue;
+      bound[name] = rerunning(journal, fn as Call);
+      wrapped[name] = new Suspending(bound[name] as (...a: never[]) => unknown);
+    }
   }
   const read = bound.fd_read as (...a: number[]) => number | Promise<number>;
   const poll = bound.poll_oneoff as (...a: number[]) => number | Promise<number>;
