@@ -326,7 +326,7 @@ export class OPFS implements AsyncVfs {
   }
 
   async symlink(_target: string, path: string): Promise<void> {
-    // POSIX symlink(): EPERM, "the file system does not support the creation of symbolic links" is Linux's reading; OPFS has none.
+    // EPERM: what Linux answers for a file system without symbolic links (symlink(2)); OPFS has none.
     if ((await this.#find(path)) !== undefined) throw posix('EEXIST', path);
     throw posix('EPERM', `${path}: OPFS has no symbolic links`);
   }
