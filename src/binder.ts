@@ -1,6 +1,7 @@
 import { Errno, restoreStackTraces, stackTracesOff, WasiError } from './abi/errno.js';
 import { errnoOf, isPosixError } from './errors.js';
 import { WASIExit, type HostContext } from './syscalls/context.js';
+import { Suspend } from './vfs/suspend.js';
 import type { GuestMemory } from './memory.js';
 import type { ParamType, SyscallDef } from './syscalls/table.js';
 
@@ -172,7 +173,7 @@ const TrapError = WebAssembly.RuntimeError as unknown as new (message: string, o
  * original error as `cause`, unless the embedder asked for EIO.
  */
 function failure(e: unknown, def: SyscallDef, policy: HostErrorPolicy): number {
-  if (e instanceof WASIExit) throw e;
+  if (e instanceof WASIExit || e instanceof Suspend) throw e;
   if (e instanceof WasiError || isPosixError(e)) return errnoOf(e);
   if (policy === 'eio') return Errno.IO;
   const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

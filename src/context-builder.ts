@@ -6,6 +6,7 @@ import { checkOptions, type WASIOptions } from './options.js';
 import type { HostStream, Platform } from './platform/types.js';
 import { inputStream, outputStream } from './stdio.js';
 import type { HostContext } from './syscalls/context.js';
+import { isAsyncVfs } from './vfs/async.js';
 import type { Vfs } from './vfs/types.js';
 import { noWriteBehind, type WriteBatch } from './write-batch.js';
 
@@ -17,9 +18,13 @@ export interface HostSetup {
 
 /**
  * The full entry's part (src/wasi-full.ts): checks the options only it takes
- * and returns what they add to the context.
+ * and returns what they add to the context: write-behind, and preopens only
+ * it can mount (an AsyncVfs, through the JSPI journal).
  */
-export type ContextExtension = (options: WASIOptions) => { readonly writeBehind?: WriteBatch };
+export type ContextExtension = (options: WASIOptions) => {
+  readonly writeBehind?: WriteBatch;
+  readonly mount?: (target: unknown) => Vfs | undefined;
+};
 
 /**
  * Options + platform → the context every syscall runs against: descriptors
@@ -48,9 +53,13 @@ export function buildContext(options: WASIOptions, platform: Platform, extend?: 
   for (const [guest, target] of Object.entries(options.preopens ?? {})) {
     const guestPath = normaliseGuestPath(guest);
     let vfs: Vfs;
+    const mounted = typeof target === 'string' ? undefined : extra.mount?.(target);
     if (typeof target === 'string') vfs = platform.hostDirectory(target, `preopens['${guest}']`);
+    else if (mounted !== undefined) vfs = mounted;
+    // An AsyncVfs also has lstat and open, returning promises: never mount it as a Vfs.
+    else if (isAsyncVfs(target)) throw new TypeError(`preopens['${guest}'] is an AsyncVfs: the WASI of 'wasi-host' serves it in JSPI mode (getAsyncImportObject, startAsync), and spawn() from wasi-host/runner in a Worker`);
     else if (isVfs(target)) vfs = target;
-    else throw new TypeError(`preopens['${guest}'] must be a host directory path or a backend (e.g. new MemFS())`);
+    else throw new TypeError(`preopens['${guest}'] must be a host directory path or a backend (e.g. new MemFS(), or an AsyncVfs with JSPI)`);
     fds.set(fd++, ns.mount(guestPath, vfs, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING));
   }
 

@@ -1,3 +1,4 @@
+import type { AsyncVfs } from './vfs/async.js';
 import type { WASIOptions } from './options.js';
 import type { Vfs } from './vfs/types.js';
 import { MemFS } from './vfs/memfs.js';
@@ -58,7 +59,7 @@ export function mountFsOption<O extends WASIOptions & FsOption>(options: O): Omi
   if (vol === undefined) {
     throw new TypeError("WASI: fs is not memfs's: pass a memfs Volume or memfs's createFsFromVolume(volume), or mount a backend: preopens: { '/': new MemFS(...) }");
   }
-  const preopens: Record<string, string | Vfs> = {};
+  const preopens: Record<string, string | Vfs | AsyncVfs> = {};
   for (const [guest, target] of Object.entries((rest as WASIOptions).preopens ?? {})) {
     preopens[guest] = typeof target === 'string' ? new MemFS(vol, { root: target }) : target;
   }

@@ -29,3 +29,5 @@ export type { FsOption } from './fs-option.js';
 export { NodeFS } from './vfs/node.js';
 export * from './exports.js';
 export * from './exports-full.js';
+export { toAsyncVfs, isAsyncVfs, type AsyncVfs, type AsyncVfsFile } from './vfs/async.js';
+export { createVfsBridge, serveVfsBridge, VfsBridgeClient, type VfsBridgeServer } from './vfs/bridge.js';

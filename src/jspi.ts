@@ -4,6 +4,7 @@ import type { HostStream } from './platform/types.js';
 import type { SyscallCall } from './binder.js';
 import type { HostContext } from './syscalls/context.js';
 import { readClock } from './syscalls/clock.js';
+import { Suspend, type Journal } from './vfs/journal.js';
 
 /**
  * JSPI mode (docs/async-seam.md, "wait, then run"): fd_read and poll_oneoff
@@ -86,18 +87,74 @@ function delay(ms: number, input: Promise<void> | undefined): Promise<void> {
   return (input === undefined ? timeout : Promise.race([timeout, input])).finally(() => clearTimeout(timer));
 }
 
+type Call = (...a: (number | bigint)[]) => number;
+
+/**
+ * `fn` run as src/vfs/journal.ts says: answered at once when every backend
+ * call it makes is answered, otherwise a promise of its answer, run again
+ * after each wait until it needs none.
+ */
+export function rerunning(journal: Journal, fn: Call): (...a: (number | bigint)[]) => number | Promise<number> {
+  const again = async (args: (number | bigint)[], wait: Promise<void>): Promise<number> => {
+    for (;;) {
+      await wait;
+      journal.again();
+      try {
+        const r = fn(...args);
+        journal.end();
+        return r;
+      } catch (e) {
+        if (!(e instanceof Suspend)) {
+          journal.end();
+          throw e;
+        }
+        wait = e.promise;
+      }
+    }
+  };
+  return (...args) => {
+    journal.begin();
+    try {
+      const r = fn(...args);
+      journal.end();
+      return r;
+    } catch (e) {
+      if (!(e instanceof Suspend)) {
+        journal.end();
+        throw e;
+      }
+      return again(args, e.promise);
+    }
+  };
+}
+
+/** The imports that may reach a backend, and so may wait on an AsyncVfs. */
+const reachesBackend = (name: string): boolean => name.startsWith('fd_') || name.startsWith('path_') || name === 'poll_oneoff';
+
 /**
  * The import object's functions for JSPI mode: `bound` (the plain imports,
  * bound to a context whose sleeps return at once, since the wait happened
- * here) with fd_read and poll_oneoff made Suspending.
+ * here) with fd_read and poll_oneoff made Suspending; with an AsyncVfs
+ * mounted (`journal`), every import that may reach a backend is Suspending
+ * and re-run after each wait.
  */
-export function suspendingImports(ctx: HostContext, bound: Record<string, SyscallCall>, unstable: boolean): Record<string, unknown> {
+export function suspendingImports(ctx: HostContext, plain: Record<string, SyscallCall>, unstable: boolean, journal?: Journal): Record<string, unknown> {
   const { Suspending } = jspi();
   const sub = unstable ? SUBSCRIPTION_UNSTABLE : SUBSCRIPTION_PREVIEW1;
-  const read = bound.fd_read as (...a: number[]) => number;
-  const poll = bound.poll_oneoff as (...a: number[]) => number;
+  // `bound`: what the two waiting imports below call; `wrapped`: what the guest imports.
+  const bound: Record<string, unknown> = { ...plain };
+  const wrapped: Record<string, unknown> = { ...plain };
+  if (journal !== undefined) {
+    for (const [name, fn] of Object.entries(plain)) {
+      if (!reachesBackend(name)) continue;
+      bound[name] = rerunning(journal, fn as Call);
+      wrapped[name] = new Suspending(bound[name] as (...a: never[]) => unknown);
+    }
+  }
+  const read = bound.fd_read as (...a: number[]) => number | Promise<number>;
+  const poll = bound.poll_oneoff as (...a: number[]) => number | Promise<number>;
   return {
-    ...bound,
+    ...wrapped,
     fd_read: new Suspending(async (fd: number, iovs: number, n: number, out: number) => {
       const s = waitingStream(ctx, fd, true);
       if (s !== undefined) await s.ready!();

@@ -1,3 +1,4 @@
+import type { AsyncVfs } from './vfs/async.js';
 import type { HostErrorPolicy, Interceptor } from './binder.js';
 import type { StdinOption, StdoutOption } from './stdio.js';
 import type { TraceEntry } from './trace.js';
@@ -22,8 +23,10 @@ export interface WASIOptions {
    * Guest path → what to mount there: a host directory path (Node only) or a
    * backend such as `new MemFS(...)`. Preopens get fds 3, 4, ... in this order;
    * a preopen nested in another ('/' and '/usr') is also reached by walking into it.
+   * An AsyncVfs (an OPFS directory) is answered only in JSPI mode
+   * (getAsyncImportObject() and startAsync()); spawn() takes it in any mode.
    */
-  preopens?: Readonly<Record<string, string | Vfs>>;
+  preopens?: Readonly<Record<string, string | Vfs | AsyncVfs>>;
   /** A host fd (Node), a string or bytes, or a pull source. Default: fd 0 in Node, empty in browsers. */
   stdin?: StdinOption;
   /** A host fd (Node), 'collect' (read back with getStdout()), 'ignore', a callback or a writable. */

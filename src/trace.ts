@@ -1,3 +1,4 @@
+import { Suspend } from './vfs/suspend.js';
 import { ERRNO_NAMES } from './abi/errno.js';
 import type { Interceptor } from './binder.js';
 import type { GuestMemory } from './memory.js';
@@ -107,6 +108,8 @@ export function tracing(mem: GuestMemory, trace: (entry: TraceEntry) => void, no
         try {
           errno = next(...args);
         } catch (e) {
+          // A JSPI wait is no outcome: the re-run is traced (src/vfs/journal.ts).
+          if (e instanceof Suspend) throw e;
           // proc_exit unwinds by throwing, whatever the host (another host's, traced by src/porter/trace-host.ts, throws its own kind).
           const errnoName = e instanceof WASIExit || name === 'proc_exit' ? undefined : 'trap';
           trace({ name, args, params, errno: undefined, errnoName, paths, results: {}, ms: performance.now() - t0, notes: taken() });

@@ -8,14 +8,25 @@ import { runThreaded, type SpawnThreadWorker, type ThreadedEnd } from './threads
 import { tracing } from './trace.js';
 import { SYSCALLS_UNSTABLE } from './syscalls/unstable.js';
 import type { SyscallDef } from './syscalls/table.js';
-import { MODULE_OF, WASIHost } from './wasi.js';
+import { MODULE_OF, WASIHost, type WASIImport } from './wasi.js';
+import { isAsyncVfs } from './vfs/async.js';
+import { Journal, JournaledVfs } from './vfs/journal.js';
 import { flushFirst, WriteBehind, writeBehindBytes } from './write-behind.js';
 
-/** The full entry's options checked, and write-behind built when asked for (src/context-builder.ts). */
-function fullContext(options: WASIOptions): { writeBehind?: WriteBehind } {
+/** Where a host's AsyncVfs preopens record the current syscall's backend calls (src/vfs/journal.ts); made at the first one. */
+interface AsyncMounts {
+  journal?: Journal;
+}
+
+/**
+ * The full entry's options checked, write-behind built when asked for, and
+ * AsyncVfs preopens mounted over the JSPI journal (src/context-builder.ts).
+ */
+function fullContext(options: WASIOptions, held: AsyncMounts): { writeBehind?: WriteBehind; mount: (target: unknown) => JournaledVfs | undefined } {
   checkFullOptions(options);
-  const held = writeBehindBytes(options.writeBehind);
-  return held > 0 ? { writeBehind: new WriteBehind(held) } : {};
+  const bytes = writeBehindBytes(options.writeBehind);
+  const mount = (t: unknown): JournaledVfs | undefined => (isAsyncVfs(t) ? new JournaledVfs(t, (held.journal ??= new Journal())) : undefined);
+  return bytes > 0 ? { writeBehind: new WriteBehind(bytes), mount } : { mount };
 }
 
 /** startThreaded()'s options. */
@@ -39,9 +50,20 @@ export interface ThreadedStartOptions {
  */
 export class WASIFullHost extends WASIHost {
   private embedderMemory: EmbedderMemory | undefined;
+  /** Holds the journal when a preopen is an AsyncVfs: only JSPI imports can serve the context then. */
+  private readonly asyncMounts: AsyncMounts;
 
   constructor(options: WASIOptions, platform: Platform) {
-    super(options, platform, fullContext);
+    const asyncMounts: AsyncMounts = {};
+    super(options, platform, (o) => fullContext(o, asyncMounts));
+    this.asyncMounts = asyncMounts;
+  }
+
+  override getImportObject(): Record<string, WASIImport> {
+    if (this.asyncMounts.journal !== undefined) {
+      throw new TypeError('WASI: a preopen is an AsyncVfs, which plain imports cannot wait for: use getAsyncImportObject() and startAsync() (JSPI), or run the program in a Worker with spawn() from wasi-host/runner');
+    }
+    return super.getImportObject();
   }
 
   /**
@@ -53,7 +75,7 @@ export class WASIFullHost extends WASIHost {
     jspi();
     // The same descriptors and memory; sleeps return at once, as the Suspending import waited first.
     const ctx: HostContext = { ...this.ctx, platform: { ...this.platform, sleep: () => {} } };
-    const imports = suspendingImports(ctx, this.buildImports(ctx) as unknown as Record<string, SyscallCall>, this.options.version === 'unstable');
+    const imports = suspendingImports(ctx, this.buildImports(ctx) as unknown as Record<string, SyscallCall>, this.options.version === 'unstable', this.asyncMounts.journal);
     return { [MODULE_OF[this.options.version ?? 'preview1']]: imports };
   }
 
@@ -88,6 +110,9 @@ export class WASIFullHost extends WASIHost {
    */
   async startThreaded(module: WebAssembly.Module, options: ThreadedStartOptions = {}): Promise<number> {
     if (!(module instanceof WebAssembly.Module)) throw new TypeError('startThreaded(module): module must be a WebAssembly.Module (WebAssembly.compile(bytes))');
+    if (this.asyncMounts.journal !== undefined) {
+      throw new TypeError('startThreaded(): a preopen is an AsyncVfs, which the owner thread cannot wait for in a syscall; mount a VfsBridgeClient over it (createVfsBridge + serveVfsBridge) from a thread that may block');
+    }
     const memory = this.options.memory;
     if (!(memory instanceof WebAssembly.Memory) || !(memory.buffer instanceof SharedArrayBuffer)) {
       throw new TypeError('startThreaded: pass the shared memory the module imports as the memory option: new WebAssembly.Memory({ initial, maximum, shared: true })');

@@ -1,5 +1,7 @@
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { describe, it, expect, beforeEach, afterEach, afterAll } from 'vitest';
 import * as fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { createVfsBridge, VfsBridgeClient } from '../src/vfs/bridge.js';
 import * as os from 'node:os';
 import { Volume } from 'memfs';
 import { MemFS } from '../src/vfs/memfs.js';
@@ -13,7 +15,39 @@ interface Made {
   cleanup(): void;
 }
 
+/**
+ * The blocking bridge (src/vfs/bridge.ts): this thread is the client, in
+ * Atomics.wait; a worker thread serves a MemFS seen as an AsyncVfs
+ * (toAsyncVfs), from the built dist/ (a worker cannot load src/*.ts).
+ */
+const DIST = new URL('../dist/index.js', import.meta.url);
+let bridgeServer: Worker | undefined;
+let bridges = 0;
+function bridged(): Made {
+  if (!fs.existsSync(DIST)) throw new Error('dist/index.js is missing: run `node scripts/build.mjs` (npm test builds first)');
+  bridgeServer ??= new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+     const ready = import(workerData.dist);
+     const live = new Map();
+     parentPort.on('message', async (m) => {
+       const { MemFS, toAsyncVfs, serveVfsBridge } = await ready;
+       if (m.stop !== undefined) { live.get(m.stop).stop(); live.delete(m.stop); }
+       else live.set(m.id, serveVfsBridge(toAsyncVfs(new MemFS()), m.sab));
+     });`,
+    { eval: true, workerData: { dist: DIST.href } },
+  );
+  const id = ++bridges;
+  const sab = createVfsBridge(4096);
+  bridgeServer.postMessage({ id, sab });
+  return { vfs: new VfsBridgeClient(sab), cleanup: () => bridgeServer?.postMessage({ stop: id }) };
+}
+afterAll(async () => {
+  await bridgeServer?.terminate();
+});
+
 const backends: { name: string; make(): Made }[] = [
+  // A 4 KiB data area, so reads, writes and listings longer than it go in pieces.
+  { name: 'bridge to an AsyncVfs', make: bridged },
   { name: 'memfs', make: () => ({ vfs: new MemFS(), cleanup: () => {} }) },
   {
     name: 'node',

@@ -1,3 +1,4 @@
+import { Suspend } from '../vfs/suspend.js';
 import { Errno, WasiError } from '../abi/errno.js';
 import { FileType } from '../abi/constants.js';
 import { DirDescriptor, type FdTable } from '../fd-table.js';
@@ -175,7 +176,8 @@ export class Namespace {
       const loc = e.rawName === '..' ? parentOf(here) : this.#resolver.child(here, e.rawName);
       try {
         e.ino = loc.mount.vfs.lstat(loc.path).ino;
-      } catch {
+      } catch (err) {
+        if (err instanceof Suspend) throw err;
         // Removed since the snapshot: the entry keeps a placeholder rather than failing the listing.
         e.ino = 0n;
       }

@@ -14,3 +14,4 @@ export function spawn(wasm: WebAssembly.Module | BufferSource, options?: SpawnOp
     return { post: (m) => worker.postMessage(m), terminate: () => worker.terminate() };
   }, wasm, options);
 }
+export { toAsyncVfs, type AsyncVfs } from '../vfs/async.js';

@@ -11,8 +11,8 @@ export interface StartMessage {
   readonly module: WebAssembly.Module;
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
-  /** Guest path → a host directory (Node) or the files of a new MemFS. */
-  readonly preopens: Readonly<Record<string, string | MemFSSeed>>;
+  /** Guest path → a host directory (Node), the files of a new MemFS, or a bridge to an AsyncVfs served by the spawning thread. */
+  readonly preopens: Readonly<Record<string, string | MemFSSeed | SharedArrayBuffer>>;
   /**
    * Guest path → the entries of a page's MemFS (src/runner/files.ts): a new
    * MemFS in the Worker holds them, and its entries come back at the end.

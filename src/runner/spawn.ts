@@ -1,4 +1,6 @@
 import { MemFS, type MemFSSeed } from '../vfs/memfs.js';
+import { isAsyncVfs, type AsyncVfs } from '../vfs/async.js';
+import { createVfsBridge, isVfsBridge, serveVfsBridge, type VfsBridgeServer } from '../vfs/bridge.js';
 import { entriesOf, replaceEntries, type FileEntry } from './files.js';
 import type { StartMessage, WorkerMessage } from './protocol.js';
 import { createStdinBuffer, StdinWriter } from './stdin-ring.js';
@@ -9,15 +11,20 @@ export interface SpawnOptions {
   env?: Readonly<Record<string, string>>;
   /**
    * Guest path → a host directory path (Node only), the files of a new MemFS
-   * inside the Worker (`{ 'notes.txt': 'hi', 'dir/': null }`), or a MemFS of
-   * the caller's, which the command shares: its files, directories and
-   * symlinks are copied to the Worker when spawn() is called, and when the
-   * command exits (or traps) the MemFS is made to hold what the command left,
-   * before `exited` settles. Not live: what the caller writes to it meanwhile
-   * is replaced at the end, and after kill() it keeps what it held before.
-   * Contents cross, not identities: times are new, hard links come back apart.
+   * inside the Worker (`{ 'notes.txt': 'hi', 'dir/': null }`), a MemFS of
+   * the caller's, or an AsyncVfs. A MemFS is shared by copy: its files,
+   * directories and symlinks are copied to the Worker when spawn() is called,
+   * and when the command exits (or traps) the MemFS is made to hold what the
+   * command left, before `exited` settles. Not live: what the caller writes
+   * to it meanwhile is replaced at the end, and after kill() it keeps what it
+   * held before. Contents cross, not identities: times are new, hard links
+   * come back apart. An AsyncVfs (`await openOPFS('data')`, or
+   * `toAsyncVfs(memfs)` for live sharing) stays on this thread and serves the
+   * Worker's calls through a blocking bridge (src/vfs/bridge.ts). A buffer
+   * from createVfsBridge() is mounted as it is: its server runs elsewhere
+   * (an OPFS served from a dedicated Worker, where sync access handles exist).
    */
-  preopens?: Readonly<Record<string, string | MemFSSeed | MemFS>>;
+  preopens?: Readonly<Record<string, string | MemFSSeed | MemFS | AsyncVfs | SharedArrayBuffer>>;
   /** Called with each chunk the guest writes to stdout, as it writes it. */
   stdout?: (chunk: Uint8Array) => void;
   stderr?: (chunk: Uint8Array) => void;
@@ -66,8 +73,8 @@ function checkSpawnOptions(o: SpawnOptions): void {
   if (o.preopens !== undefined) {
     if (typeof o.preopens !== 'object' || o.preopens === null) throw new TypeError('spawn(): preopens must be an object');
     for (const [guest, target] of Object.entries(o.preopens)) {
-      if (typeof target !== 'string' && !(target instanceof MemFS) && (typeof target !== 'object' || target === null || Object.getPrototypeOf(target) !== Object.prototype)) {
-        throw new TypeError(`spawn(): preopens['${guest}'] must be a host directory path, a plain object of files ({ 'a.txt': 'text' }) or a MemFS (its files are copied in and back); other backends cannot cross to the Worker`);
+      if (typeof target !== 'string' && !(target instanceof MemFS) && !isAsyncVfs(target) && !isVfsBridge(target) && (typeof target !== 'object' || target === null || Object.getPrototypeOf(target) !== Object.prototype)) {
+        throw new TypeError(`spawn(): preopens['${guest}'] must be a host directory path, a plain object of files ({ 'a.txt': 'text' }), a MemFS (its files are copied in and back), an AsyncVfs or a createVfsBridge() buffer; other backends cannot cross to the Worker`);
       }
     }
   }
@@ -98,23 +105,30 @@ export function spawnWith(factory: WorkerFactory, wasm: WebAssembly.Module | Buf
   });
   let port: WorkerPort | undefined;
   let done = false;
-  const finish = (then: () => void): void => {
-    if (done) return;
-    done = true;
-    const stopped = port?.terminate();
-    if (stopped instanceof Promise) stopped.then(then, then);
-    else then();
-  };
-  // Copied now: the command sees the MemFS as it is when spawned.
-  const preopens: Record<string, string | MemFSSeed> = {};
+  // Each AsyncVfs preopen is served from this thread while the program runs.
+  const servers: VfsBridgeServer[] = [];
+  // A MemFS is copied now: the command sees it as it is when spawned.
+  const preopens: Record<string, string | MemFSSeed | SharedArrayBuffer> = {};
   const shared: Record<string, readonly FileEntry[]> = {};
   const sharedWith = new Map<string, MemFS>();
   for (const [guest, target] of Object.entries(options.preopens ?? {})) {
     if (target instanceof MemFS) {
       shared[guest] = entriesOf(target);
       sharedWith.set(guest, target);
+    } else if (isAsyncVfs(target)) {
+      const bridge = createVfsBridge();
+      servers.push(serveVfsBridge(target, bridge));
+      preopens[guest] = bridge;
     } else preopens[guest] = target;
   }
+  const finish = (then: () => void): void => {
+    if (done) return;
+    done = true;
+    for (const s of servers) s.stop();
+    const stopped = port?.terminate();
+    if (stopped instanceof Promise) stopped.then(then, then);
+    else then();
+  };
   /** Puts what the command left into the caller's MemFSs; false (and `exited` rejects) if one refused it. */
   const bringBack = (files: Readonly<Record<string, readonly FileEntry[]>> | undefined): boolean => {
     if (files === undefined) return true;

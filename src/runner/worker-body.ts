@@ -1,6 +1,7 @@
 import type { Platform } from '../platform/types.js';
 import { MemFS } from '../vfs/memfs.js';
 import type { Vfs } from '../vfs/types.js';
+import { VfsBridgeClient } from '../vfs/bridge.js';
 import { wasiImportVersion } from '../wasi.js';
 import { WASIFullHost } from '../wasi-full.js';
 import { entriesOf, replaceEntries, type FileEntry } from './files.js';
@@ -37,7 +38,9 @@ export function runInWorker(start: StartMessage, post: Post, base: Platform): vo
       write: (bytes: Uint8Array) => post({ type, bytes }, [bytes.buffer]),
     });
     const preopens: Record<string, string | Vfs> = {};
-    for (const [guest, target] of Object.entries(start.preopens)) preopens[guest] = typeof target === 'string' ? target : new MemFS(target);
+    for (const [guest, target] of Object.entries(start.preopens)) {
+      preopens[guest] = typeof target === 'string' ? target : target instanceof SharedArrayBuffer ? new VfsBridgeClient(target) : new MemFS(target);
+    }
     for (const [guest, entries] of Object.entries(start.shared)) {
       const fs = new MemFS();
       replaceEntries(fs, entries);

@@ -1,3 +1,4 @@
+import { Suspend } from '../vfs/suspend.js';
 import { Errno, WasiError } from '../abi/errno.js';
 import { FdFlags, Rights, Whence } from '../abi/constants.js';
 import type { FileDescriptor, StreamDescriptor } from '../fd-table.js';
@@ -67,7 +68,7 @@ function transfer(ctx: HostContext, d: FileDescriptor | StreamDescriptor, list: 
       // Bytes already moved are reported, as readv/writev do; the error comes back on the next call
       // (a quota's ENOSPC, a host I/O error). Failing the whole call would lose them. An exit
       // thrown by a stream callback still unwinds.
-      if (total > 0 && !(err instanceof WASIExit)) break;
+      if (total > 0 && !(err instanceof WASIExit) && !(err instanceof Suspend)) break;
       throw err;
     }
     total += done;

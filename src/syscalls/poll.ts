@@ -1,3 +1,4 @@
+import { Suspend } from '../vfs/suspend.js';
 import { Errno } from '../abi/errno.js';
 import { EventType, Rights, SubClockFlags } from '../abi/constants.js';
 import { EVENT_SIZE, EventOff, SUBSCRIPTION_PREVIEW1, SUBSCRIPTION_UNSTABLE, SubscriptionOff, type SubscriptionLayout } from '../abi/layout.js';
@@ -131,6 +132,7 @@ function fdAnswer(ctx: HostContext, p: Pass, fd: number, type: EventType): void 
     try {
       nbytes = Math.max(0, Number(d.file.stat().size) - d.position);
     } catch (err) {
+      if (err instanceof Suspend) throw err;
       // A per-subscription failure belongs in its event, as the spec has it.
       error = errnoOf(err);
     }
