@@ -199,9 +199,16 @@ describe('misuse', () => {
     await expect(asyncPreopen().startThreaded(module)).rejects.toThrow(/AsyncVfs.*VfsBridgeClient/);
   });
 
-  it('spawn() refuses a MemFS object and says how to share one', async () => {
+  it('spawn() refuses a backend object other than a MemFS and says how to share one', async () => {
     const { spawn } = await runner();
-    expect(() => spawn(new Uint8Array(8), { preopens: { '/d': new MemFS() as never } })).toThrow(/toAsyncVfs\(memfs\)/);
+    const memfs = new MemFS();
+    // A backend of the embedder's own is not a MemFS: its files cannot be copied, only served.
+    class Wrapped {
+      lstat = memfs.lstat.bind(memfs);
+      open = memfs.open.bind(memfs);
+    }
+    const wrapped = new Wrapped();
+    expect(() => spawn(new Uint8Array(8), { preopens: { '/d': wrapped as never } })).toThrow(/toAsyncVfs\(backend\)/);
   });
 });
 

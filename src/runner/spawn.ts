@@ -74,7 +74,7 @@ function checkSpawnOptions(o: SpawnOptions): void {
     if (typeof o.preopens !== 'object' || o.preopens === null) throw new TypeError('spawn(): preopens must be an object');
     for (const [guest, target] of Object.entries(o.preopens)) {
       if (typeof target !== 'string' && !(target instanceof MemFS) && !isAsyncVfs(target) && !isVfsBridge(target) && (typeof target !== 'object' || target === null || Object.getPrototypeOf(target) !== Object.prototype)) {
-        throw new TypeError(`spawn(): preopens['${guest}'] must be a host directory path, a plain object of files ({ 'a.txt': 'text' }), a MemFS (its files are copied in and back), an AsyncVfs or a createVfsBridge() buffer; other backends cannot cross to the Worker`);
+        throw new TypeError(`spawn(): preopens['${guest}'] must be a host directory path, a plain object of files ({ 'a.txt': 'text' }), an AsyncVfs, a createVfsBridge() buffer or a MemFS (its files are copied in and back); other backends cannot cross to the Worker: toAsyncVfs(backend) shares one live`);
       }
     }
   }
