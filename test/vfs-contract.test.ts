@@ -1,8 +1,12 @@
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { Volume } from 'memfs';
+import { Worker } from 'node:worker_threads';
+import * as memfsExports from 'memfs';
+import { Volume, createFsFromVolume } from 'memfs';
+import { createFsProxy } from '@napi-rs/wasm-runtime';
 import { MemFS } from '../src/vfs/memfs.js';
+import { FsShapedFS, type FsShaped } from '../src/vfs/fs-shaped.js';
 import { NodeFS } from '../src/vfs/node.js';
 import type { Vfs, VfsFile, VfsOpenFlags } from '../src/vfs/types.js';
 
@@ -20,6 +24,33 @@ const backends: { name: string; make(): Made }[] = [
     make: () => {
       const dir = fs.mkdtempSync(os.tmpdir() + '/wasi-host-vfs-');
       return { vfs: new NodeFS(dir), cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+    },
+  },
+  {
+    // The `fs` option's backend (src/fs-option.ts) over memfs's Node-fs-shaped object, rooted below its "/".
+    name: 'fs-shaped over memfs',
+    make: () => {
+      const vol = Volume.fromJSON({ '/outside.txt': 'x' });
+      vol.mkdirSync('/root');
+      return { vfs: new FsShapedFS(createFsFromVolume(vol) as unknown as FsShaped, '/root'), cleanup: () => {} };
+    },
+  },
+  {
+    // As a napi-rs browser worker passes it: every call posted to the thread that owns the Volume.
+    name: 'fs-shaped over the napi-rs fs proxy (memfs in a Worker)',
+    make: () => {
+      const worker = new Worker(new URL('./napi-fs-proxy-worker.mjs', import.meta.url));
+      const g = globalThis as { postMessage?: (m: unknown) => void };
+      g.postMessage = (m) => worker.postMessage(m);
+      const proxy = createFsProxy(memfsExports) as FsShaped;
+      return { vfs: new FsShapedFS(proxy, '/root'), cleanup: () => void worker.terminate() };
+    },
+  },
+  {
+    name: 'fs-shaped over node:fs',
+    make: () => {
+      const dir = fs.mkdtempSync(os.tmpdir() + '/wasi-host-vfs-');
+      return { vfs: new FsShapedFS(fs as unknown as FsShaped, dir), cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
     },
   },
 ];
