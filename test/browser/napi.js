@@ -20,18 +20,18 @@ export async function workload(binding, loaderUrl) {
       verify: [await m.verify(hash, 'battery staple'), await m.verify(hash, 'wrong')],
     };
   }
-  // The loader's memfs Volume: the Scanner's files go there, and the worker threads reach it
-  // through the loader's fs proxy. What the Scanner is given to scan is their contents: a scan
-  // that reads files hangs with either runtime here (README, "napi-rs bindings").
+  // Small inputs, one per call: a larger one (a line of four classes), or two in one call, makes
+  // the Scanner start threads during the call, and it hangs with either runtime (README,
+  // "napi-rs bindings"). The files are written to the loader's memfs (`__fs`), the one its
+  // threads' fs proxies reach, and their contents read back from there.
   const fs = m.__fs;
   fs.mkdirSync('/src', { recursive: true });
-  const changed = [];
-  for (let i = 0; i < 40; i++) {
-    const path = `/src/c${i}.html`;
-    fs.writeFileSync(path, `<div class="m-${i} p-${i % 7} md:flex hover:text-red-${(i % 9) + 1}00">${i}</div>\n`);
-    changed.push({ content: fs.readFileSync(path, 'utf8'), extension: 'html' });
-  }
-  changed.push({ content: "export const cls = ['grid', 'gap-4', 'lg:grid-cols-3']\n", extension: 'js' });
   const scanner = new m.Scanner({});
-  return { candidates: scanner.scanFiles(changed).sort() };
+  const candidates = [];
+  for (let i = 0; i < 6; i++) {
+    const path = `/src/c${i}.html`;
+    fs.writeFileSync(path, `<p class="m-${i} md:flex">`);
+    candidates.push(...scanner.scanFiles([{ content: fs.readFileSync(path, 'utf8'), extension: 'html' }]));
+  }
+  return { candidates: candidates.sort() };
 }
