@@ -32,8 +32,10 @@ const quiet = process.argv.includes('--quiet');
 // startThreaded and the thread channel (issue 12), and by 1.0 KB with stdin readiness in poll_oneoff,
 // O_NONBLOCK reads, isTTY stdio and JSPI mode (issue 13); issue 14 took 0.7 KB back (the exported
 // Errno built from ERRNO_NAMES, src/abi/errno-public.ts) and aims at 12 KB.
-// The full build is the core plus MemFS on memfs's tree, without memfs's Volume and its polyfills (issue 14).
-const BUDGET = { core: 21 * 1024, full: 30 * 1024 };
+// The full build is the core plus MemFS on memfs's tree, without memfs's Volume and its polyfills (issue 14),
+// and by 1.8 KB the `fs` option's backend over any Node-fs-shaped object, which the napi-rs browser
+// workers' fs proxy needs (src/vfs/fs-shaped.ts, issue 12).
+const BUDGET = { core: 21 * 1024, full: 32 * 1024 };
 
 rmSync('dist', { recursive: true, force: true });
 // No source maps: dist/ is unminified ESM (the IIFE aside) and reads as it is;
