@@ -574,3 +574,27 @@ describe('NodeFS', () => {
     expect(n.lstat('/f').mtimNs).toBe(5_000_000_000n);
   });
 });
+
+describe('FsShapedFS', () => {
+  it('reads into a view that is not shared through a 64 KiB shared buffer, so a longer read is short', () => {
+    const vol = new Volume();
+    vol.writeFileSync('/big', new Uint8Array(100_000).fill(7));
+    const memfsFs = createFsFromVolume(vol);
+    const lengths: number[] = [];
+    const fs = {
+      ...memfsFs,
+      readSync(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number {
+        lengths.push(buf.buffer instanceof SharedArrayBuffer ? buf.byteLength : -1);
+        return memfsFs.readSync(fd, buf, off, len, pos);
+      },
+    } as unknown as FsShaped;
+    const f = new FsShapedFS(fs, '/').open('/big', RO);
+    const plain = new Uint8Array(100_000);
+    expect(f.read(plain, 0)).toBe(65_536);
+    expect([plain[65_535], plain[65_536]]).toEqual([7, 0]);
+    const shared = new Uint8Array(new SharedArrayBuffer(100_000));
+    expect(f.read(shared, 0)).toBe(100_000);
+    expect(lengths).toEqual([65_536, 100_000]);
+    f.close();
+  });
+});

@@ -118,7 +118,12 @@ function nsOf(exact: bigint | number | undefined, ms: bigint | number): bigint {
   return exact !== undefined ? big(exact) : big(ms) * 1_000_000n;
 }
 
-/** Reads into views on a SharedArrayBuffer as they are: a forwarding proxy's clone of such a view shares its bytes. */
+/**
+ * Where reads into views not on a SharedArrayBuffer land first: a forwarding
+ * proxy's clone of a view shares its bytes only if they are shared. Bounded:
+ * a longer read is a short read, which the guest reads on from.
+ */
+const STAGING_BYTES = 64 * 1024;
 let staging: Uint8Array | undefined;
 
 /** An entry's kind by its methods, or by memfs's `mode` field where a JSON round trip left a plain object. */
@@ -148,8 +153,8 @@ export class FsShapedFile implements VfsFile {
       return fs.readSync(this.#fd, into, 0, n, position);
     }
     // A view on an ArrayBuffer would be copied on its way to another thread and the bytes read lost.
-    if (staging === undefined || staging.byteLength < n) staging = new Uint8Array(new SharedArrayBuffer(Math.max(n, 64 * 1024)));
-    const got = fs.readSync(this.#fd, staging, 0, n, position);
+    staging ??= new Uint8Array(new SharedArrayBuffer(STAGING_BYTES));
+    const got = fs.readSync(this.#fd, staging, 0, Math.min(n, STAGING_BYTES), position);
     into.set(staging.subarray(0, got));
     return got;
   }
