@@ -13,11 +13,12 @@ import { kindOfDirent, kindOfMode, type DirentLike } from './kinds.js';
  * byte views, and reads only plain fields of what comes back (bigint stats,
  * never Dates).
  *
- * Such objects are as wrong as what is behind them (memfs: see
- * /work/shared/design.md "memfs, measured"), so what the Vfs contract
- * (src/vfs/types.ts) asks beyond storing and fetching is done here: rename's
- * POSIX checks, EISDIR on reading a directory, a symlink's size, sorted
- * listings, and nanosecond times memfs rounds to milliseconds. Those checks
+ * Such objects are as wrong as what is behind them (memfs renames onto
+ * directories, reads a directory as an empty file, gives symlinks size 0 and
+ * keeps milliseconds: test/vfs-contract.test.ts runs over it), so what the Vfs
+ * contract (src/vfs/types.ts) asks beyond storing and fetching is done here:
+ * rename's POSIX checks, EISDIR on reading a directory, a symlink's size,
+ * sorted listings, and nanosecond times. Those checks
  * read then act, so another thread changing the same store in between can
  * slip past them, as it can with the stock runtime this replaces.
  */

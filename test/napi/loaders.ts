@@ -2,7 +2,7 @@
 // published bindings: each changed line replaced exactly once, into copies
 // beside the originals (`*.wasi-host.*`), so the stock loader and wasi-host's
 // run side by side with the same runtime and the same .wasm.
-import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,8 +36,13 @@ function write(b: Binding, name: string, edits: readonly (readonly [string, stri
   let text = readFileSync(join(b.dir, name), 'utf8');
   for (const [from, to] of edits) text = replaceOnce(text, from, to, name);
   const out = join(b.dir, hostName(name));
-  writeFileSync(out, text);
+  writeIfChanged(out, text);
   return out;
+}
+
+/** Test files run in parallel and both patch: a file another process may be reading is rewritten only if it must be. */
+function writeIfChanged(path: string, text: string): void {
+  if (!existsSync(path) || readFileSync(path, 'utf8') !== text) writeFileSync(path, text);
 }
 
 /**
@@ -76,6 +81,10 @@ export function patchBrowserLoader(b: Binding): string {
 export function installWasiHost(): void {
   const at = join(ROOT, 'node_modules/wasi-host');
   mkdirSync(at, { recursive: true });
-  copyFileSync(join(ROOT, 'package.json'), join(at, 'package.json'));
-  if (!existsSync(join(at, 'dist'))) symlinkSync(join(ROOT, 'dist'), join(at, 'dist'));
+  writeIfChanged(join(at, 'package.json'), readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  try {
+    symlinkSync(join(ROOT, 'dist'), join(at, 'dist'));
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== 'EEXIST') throw err;
+  }
 }
