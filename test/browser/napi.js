@@ -12,7 +12,7 @@ export async function workload(binding, loaderUrl) {
     const opts = { salt: new TextEncoder().encode('wasi-host-napi-salt'), memoryCost: 1024, timeCost: 2, parallelism: 1 };
     const hashSync = m.hashSync('correct horse', opts);
     const hash = await m.hash('battery staple', opts);
-    // (hashRaw's promise never settles here with the stock runtime either: it resolves to a Node Buffer.)
+    // (No hashRaw: its promise never settled in Chromium with the stock runtime either.)
     return {
       hashSync,
       verifySync: [m.verifySync(hashSync, 'correct horse'), m.verifySync(hashSync, 'wrong')],
