@@ -16,8 +16,12 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 //   Uint8Array methods. A Uint8Array subclass with those few methods does,
 //   where the `buffer` package would be 25 KB.
 // - `process`: optional (fs-core asks it for uid/gid and falls back to 0).
-// - `@jsonjoy.com/fs-node-utils`: Node and Link read only its `constants`;
-//   its index also loads an inspector and glob matcher they never call.
+// - `@jsonjoy.com/fs-node-utils`: Node and Link read only five file-type bits
+//   of its `constants` (S_IFMT, S_IFDIR, S_IFREG, S_IFLNK, S_IFCHR); the
+//   module's whole table of fs constants and its index's inspector and glob
+//   matcher are never called. The bits are POSIX's (test/memfs-tree.test.ts
+//   checks them against the package's own).
+export const FILE_TYPE_BITS = { S_IFMT: 0o170000, S_IFDIR: 0o040000, S_IFREG: 0o100000, S_IFLNK: 0o120000, S_IFCHR: 0o020000 };
 const unavailable = (what) => `() => { throw new Error(${JSON.stringify(`${what} is left out of the wasi-host browser build`)}); }`;
 const STANDINS = {
   'node:buffer': `export class Buffer extends Uint8Array {
@@ -44,7 +48,7 @@ const STANDINS = {
   }
 }`,
   process: 'module.exports = undefined;',
-  '@jsonjoy.com/fs-node-utils': 'export { constants } from "@jsonjoy.com/fs-node-utils/lib/constants.js";',
+  '@jsonjoy.com/fs-node-utils': `export const constants = ${JSON.stringify(FILE_TYPE_BITS)};`,
 };
 
 const browserShims = {

@@ -43,7 +43,7 @@ rmSync('dist', { recursive: true, force: true });
 // the package holds").
 
 await build({ ...common, entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts', 'thread-worker': 'src/thread-worker.ts', 'cli-test-worker': 'src/cli-test-worker.ts', runner: 'src/runner/node.ts', 'runner-worker': 'src/runner/node-worker.ts' }, outdir: 'dist', format: 'esm', platform: 'node', packages: 'external', splitting: true });
-const esm = await build({ ...browser, entryPoints: { browser: 'src/browser.ts', core: 'src/core.ts', porter: 'src/porter/index.ts', 'browser-thread-worker': 'src/browser-thread-worker.ts', 'browser-runner': 'src/runner/browser.ts', 'browser-runner-worker': 'src/runner/browser-worker.ts', opfs: 'src/opfs.ts' }, outdir: 'dist', format: 'esm', splitting: true, chunkNames: 'browser-chunk-[hash]' });
+const esm = await build({ ...browser, entryPoints: { browser: 'src/browser.ts', core: 'src/core.ts', porter: 'src/porter/index.ts', 'browser-thread-worker': 'src/browser-thread-worker.ts', 'browser-runner': 'src/runner/browser.ts', 'browser-runner-worker': 'src/runner/browser-worker.ts', opfs: 'src/opfs.ts', 'browser-napi': 'src/browser-napi.ts' }, outdir: 'dist', format: 'esm', splitting: true, chunkNames: 'browser-chunk-[hash]' });
 const iife = await build({ ...browser, entryPoints: { 'wasi-host.iife': 'src/browser.ts' }, outdir: 'dist', format: 'iife', globalName: 'wasiHost', minify: true, define: { 'import.meta.url': 'undefined' } });
 
 // Nothing a browser loads may import anything: every module is in the files.
@@ -77,7 +77,7 @@ for (const k of ['core', 'full']) {
 function emitTypes() {
   const config = ts.getParsedCommandLineOfConfigFile('tsconfig.json', {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } });
   const options = { ...config.options, noEmit: false, declaration: true, emitDeclarationOnly: true, rootDir: 'src', outDir: 'dist/types', declarationMap: false, sourceMap: false };
-  const program = ts.createProgram(['src/index.ts', 'src/browser.ts', 'src/core.ts', 'src/porter/index.ts', 'src/runner/node.ts', 'src/runner/browser.ts', 'src/opfs.ts'], options);
+  const program = ts.createProgram(['src/index.ts', 'src/browser.ts', 'src/core.ts', 'src/porter/index.ts', 'src/runner/node.ts', 'src/runner/browser.ts', 'src/opfs.ts', 'src/browser-napi.ts'], options);
   const result = program.emit();
   const errors = result.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
   if (errors.length > 0) throw new Error(ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => '\n' }));

@@ -5,8 +5,12 @@ import type { WASIOptions } from './wasi.js';
 import { WASIFullHost } from './wasi-full.js';
 import type { SpawnThreadWorker } from './threads/group.js';
 import { nodeThreadWorkers } from './threads/node.js';
-import { mountFsOption, type FsOption } from './fs-option.js';
+import { acceptFsShaped, mountFsOption, type FsOption } from './fs-option.js';
 import { checkImports } from './link.js';
+import { FsShapedFS } from './vfs/fs-shaped.js';
+
+// Node has no bundle budget: `fs` takes any Node-fs-shaped object here ('wasi-host/napi' is this entry).
+acceptFsShaped((fs, root, what) => new FsShapedFS(fs, root, what));
 
 export class WASI extends WASIFullHost {
   /** node:wasi's options, plus `fs` (src/fs-option.ts): string preopens then name directories of that fs. */

@@ -101,7 +101,9 @@ const KNOWN: Readonly<Record<keyof WASIOptions, true>> = {
 
 /** Options other WASI hosts take, and what to write here instead. */
 const INSTEAD: Readonly<Record<string, string>> = {
-  fs: "wasi-host/core takes no fs: use the WASI of the main 'wasi-host' entry (its fs option takes a memfs Volume), or mount a backend: preopens: { '/': yourVfs }",
+  fs: "wasi-host/core takes no fs: use the WASI of the main 'wasi-host' entry (its fs option takes a Node-fs-shaped object such as a memfs Volume), or mount a backend: preopens: { '/': yourVfs }",
+  print: "wasi-host/core takes no print: use the WASI of the main 'wasi-host' entry, or stdout: (chunk) => ... (bytes, not lines)",
+  printErr: "wasi-host/core takes no printErr: use the WASI of the main 'wasi-host' entry, or stderr: (chunk) => ... (bytes, not lines)",
   bindings: 'wasi-host needs no bindings; mount directories with preopens and pass stdin/stdout/stderr',
   preopenDirectories: "use preopens: { '/guest/path': './host/dir' }",
   mapDirs: "use preopens: { '/guest/path': './host/dir' }",

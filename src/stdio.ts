@@ -150,6 +150,8 @@ export function outputStream(option: StdoutOption, name: 'stdout' | 'stderr', pl
   if (option === 'collect') return new Collector();
   if (option === 'ignore') return new DiscardSink();
   if (typeof option === 'function') return new CallbackSink(option);
+  // The `print` option's (src/fs-option.ts): used as it is, so that its last line is flushed at the end.
+  if (option instanceof LineSink) return option;
   if (typeof option === 'object' && option !== null && typeof option.write === 'function') {
     return new CallbackSink((chunk) => option.write(chunk), filetypeOf(option));
   }

@@ -2,7 +2,9 @@ import * as nodeFs from 'node:fs';
 // @tybys/wasm-util's `fs` option (src/fs-option.ts), as the napi-rs browser
 // loaders pass it: a Node-fs-shaped object, string preopens naming its
 // directories. Node entry and browser entry alike.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Volume, createFsFromVolume } from 'memfs';
 import { describe, expect, it } from 'vitest';
 import { MemFS, WASI } from '../src/index.js';
@@ -32,11 +34,44 @@ describe('the fs option', () => {
       .toEqual({ code: 0, out: 'from the volume\n' });
   });
 
-  it('anything else is refused, naming what it lacks', () => {
+  it('any other Node-fs-shaped object is used through its methods: a wrapper of a Volume, and Node\'s own fs', () => {
+    const fs = createFsFromVolume(vol) as unknown as Record<string, unknown>;
+    // Only the methods, as a forwarding proxy has them: no Volume to find behind it.
+    const wrapper = Object.fromEntries(Object.keys(fs).filter((k) => k.endsWith('Sync')).map((k) => [k, (...a: unknown[]) => (fs[k] as (...x: unknown[]) => unknown)(...a)]));
+    const wasi = new WASI({ args: ['cat', '/m/a.txt'], fs: wrapper, preopens: { '/m': '/data' }, stdout: 'collect' });
+    expect(runCat(() => wasi, '')).toEqual({ code: 0, out: 'from the volume\n' });
+    const dir = mkdtempSync(join(tmpdir(), 'wasi-host-fs-option-'));
+    try {
+      writeFileSync(join(dir, 'n.txt'), 'from node:fs\n');
+      expect(runCat((stdout) => new WASI({ args: ['cat', '/h/n.txt'], fs: nodeFs, preopens: { '/h': dir }, stdout }), '')).toEqual({ code: 0, out: 'from node:fs\n' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('print and printErr get the lines of stdout and stderr, the last one at the end of the run', () => {
+    const out: string[] = [];
+    const wasi = new WASI({ args: ['cat', '/m/a.txt', '/m/missing'], fs: vol, preopens: { '/m': '/data' }, print: (l) => out.push(`out:${l}`), printErr: (l) => out.push('err') });
+    expect(wasi.start(new WebAssembly.Instance(cat, wasi.getImportObject() as WebAssembly.Imports))).not.toBe(0);
+    expect(out[0]).toBe('out:from the volume');
+    expect(out.slice(1).length).toBeGreaterThan(0);
+    const partial: string[] = [];
+    const vol2 = Volume.fromJSON({ '/p.txt': 'no newline' });
+    const w2 = new BrowserEntryWASI({ args: ['cat', '/p.txt'], fs: vol2, preopens: { '/': '/' }, print: (l) => partial.push(l) });
+    expect(w2.start(new WebAssembly.Instance(cat, w2.getImportObject() as WebAssembly.Imports))).toBe(0);
+    expect(partial).toEqual(['no newline']);
+  });
+
+  it('anything else is refused, naming what it lacks or what to do', () => {
     expect(() => new WASI({ fs: { openSync() {} }, preopens: { '/': '/' } })).toThrow(/^WASI: fs lacks closeSync, readSync/);
     expect(() => new WASI({ fs: 'memfs' as unknown as object })).toThrow(/^WASI: fs must be a Node-fs-shaped object/);
-    // Every method there, but not memfs's (Node's own fs): no tree for MemFS to work on.
-    expect(() => new WASI({ fs: nodeFs, preopens: { '/': '/' } })).toThrow(/^WASI: fs is not memfs's: pass a memfs Volume/);
+    expect(() => new WASI({ fs: vol, preopens: { '/': '/nowhere' } })).toThrow(/MemFS|nowhere/);
+    const wrapper = { ...createFsFromVolume(vol) } as unknown as Record<string, unknown>;
+    delete wrapper.StatWatcher;
+    expect(() => new WASI({ fs: wrapper, preopens: { '/m': '/data/a.txt' } })).toThrow("preopens['/m']: /data/a.txt is not a directory in the fs object");
+    expect(() => new WASI({ fs: wrapper, preopens: { '/m': 'data' } })).toThrow(/^preopens\['\/m'\] must be an absolute path/);
+    expect(() => new WASI({ print: console.log, stdout: 'collect' })).toThrow('WASI: pass print or stdout, not both (print is stdout delivered a line at a time)');
+    expect(() => new WASI({ printErr: 'yes' as unknown as () => void })).toThrow(/^WASI: printErr must be a function/);
     // And MemFS itself says what to pass instead of createFsFromVolume's object.
     expect(() => new MemFS(createFsFromVolume(vol) as unknown as Volume)).toThrow(/not a memfs Volume .* pass vol/);
   });

@@ -27,10 +27,11 @@ describe('unknown options', () => {
   });
 
   it("@tybys/wasm-util's `fs` must be Node-fs-shaped (test/fs-option.test.ts), and the core says what to do instead", () => {
-    expect(() => make({ fs: {} })).toThrow(/^WASI: fs lacks openSync, closeSync, .*: pass a memfs Volume/);
+    expect(() => make({ fs: {} })).toThrow(/^WASI: fs lacks openSync, closeSync, .*: pass an object with Node's synchronous fs methods/);
     expect(() => new BrowserWASI({ fs: {} } as WASIOptions)).toThrow(
-      "WASI: unknown option `fs`: wasi-host/core takes no fs: use the WASI of the main 'wasi-host' entry (its fs option takes a memfs Volume), or mount a backend: preopens: { '/': yourVfs }",
+      "WASI: unknown option `fs`: wasi-host/core takes no fs: use the WASI of the main 'wasi-host' entry (its fs option takes a Node-fs-shaped object such as a memfs Volume), or mount a backend: preopens: { '/': yourVfs }",
     );
+    expect(() => new BrowserWASI({ print: console.log } as WASIOptions)).toThrow(/^WASI: unknown option `print`: wasi-host\/core takes no print/);
   });
 });
 

@@ -3,8 +3,11 @@ import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { createVfsBridge, VfsBridgeClient } from '../src/vfs/bridge.js';
 import * as os from 'node:os';
-import { Volume } from 'memfs';
+import * as memfsExports from 'memfs';
+import { Volume, createFsFromVolume } from 'memfs';
+import { createFsProxy } from '@napi-rs/wasm-runtime';
 import { MemFS } from '../src/vfs/memfs.js';
+import { FsShapedFS, type FsShaped } from '../src/vfs/fs-shaped.js';
 import { NodeFS } from '../src/vfs/node.js';
 import type { Vfs, VfsFile, VfsOpenFlags } from '../src/vfs/types.js';
 
@@ -54,6 +57,33 @@ const backends: { name: string; make(): Made }[] = [
     make: () => {
       const dir = fs.mkdtempSync(os.tmpdir() + '/wasi-host-vfs-');
       return { vfs: new NodeFS(dir), cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+    },
+  },
+  {
+    // The `fs` option's backend (src/fs-option.ts) over memfs's Node-fs-shaped object, rooted below its "/".
+    name: 'fs-shaped over memfs',
+    make: () => {
+      const vol = Volume.fromJSON({ '/outside.txt': 'x' });
+      vol.mkdirSync('/root');
+      return { vfs: new FsShapedFS(createFsFromVolume(vol) as unknown as FsShaped, '/root'), cleanup: () => {} };
+    },
+  },
+  {
+    // As a napi-rs browser worker passes it: every call posted to the thread that owns the Volume.
+    name: 'fs-shaped over the napi-rs fs proxy (memfs in a Worker)',
+    make: () => {
+      const worker = new Worker(new URL('./napi-fs-proxy-worker.mjs', import.meta.url));
+      const g = globalThis as { postMessage?: (m: unknown) => void };
+      g.postMessage = (m) => worker.postMessage(m);
+      const proxy = createFsProxy(memfsExports) as FsShaped;
+      return { vfs: new FsShapedFS(proxy, '/root'), cleanup: () => void worker.terminate() };
+    },
+  },
+  {
+    name: 'fs-shaped over node:fs',
+    make: () => {
+      const dir = fs.mkdtempSync(os.tmpdir() + '/wasi-host-vfs-');
+      return { vfs: new FsShapedFS(fs as unknown as FsShaped, dir), cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
     },
   },
 ];
@@ -575,5 +605,29 @@ describe('NodeFS', () => {
     expect(n.lstat('/f').mtimNs).toBe(1_700_000_000_123_456_789n);
     fs.utimesSync(dir + '/f', 5, 5);
     expect(n.lstat('/f').mtimNs).toBe(5_000_000_000n);
+  });
+});
+
+describe('FsShapedFS', () => {
+  it('reads into a view that is not shared through a 64 KiB shared buffer, so a longer read is short', () => {
+    const vol = new Volume();
+    vol.writeFileSync('/big', new Uint8Array(100_000).fill(7));
+    const memfsFs = createFsFromVolume(vol);
+    const lengths: number[] = [];
+    const fs = {
+      ...memfsFs,
+      readSync(fd: number, buf: Uint8Array, off: number, len: number, pos: number): number {
+        lengths.push(buf.buffer instanceof SharedArrayBuffer ? buf.byteLength : -1);
+        return memfsFs.readSync(fd, buf, off, len, pos);
+      },
+    } as unknown as FsShaped;
+    const f = new FsShapedFS(fs, '/').open('/big', RO);
+    const plain = new Uint8Array(100_000);
+    expect(f.read(plain, 0)).toBe(65_536);
+    expect([plain[65_535], plain[65_536]]).toEqual([7, 0]);
+    const shared = new Uint8Array(new SharedArrayBuffer(100_000));
+    expect(f.read(shared, 0)).toBe(100_000);
+    expect(lengths).toEqual([65_536, 100_000]);
+    f.close();
   });
 });
