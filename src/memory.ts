@@ -167,6 +167,9 @@ export class GuestMemory {
  */
 export const IOV_MAX = 1024;
 
+/** Iovecs held before a call passes more: 16 u32s are 64 bytes, V8's limit for a typed array kept on its heap. */
+const IOVECS_INITIAL = 16;
+
 /** The largest count a u32 `nwritten`/`nread` can report. */
 const U32_MAX = 0xffffffff;
 
@@ -178,8 +181,10 @@ const U32_MAX = 0xffffffff;
  * made from inside a stream callback while one is in use gets its own.
  */
 export class Iovecs {
-  readonly ptr = new Uint32Array(IOV_MAX);
-  readonly len = new Uint32Array(IOV_MAX);
+  // Small enough for V8 to keep inside the object's heap (no backing store to
+  // allocate per context, src/context-builder.ts); grown up to IOV_MAX on demand.
+  ptr = new Uint32Array(IOVECS_INITIAL);
+  len = new Uint32Array(IOVECS_INITIAL);
   count = 0;
   /** Sum of `len`: at most 2^32-1, so the count reported is never more than moved nor wrapped. */
   total = 0;
@@ -194,6 +199,10 @@ export class Iovecs {
     const at = iovs >>> 0;
     const count = n >>> 0 < IOV_MAX ? n >>> 0 : IOV_MAX;
     mem.check(at, (n >>> 0) * 8);
+    if (count > this.ptr.length) {
+      this.ptr = new Uint32Array(IOV_MAX);
+      this.len = new Uint32Array(IOV_MAX);
+    }
     const view = mem.view;
     let total = 0;
     for (let i = 0; i < count; i++) {

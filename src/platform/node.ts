@@ -78,9 +78,14 @@ export const nodePlatform: Platform = {
   fdStream: (fd) => new FdStream(fd),
   defaultStdio: (fd) => new FdStream(fd),
   hostDirectory: (path, label) => {
-    const problem = hostDirectoryProblem(path);
-    if (problem !== undefined) throw new TypeError(`${label}: ${problem}`);
-    return new NodeFS(path);
+    try {
+      return new NodeFS(path);
+    } catch (err) {
+      // Named after the option only when it fails: asking first would cost every start a stat.
+      const problem = hostDirectoryProblem(path);
+      if (problem !== undefined) throw new TypeError(`${label}: ${problem}`, { cause: err });
+      throw err;
+    }
   },
   exit: (code) => process.exit(code),
 };
