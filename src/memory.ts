@@ -132,6 +132,15 @@ export class GuestMemory {
     return this._u8.subarray(p, p + (len >>> 0));
   }
 
+  /**
+   * bytes() for a range already checked in this call (a decoded iovec): memory
+   * never shrinks, so only a view detached by a grow needs re-deriving.
+   */
+  checkedBytes(ptr: number, len: number): Uint8Array {
+    if (this._u8.byteLength === 0) this.refresh();
+    return this._u8.subarray(ptr, ptr + len);
+  }
+
   /** Copies `src` into guest memory at ptr (EFAULT if it does not fit). */
   write(ptr: number, src: Uint8Array): void {
     this.check(ptr, src.byteLength);
@@ -197,6 +206,19 @@ export class Iovecs {
    */
   decode(mem: GuestMemory, iovs: number, n: number): void {
     const at = iovs >>> 0;
+    if (n === 1) {
+      // The commonest call (an unbuffered write, a stdio flush of one buffer): no loop, no cap.
+      mem.check(at, 8);
+      const view = mem.view;
+      const p = view.getUint32(at, true);
+      const l = view.getUint32(at + 4, true);
+      if (l !== 0) mem.check(p, l);
+      this.ptr[0] = p;
+      this.len[0] = l;
+      this.count = 1;
+      this.total = l;
+      return;
+    }
     const count = n >>> 0 < IOV_MAX ? n >>> 0 : IOV_MAX;
     mem.check(at, (n >>> 0) * 8);
     if (count > this.ptr.length) {
@@ -224,7 +246,7 @@ export class Iovecs {
     for (let i = 0; i < this.count; i++) {
       const l = this.len[i];
       if (l === 0) continue;
-      out.set(mem.bytes(this.ptr[i], l), off);
+      out.set(mem.checkedBytes(this.ptr[i], l), off);
       off += l;
     }
   }
