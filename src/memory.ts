@@ -125,6 +125,11 @@ export class GuestMemory {
     this._view.setUint32((ptr >>> 0) + 4, (v - lo) / 4294967296, true);
   }
 
+  /** setU64 after the caller has established fits(ptr, 8). */
+  setU64Checked(ptr: number, v: bigint): void {
+    this._view.setBigUint64(ptr >>> 0, v, true);
+  }
+
   /** A live view of guest bytes [ptr, ptr+len); valid until guest or embedder code runs. */
   bytes(ptr: number, len: number): Uint8Array {
     this.check(ptr, len);
@@ -206,19 +211,6 @@ export class Iovecs {
    */
   decode(mem: GuestMemory, iovs: number, n: number): void {
     const at = iovs >>> 0;
-    if (n === 1) {
-      // The commonest call (an unbuffered write, a stdio flush of one buffer): no loop, no cap.
-      mem.check(at, 8);
-      const view = mem.view;
-      const p = view.getUint32(at, true);
-      const l = view.getUint32(at + 4, true);
-      if (l !== 0) mem.check(p, l);
-      this.ptr[0] = p;
-      this.len[0] = l;
-      this.count = 1;
-      this.total = l;
-      return;
-    }
     const count = n >>> 0 < IOV_MAX ? n >>> 0 : IOV_MAX;
     mem.check(at, (n >>> 0) * 8);
     if (count > this.ptr.length) {
