@@ -622,7 +622,7 @@ const report = [
 ].join('\n');
 console.log(report);
 
-if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ mode, reps, machine: machine(), results: results.map(({ stdout, ...r }) => r) }, null, 2));
+if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ mode, reps, machine: machine(), results: results.map(({ stdout, ...r }) => r), probes: probeResults.map(({ stdout, ...r }) => r) }, null, 2));
 
 if (argv.includes('--write')) {
   const file = path.join(root, 'BENCHMARKS.md');
