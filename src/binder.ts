@@ -98,9 +98,8 @@ type V = number & bigint;
  */
 function boundary(ctx: HostContext, def: SyscallDef, policy: HostErrorPolicy): SyscallCall {
   const f = def.fn as unknown as AnyFn;
-  const fail = (e: unknown): number => failure(e, def, policy);
-  const k = def.params.map(([, type]) => type === 'i64');
-  const [k0, k1, k2, k3, k4, k5, k6] = k;
+  const k = i64Params(def);
+  const k0 = k[0], k1 = k[1], k2 = k[2], k3 = k[3], k4 = k[4], k5 = k[5], k6 = k[6];
   const INVAL = Errno.INVAL;
   if (def.total === true && k.length === 3) {
     return function (a: V, b: V, c: V) {
@@ -111,41 +110,58 @@ function boundary(ctx: HostContext, def: SyscallDef, policy: HostErrorPolicy): S
   switch (k.length) {
     case 0: return function () {
       if (arguments.length !== 0) return INVAL;
-      try { return f(ctx); } catch (e) { return fail(e); }
+      try { return f(ctx); } catch (e) { return failure(e, def, policy); }
     } as SyscallCall;
     case 1: return function (a: V) {
       if (arguments.length !== 1 || bad(a, k0)) return INVAL;
-      try { return f(ctx, a); } catch (e) { return fail(e); }
+      try { return f(ctx, a); } catch (e) { return failure(e, def, policy); }
     } as SyscallCall;
     case 2: return function (a: V, b: V) {
       if (arguments.length !== 2 || bad(a, k0) || bad(b, k1)) return INVAL;
-      try { return f(ctx, a, b); } catch (e) { return fail(e); }
+      try { return f(ctx, a, b); } catch (e) { return failure(e, def, policy); }
     } as SyscallCall;
     case 3: return function (a: V, b: V, c: V) {
       if (arguments.length !== 3 || bad(a, k0) || bad(b, k1) || bad(c, k2)) return INVAL;
-      try { return f(ctx, a, b, c); } catch (e) { return fail(e); }
+      try { return f(ctx, a, b, c); } catch (e) { return failure(e, def, policy); }
     } as SyscallCall;
     case 4: return function (a: V, b: V, c: V, d: V) {
       if (arguments.length !== 4 || bad(a, k0) || bad(b, k1) || bad(c, k2) || bad(d, k3)) return INVAL;
-      try { return f(ctx, a, b, c, d); } catch (e) { return fail(e); }
+      try { return f(ctx, a, b, c, d); } catch (e) { return failure(e, def, policy); }
     } as SyscallCall;
     case 5: return function (a: V, b: V, c: V, d: V, e1: V) {
       if (arguments.length !== 5 || bad(a, k0) || bad(b, k1) || bad(c, k2) || bad(d, k3) || bad(e1, k4)) return INVAL;
-      try { return f(ctx, a, b, c, d, e1); } catch (e) { return fail(e); }
+      try { return f(ctx, a, b, c, d, e1); } catch (e) { return failure(e, def, policy); }
     } as SyscallCall;
     case 6: return function (a: V, b: V, c: V, d: V, e1: V, f1: V) {
       if (arguments.length !== 6 || bad(a, k0) || bad(b, k1) || bad(c, k2) || bad(d, k3) || bad(e1, k4) || bad(f1, k5)) return INVAL;
-      try { return f(ctx, a, b, c, d, e1, f1); } catch (e) { return fail(e); }
+      try { return f(ctx, a, b, c, d, e1, f1); } catch (e) { return failure(e, def, policy); }
     } as SyscallCall;
     case 7: return function (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V) {
       if (arguments.length !== 7 || bad(a, k0) || bad(b, k1) || bad(c, k2) || bad(d, k3) || bad(e1, k4) || bad(f1, k5) || bad(g, k6)) return INVAL;
-      try { return f(ctx, a, b, c, d, e1, f1, g); } catch (e) { return fail(e); }
+      try { return f(ctx, a, b, c, d, e1, f1, g); } catch (e) { return failure(e, def, policy); }
+    } as SyscallCall;
+    // path_open, the one import with nine.
+    case 9: return function (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V, h: V, i: V) {
+      if (arguments.length !== 9 || bad(a, k0) || bad(b, k1) || bad(c, k2) || bad(d, k3) || bad(e1, k4) || bad(f1, k5) || bad(g, k6) || bad(h, k[7]) || bad(i, k[8])) return INVAL;
+      try { return f(ctx, a, b, c, d, e1, f1, g, h, i); } catch (e) { return failure(e, def, policy); }
     } as SyscallCall;
     default: return (...args: (number | bigint)[]) => {
       if (mistyped(args, k)) return INVAL;
-      try { return f(ctx, ...args); } catch (e) { return fail(e); }
+      try { return f(ctx, ...args); } catch (e) { return failure(e, def, policy); }
     };
   }
+}
+
+/** Per import, which parameters are i64: the same for every host, so worked out once, not per construction. */
+const i64Cache = new WeakMap<SyscallDef, readonly boolean[]>();
+
+function i64Params(def: SyscallDef): readonly boolean[] {
+  let k = i64Cache.get(def);
+  if (k === undefined) {
+    k = def.params.map(([, type]) => type === 'i64');
+    i64Cache.set(def, k);
+  }
+  return k;
 }
 
 /**
@@ -188,10 +204,12 @@ function failure(e: unknown, def: SyscallDef, policy: HostErrorPolicy): number {
 export const quietPathErrors: Interceptor = {
   intercept(call, next) {
     if (!call.name.startsWith('path_')) return undefined;
-    return (...args) => {
+    // `apply` with `arguments` keeps the guest's argument count for the boundary's check, and V8
+    // passes them on without the array rest arguments allocate per call (path_open is hot).
+    return function (this: unknown) {
       const limit = stackTracesOff();
       try {
-        return next(...args);
+        return next.apply(undefined, arguments as unknown as (number | bigint)[]);
       } finally {
         restoreStackTraces(limit);
       }

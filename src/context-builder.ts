@@ -63,7 +63,8 @@ export function buildContext(options: WASIOptions, platform: Platform, extend?: 
     fds.set(fd++, ns.mount(guestPath, vfs, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING));
   }
 
-  let scratch = new Uint8Array(4096);
+  // Made on first use: most runs never gather, and a 4 KiB buffer per context is a backing store to allocate.
+  let scratch = new Uint8Array(0);
   const ctx: HostContext = {
     mem: new GuestMemory(),
     fds,
@@ -74,7 +75,7 @@ export function buildContext(options: WASIOptions, platform: Platform, extend?: 
     writeBehind: extra.writeBehind ?? noWriteBehind(),
     iovecs: new Iovecs(),
     scratch(size: number): Uint8Array {
-      if (scratch.byteLength < size) scratch = new Uint8Array(Math.max(size, scratch.byteLength * 2));
+      if (scratch.byteLength < size) scratch = new Uint8Array(Math.max(size, scratch.byteLength * 2, 4096));
       return scratch;
     },
   };

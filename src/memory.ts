@@ -125,11 +125,25 @@ export class GuestMemory {
     this._view.setUint32((ptr >>> 0) + 4, (v - lo) / 4294967296, true);
   }
 
+  /** setU64 after the caller has established fits(ptr, 8). */
+  setU64Checked(ptr: number, v: bigint): void {
+    this._view.setBigUint64(ptr >>> 0, v, true);
+  }
+
   /** A live view of guest bytes [ptr, ptr+len); valid until guest or embedder code runs. */
   bytes(ptr: number, len: number): Uint8Array {
     this.check(ptr, len);
     const p = ptr >>> 0;
     return this._u8.subarray(p, p + (len >>> 0));
+  }
+
+  /**
+   * bytes() for a range already checked in this call (a decoded iovec): memory
+   * never shrinks, so only a view detached by a grow needs re-deriving.
+   */
+  checkedBytes(ptr: number, len: number): Uint8Array {
+    if (this._u8.byteLength === 0) this.refresh();
+    return this._u8.subarray(ptr, ptr + len);
   }
 
   /** Copies `src` into guest memory at ptr (EFAULT if it does not fit). */
@@ -167,6 +181,9 @@ export class GuestMemory {
  */
 export const IOV_MAX = 1024;
 
+/** Iovecs held before a call passes more: 16 u32s are 64 bytes, V8's limit for a typed array kept on its heap. */
+const IOVECS_INITIAL = 16;
+
 /** The largest count a u32 `nwritten`/`nread` can report. */
 const U32_MAX = 0xffffffff;
 
@@ -178,8 +195,10 @@ const U32_MAX = 0xffffffff;
  * made from inside a stream callback while one is in use gets its own.
  */
 export class Iovecs {
-  readonly ptr = new Uint32Array(IOV_MAX);
-  readonly len = new Uint32Array(IOV_MAX);
+  // Small enough for V8 to keep inside the object's heap (no backing store to
+  // allocate per context, src/context-builder.ts); grown up to IOV_MAX on demand.
+  ptr = new Uint32Array(IOVECS_INITIAL);
+  len = new Uint32Array(IOVECS_INITIAL);
   count = 0;
   /** Sum of `len`: at most 2^32-1, so the count reported is never more than moved nor wrapped. */
   total = 0;
@@ -194,6 +213,10 @@ export class Iovecs {
     const at = iovs >>> 0;
     const count = n >>> 0 < IOV_MAX ? n >>> 0 : IOV_MAX;
     mem.check(at, (n >>> 0) * 8);
+    if (count > this.ptr.length) {
+      this.ptr = new Uint32Array(IOV_MAX);
+      this.len = new Uint32Array(IOV_MAX);
+    }
     const view = mem.view;
     let total = 0;
     for (let i = 0; i < count; i++) {
@@ -215,7 +238,7 @@ export class Iovecs {
     for (let i = 0; i < this.count; i++) {
       const l = this.len[i];
       if (l === 0) continue;
-      out.set(mem.bytes(this.ptr[i], l), off);
+      out.set(mem.checkedBytes(this.ptr[i], l), off);
       off += l;
     }
   }

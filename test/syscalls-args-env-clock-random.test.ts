@@ -206,6 +206,15 @@ describe('clock_res_get / clock_time_get', () => {
     expect(h.u64(200) - last).toBeGreaterThanOrEqual(10_000_000n);
   });
 
+  it('monotonic is the process\'s CLOCK_MONOTONIC, as node:wasi reads it, so every host and thread of a process agrees', () => {
+    const h = makeHarness();
+    const lo = process.hrtime.bigint();
+    expect(h.imp.clock_time_get(1, 0n, 200)).toBe(Errno.SUCCESS);
+    const hi = process.hrtime.bigint();
+    const t = h.u64(200);
+    expect(t >= lo && t <= hi).toBe(true);
+  });
+
   it('ignores precision, including values with the top bit set (negative BigInt)', () => {
     const h = makeHarness();
     expect(h.imp.clock_time_get(0, -1n, 200)).toBe(Errno.SUCCESS);

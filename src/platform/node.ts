@@ -13,6 +13,11 @@ function monotonicNs(): number {
   const t = process.hrtime();
   return (t[0] - baseSec) * 1e9 + (t[1] - baseNsec);
 }
+// What the guest reads as its monotonic clock (clock_time_get, poll_oneoff deadlines): the
+// process's CLOCK_MONOTONIC as it is, as node:wasi gives it, so every thread of a guest reads
+// one clock. From wasm, hrtime.bigint() stored with setBigUint64 is the cheapest reader
+// measured (bench/probe.mjs, clock_floor); hrtime()'s array split into two u32 stores costs more.
+const hrtimeBig = process.hrtime.bigint;
 const originUs = BigInt(Math.round(performance.timeOrigin * 1000));
 
 function pause(ms: number): void {
@@ -62,6 +67,7 @@ class FdStream implements HostStream {
 export const nodePlatform: Platform = {
   name: 'node',
   monotonicNs,
+  monotonicBigNs: hrtimeBig,
   realtimeNs: () => originUs * 1000n + BigInt(Math.floor(performance.now() * 1e6)),
   cputimeNs: () => {
     const u = process.cpuUsage();
@@ -78,9 +84,14 @@ export const nodePlatform: Platform = {
   fdStream: (fd) => new FdStream(fd),
   defaultStdio: (fd) => new FdStream(fd),
   hostDirectory: (path, label) => {
-    const problem = hostDirectoryProblem(path);
-    if (problem !== undefined) throw new TypeError(`${label}: ${problem}`);
-    return new NodeFS(path);
+    try {
+      return new NodeFS(path);
+    } catch (err) {
+      // Named after the option only when it fails: asking first would cost every start a stat.
+      const problem = hostDirectoryProblem(path);
+      if (problem !== undefined) throw new TypeError(`${label}: ${problem}`, { cause: err });
+      throw err;
+    }
   },
   exit: (code) => process.exit(code),
 };

@@ -8,8 +8,17 @@ import type { Vfs } from '../vfs/types.js';
  */
 export interface Platform {
   readonly name: 'node' | 'browser';
-  /** Monotonic nanoseconds as a double (exact below 2^53 ns, about 104 days of uptime). */
+  /**
+   * Monotonic nanoseconds as a double (exact below 2^53 ns, about 104 days of
+   * uptime); the guest's clock unless `monotonicBigNs` is given.
+   */
   monotonicNs(): number;
+  /**
+   * The guest's monotonic clock as a bigint, where the platform reads one
+   * without a double (Node: hrtime.bigint). Its origin may differ from
+   * monotonicNs's, which then only measures intervals.
+   */
+  monotonicBigNs?(): bigint;
   /** Wall-clock nanoseconds since 1970 as a bigint. */
   realtimeNs(): bigint;
   /** CPU time used by this process, ns; browsers fall back to time since start. */

@@ -16,9 +16,12 @@ export function clock_res_get(ctx: HostContext, id: number, resolutionOut: numbe
 export function clock_time_get(ctx: HostContext, id: number, _precision: bigint, timeOut: number): Errno {
   if (!ctx.mem.fits(timeOut, 8)) return Errno.FAULT;
   switch (id) {
-    case ClockId.MONOTONIC:
-      ctx.mem.setU64NumberChecked(timeOut, ctx.platform.monotonicNs());
+    case ClockId.MONOTONIC: {
+      const big = ctx.platform.monotonicBigNs;
+      if (big !== undefined) ctx.mem.setU64Checked(timeOut, big());
+      else ctx.mem.setU64NumberChecked(timeOut, ctx.platform.monotonicNs());
       return Errno.SUCCESS;
+    }
     case ClockId.REALTIME:
       ctx.mem.setU64(timeOut, ctx.platform.realtimeNs());
       return Errno.SUCCESS;
@@ -35,7 +38,11 @@ export function clock_time_get(ctx: HostContext, id: number, _precision: bigint,
 /** Reads a clock as a bigint, for poll_oneoff deadlines; undefined for an unknown id. */
 export function readClock(ctx: HostContext, id: number): bigint | undefined {
   switch (id) {
-    case ClockId.MONOTONIC: return BigInt(Math.floor(ctx.platform.monotonicNs()));
+    case ClockId.MONOTONIC: {
+      // The clock clock_time_get gives the guest, so that its absolute deadlines mean the same here.
+      const big = ctx.platform.monotonicBigNs;
+      return big !== undefined ? big() : BigInt(Math.floor(ctx.platform.monotonicNs()));
+    }
     case ClockId.REALTIME: return ctx.platform.realtimeNs();
     case ClockId.PROCESS_CPUTIME_ID:
     case ClockId.THREAD_CPUTIME_ID: return ctx.platform.cputimeNs();

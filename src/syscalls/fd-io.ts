@@ -48,13 +48,13 @@ function transfer(ctx: HostContext, d: FileDescriptor | StreamDescriptor, list: 
     let done: number;
     try {
       if (d.kind === 'file') {
-        const buf = mem.bytes(ptr, len);
+        const buf = mem.checkedBytes(ptr, len);
         done = writing ? d.file.write(buf, position + total) : d.file.read(buf, position + total);
       } else {
         const s = d.stream;
         if (writing) {
           if (s.write === undefined) throw new WasiError(Errno.BADF);
-          done = s.write(mem.bytes(ptr, len));
+          done = s.write(mem.checkedBytes(ptr, len));
         } else {
           if (s.read === undefined) throw new WasiError(Errno.BADF);
           // The source is embedder code and may grow memory, detaching a view of it: it

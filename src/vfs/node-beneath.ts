@@ -45,6 +45,31 @@ const closer = new FinalizationRegistry<{ held: Map<string, Held>; retired: numb
   for (const fd of retired) fs.closeSync(fd);
 });
 
+/** Whether /proc/self/fd/N/name looks name up in fd N here: undefined until the first Beneath.open asks. */
+let procWorks: boolean | undefined;
+
+/**
+ * Opens directory `real` and checks that /proc/self/fd leads back to the very
+ * directory: /proc may be absent or hidepid-restricted.
+ */
+function probeProc(real: string): boolean | undefined {
+  if (process.platform !== 'linux') return false;
+  let fd: number;
+  try {
+    fd = fs.openSync(real, O_PATH | C.O_DIRECTORY);
+  } catch {
+    // Not an answer about /proc (the directory itself failed): ask again with the next one.
+    return undefined;
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    const via = fs.lstatSync(`/proc/self/fd/${fd}/.`, { throwIfNoEntry: false });
+    return via !== undefined && via.ino === st.ino && via.dev === st.dev;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export class Beneath {
   readonly #held = new Map<string, Held>();
   /** Descriptors evicted during one call, closed at the start of the next (paths built on them may still be in use). */
@@ -62,23 +87,9 @@ export class Beneath {
    * where `/proc/self/fd` does not act as openat.
    */
   static open(owner: object, real: string, prefix: string): Beneath | undefined {
-    if (process.platform !== 'linux') return undefined;
-    let fd: number;
-    try {
-      fd = fs.openSync(real, O_PATH | C.O_DIRECTORY);
-    } catch {
-      return undefined;
-    }
-    let works: boolean;
-    try {
-      // /proc may be absent or hidepid-restricted: use it only if it leads back to the very directory.
-      const st = fs.fstatSync(fd);
-      const via = fs.lstatSync(`/proc/self/fd/${fd}/.`, { throwIfNoEntry: false });
-      works = via !== undefined && via.ino === st.ino && via.dev === st.dev;
-    } finally {
-      fs.closeSync(fd);
-    }
-    if (!works) return undefined;
+    // Whether /proc/self/fd acts as openat is a property of the process, not of the directory: asked once.
+    if (procWorks === undefined) procWorks = probeProc(real);
+    if (procWorks !== true) return undefined;
     const b = new Beneath(real, prefix);
     closer.register(owner, { held: b.#held, retired: b.#retired });
     return b;

@@ -199,12 +199,14 @@ export class NodeFS implements Vfs {
     }
     let real: string;
     try {
-      // The native realpath is one libuv call; the JS one lstats each component from JS.
-      real = fs.realpathSync.native(root);
+      // The native realpath is one libuv call; the JS one lstats each component from JS. With a
+      // trailing "/" POSIX realpath fails (ENOTDIR) unless the path is a directory: the check
+      // costs no call of its own. Windows is asked with a stat.
+      real = fs.realpathSync.native(WIN32 ? root : `${root}/`);
     } catch (cause) {
       throw new TypeError(`NodeFS: option \`root\`: ${hostDirectoryProblem(root) ?? `cannot open ${resolve(root)}`}`, { cause });
     }
-    if (!fs.statSync(real).isDirectory()) {
+    if (WIN32 && !fs.statSync(real).isDirectory()) {
       throw new TypeError(`NodeFS: option \`root\`: ${hostDirectoryProblem(root) ?? `${resolve(root)} is not a directory`}`);
     }
     this.root = real;
