@@ -90,7 +90,7 @@ export function mountFsOption<O extends WASIOptions & FsOption>(options: O): Omi
   const vol = volumeOf(fs);
   const mountShaped = fsShapedMount;
   if (vol === undefined && mountShaped === undefined) {
-    throw new TypeError("WASI: fs is not a memfs Volume: this entry mounts only memfs's; for any other Node-fs-shaped object (the napi-rs browser workers' fs proxy) import WASI from 'wasi-host/napi'");
+    throw new TypeError("WASI: fs is not a memfs Volume: this entry mounts only memfs's; for any other Node-fs-shaped object (the napi-rs browser workers' fs proxy) use the WASI of the 'wasi-host/napi' entry");
   }
   const preopens: Record<string, string | Vfs | AsyncVfs> = {};
   for (const [guest, target] of Object.entries(out.preopens ?? {})) {
