@@ -40,6 +40,34 @@ interface Tree {
   deleteNode(node: Node): void;
 }
 
+/**
+ * memfs's Node constructor asks the process for its uid and gid twice (its
+ * field initialisers call process.getuid()/getgid() even when the caller
+ * passes both): four system calls in Node, most of the cost of a new file in
+ * a MemFS. A node of our own store is made instead as one made by that
+ * constructor with uid and gid 0, field for field in the constructor's order
+ * (one hidden class): a copy of a template, with its own change bus and
+ * times. test/memfs-node.test.ts holds this to fs-core's constructor, so an
+ * upgrade that adds a field fails there, not here.
+ */
+const NODE_TEMPLATE = new Node(0, 0, 0, 0);
+const NODE_FIELDS = Object.keys(NODE_TEMPLATE);
+const FanOut = (NODE_TEMPLATE.changes as object).constructor as new () => Node['changes'];
+
+export function newNode(ino: number, mode: number): Node {
+  const node = Object.create(Node.prototype) as Record<string, unknown>;
+  const template = NODE_TEMPLATE as unknown as Record<string, unknown>;
+  for (const k of NODE_FIELDS) node[k] = template[k];
+  node.changes = new FanOut();
+  node._atime = new Date();
+  node._mtime = new Date();
+  node._ctime = new Date();
+  node._btime = new Date();
+  node.mode = mode;
+  node.ino = ino;
+  return node as unknown as Node;
+}
+
 /** A tree of MemFS's own, without a Volume: memfs's Links and Nodes and an ino counter. */
 class Store implements Tree {
   readonly root: Link;
@@ -57,7 +85,7 @@ class Store implements Tree {
 
   createNode(mode: number): Node {
     // inos are never reused, so (dev, ino) names one node for the store's life.
-    return new Node(++this.#ino, mode, 0, 0);
+    return newNode(++this.#ino, mode);
   }
 
   deleteNode(): void {}
