@@ -95,37 +95,33 @@ type Call = (...a: (number | bigint)[]) => number;
  * after each wait until it needs none.
  */
 export function rerunning(journal: Journal, fn: Call): (...a: (number | bigint)[]) => number | Promise<number> {
-  const again = async (args: (number | bigint)[], wait: Promise<void>): Promise<number> => {
+  const again = async (args: (number | bigint)[], wait: Suspend): Promise<number> => {
     for (;;) {
-      await wait;
+      await wait.promise;
       journal.again();
-      try {
-        const r = fn(...args);
-        journal.end();
-        return r;
-      } catch (e) {
-        if (!(e instanceof Suspend)) {
-          journal.end();
-          throw e;
-        }
-        wait = e.promise;
-      }
+      const r = attempt(journal, fn, args);
+      if (!(r instanceof Suspend)) return r;
+      wait = r;
     }
   };
   return (...args) => {
     journal.begin();
-    try {
-      const r = fn(...args);
-      journal.end();
-      return r;
-    } catch (e) {
-      if (!(e instanceof Suspend)) {
-        journal.end();
-        throw e;
-      }
-      return again(args, e.promise);
-    }
+    const r = attempt(journal, fn, args);
+    return r instanceof Suspend ? again(args, r) : r;
   };
+}
+
+/** One run of `fn`: its answer, or the Suspend whose promise comes before the next run; the journal ends with an answer or a failure. */
+function attempt(journal: Journal, fn: Call, args: (number | bigint)[]): number | Suspend {
+  try {
+    const r = fn(...args);
+    journal.end();
+    return r;
+  } catch (e) {
+    if (e instanceof Suspend) return e;
+    journal.end();
+    throw e;
+  }
 }
 
 /** The imports that may reach a backend, and so may wait on an AsyncVfs. */
