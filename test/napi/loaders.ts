@@ -76,8 +76,8 @@ export function patchBrowserLoader(b: Binding): string {
 
 /** The copies' tag for the bridged recipe. */
 export const BRIDGED = 'wasi-host-bridged';
-/** Workers the bridged loader starts ahead: the binding's async work pool (4) and its rayon threads. */
-const BRIDGED_WORKERS = 8;
+/** Workers the bridged loader starts ahead: tailwind's scan() took one here (counted in onCreateWorker), and one spare. */
+const BRIDGED_WORKERS = 2;
 
 /**
  * The recipe for threads that read files in a browser (README): as
