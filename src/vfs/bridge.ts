@@ -26,7 +26,7 @@ const C = 5;
 const STATUS = 6;
 const RESULT = 7;
 const POSITION_AT = 32;
-/** 0 free, 1 held by a client for one call and its pieces. */
+/** 0 free, 1 held by a client for one call and its pieces, 2 held with others waiting (a futex mutex: no notify when none wait). */
 const LOCK = 10;
 const WORDS_AT = 64;
 const DATA_AT = 128;
@@ -140,13 +140,17 @@ export class VfsBridgeClient implements Vfs {
   exclusive<T>(body: () => T): T {
     const { ctl } = this.#v;
     if (this.#held === 0) {
-      while (Atomics.compareExchange(ctl, LOCK, 0, 1) !== 0) Atomics.wait(ctl, LOCK, 1);
+      let c = Atomics.compareExchange(ctl, LOCK, 0, 1);
+      while (c !== 0) {
+        if (c === 2 || Atomics.compareExchange(ctl, LOCK, 1, 2) !== 0) Atomics.wait(ctl, LOCK, 2);
+        c = Atomics.compareExchange(ctl, LOCK, 0, 2);
+      }
     }
     this.#held++;
     try {
       return body();
     } finally {
-      if (--this.#held === 0) {
+      if (--this.#held === 0 && Atomics.sub(ctl, LOCK, 1) !== 1) {
         Atomics.store(ctl, LOCK, 0);
         Atomics.notify(ctl, LOCK, 1);
       }
