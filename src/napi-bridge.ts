@@ -9,8 +9,8 @@
  *
  * A thread the binding starts during a call that blocks its loader's thread
  * could not start either: Chromium starts a Worker made by a Worker only when
- * its maker returns to its event loop (measured: a nested Worker made just
- * before Atomics.wait never ran during a 5 s wait). So the loader starts its
+ * its maker returns to its event loop (README, "Threads that read files in a
+ * browser", says how this was measured). So the loader starts its
  * Workers ahead (startBridgedWorkers) and onCreateWorker takes one of them.
  */
 import { isVfsBridge, VfsBridgeClient } from './vfs/bridge.js';
