@@ -12,3 +12,4 @@ acceptFsShaped((fs, root, what) => new FsShapedFS(fs, root, what));
 
 export * from './browser.js';
 export { FsShapedFS, type FsShaped } from './vfs/fs-shaped.js';
+export { useVfsBridge, bridgedVfs, shareVfsBridge, acceptVfsBridge, startBridgedWorkers, takeBridgedWorker } from './napi-bridge.js';

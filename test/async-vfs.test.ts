@@ -1,6 +1,7 @@
 // An AsyncVfs reached from synchronous syscalls (docs/async-seam.md; issue 13):
 // - the blocking bridge (src/vfs/bridge.ts) in pieces: data and listings larger
-//   than its buffer, a backend's POSIX error and its bug, a stopped server;
+//   than its buffer, clients on three threads sharing one buffer, a backend's
+//   POSIX error and its bug, a stopped server;
 // - spawn() (the built dist/runner.js) with an AsyncVfs preopen served from
 //   this thread: six fixtures that touch files in different ways run in the
 //   Worker against the embedder's MemFS (one Worker each, about a second
@@ -79,6 +80,33 @@ describe('the blocking bridge', () => {
     expect(await clientThread(sab, `(vfs) => { try { vfs.rmdir('/nope'); } catch (e) { return e.code; } }`)).toEqual({ ok: 'ENOENT' });
     expect(await clientThread(sab, `(vfs) => vfs.lstat('/')`)).toEqual({ code: undefined, message: 'the bridged backend failed: TypeError: backend bug' });
     server.stop();
+  });
+
+  it('clients on three threads share one buffer: each one\'s writes, reads (in pieces) and listings come back intact', async () => {
+    const fs = new MemFS({ 'd/': null });
+    const sab = createVfsBridge(4096);
+    const server = serveVfsBridge(toAsyncVfs(fs), sab);
+    const body = (t: number): string => `(vfs) => {
+      const flags = { read: true, write: true, create: true, exclusive: false, truncate: false, noFollow: true };
+      let bad = 0;
+      for (let round = 0; round < 40; round++) {
+        const data = new Uint8Array(9000).fill(${t} * 50 + (round & 31));
+        const f = vfs.open('/f${t}', flags);
+        f.write(data, 0);
+        const back = new Uint8Array(9000);
+        f.read(back, 0);
+        f.close();
+        if (!back.every((b) => b === data[0])) bad++;
+        vfs.mkdir('/d/${t}-' + String(round).padStart(100, 'x'));
+        if (vfs.readdir('/d').filter((e) => e.name.startsWith('${t}-')).length !== round + 1) bad++;
+      }
+      return bad;
+    }`;
+    const r = await Promise.all([0, 1, 2].map((t) => clientThread(sab, body(t))));
+    server.stop();
+    await server.done;
+    expect(r).toEqual([{ ok: 0 }, { ok: 0 }, { ok: 0 }]);
+    expect(fs.readdir('/d').length).toBe(120);
   });
 
   it('after stop(), a call fails with EIO at once instead of waiting', async () => {

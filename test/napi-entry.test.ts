@@ -24,4 +24,12 @@ describe("the fs option in browsers: wasi-host and wasi-host/napi", () => {
     const wasi = new WASI({ fs: shaped, preopens: { '/': '/app' } });
     expect(wasi.getImportObject().wasi_snapshot_preview1).toBeDefined();
   });
+
+  it("wasi-host/napi's bridge helpers name the missing step: no bridge on this thread, a pool of no Workers, a message that is not the bridge", async () => {
+    const { bridgedVfs, shareVfsBridge, startBridgedWorkers, acceptVfsBridge } = await import('../src/browser-napi.js');
+    expect(() => bridgedVfs()).toThrow(/useVfsBridge\(sab\)/);
+    expect(() => shareVfsBridge({ postMessage() {} })).toThrow(/useVfsBridge\(sab\)/);
+    await expect(startBridgedWorkers('w.js', 0)).rejects.toThrow(RangeError);
+    expect(acceptVfsBridge({ data: { __emnapi__: { type: 'load' } } })).toBe(false);
+  });
 });

@@ -12,7 +12,7 @@ import type { Vfs, VfsDirEntry, VfsFile, VfsKind, VfsOpenFlags, VfsStat, VfsTime
  * bytes in the buffer, never as JSON; a read or write larger than the buffer
  * goes in pieces.
  *
- *   bytes 0..63     i32 cells: STATE, OP, HANDLE, A, B, C, STATUS, RESULT; f64 POSITION at byte 32
+ *   bytes 0..63     i32 cells: STATE, OP, HANDLE, A, B, C, STATUS, RESULT; f64 POSITION at byte 32; LOCK at byte 40
  *   bytes 64..127   eight i64: a stat's fields, or the two times of a setTimes
  *   bytes 128..     data: a request's paths (B bytes, then C bytes), file bytes, a reply's bytes
  */
@@ -26,6 +26,8 @@ const C = 5;
 const STATUS = 6;
 const RESULT = 7;
 const POSITION_AT = 32;
+/** 0 free, 1 held by a client for one call and its pieces, 2 held with others waiting (a futex mutex: no notify when none wait). */
+const LOCK = 10;
 const WORDS_AT = 64;
 const DATA_AT = 128;
 
@@ -107,6 +109,8 @@ export class VfsBridgeClient implements Vfs {
   readonly name: string;
   readonly #v: Views;
   readonly #cap: number;
+  /** How deep this client is in calls holding LOCK (a call may make calls: a file's pieces). */
+  #held = 0;
 
   constructor(sab: SharedArrayBuffer, name = 'bridge') {
     if (!isVfsBridge(sab)) throw new TypeError('VfsBridgeClient: pass the SharedArrayBuffer made by createVfsBridge()');
@@ -125,6 +129,32 @@ export class VfsBridgeClient implements Vfs {
     data.set(eb, ea.length);
     ctl[B] = ea.length;
     ctl[C] = eb.length;
+  }
+
+  /**
+   * Runs `body` holding the buffer's LOCK: another thread's client waits
+   * (Atomics.wait) until this call and its pieces are done, so requests and
+   * answers in the shared cells and data never mix.
+   */
+  /** @internal */
+  exclusive<T>(body: () => T): T {
+    const { ctl } = this.#v;
+    if (this.#held === 0) {
+      let c = Atomics.compareExchange(ctl, LOCK, 0, 1);
+      while (c !== 0) {
+        if (c === 2 || Atomics.compareExchange(ctl, LOCK, 1, 2) !== 0) Atomics.wait(ctl, LOCK, 2);
+        c = Atomics.compareExchange(ctl, LOCK, 0, 2);
+      }
+    }
+    this.#held++;
+    try {
+      return body();
+    } finally {
+      if (--this.#held === 0 && Atomics.sub(ctl, LOCK, 1) !== 1) {
+        Atomics.store(ctl, LOCK, 0);
+        Atomics.notify(ctl, LOCK, 1);
+      }
+    }
   }
 
   /** Sends the request set up in the cells and waits for the answer; throws the backend's error. */
@@ -160,24 +190,34 @@ export class VfsBridgeClient implements Vfs {
   }
 
   lstat(path: string): VfsStat {
-    this.#paths(path);
-    this.#call(Op.LSTAT);
-    return this.#stat();
+    return this.exclusive(() => {
+      this.#paths(path);
+      this.#call(Op.LSTAT);
+      return this.#stat();
+    });
   }
 
   kind(path: string): VfsKind | undefined {
-    this.#paths(path);
-    const k = this.#call(Op.KIND);
-    return k < 0 ? undefined : KINDS[k];
+    return this.exclusive(() => {
+      this.#paths(path);
+      const k = this.#call(Op.KIND);
+      return k < 0 ? undefined : KINDS[k];
+    });
   }
 
   open(path: string, flags: VfsOpenFlags): VfsFile {
-    this.#paths(path);
-    this.#v.ctl[A] = flagBits(flags);
-    return new BridgedFile(this, this.#call(Op.OPEN));
+    return this.exclusive(() => {
+      this.#paths(path);
+      this.#v.ctl[A] = flagBits(flags);
+      return new BridgedFile(this, this.#call(Op.OPEN));
+    });
   }
 
   readdir(path: string): VfsDirEntry[] {
+    return this.exclusive(() => this.#readdir(path));
+  }
+
+  #readdir(path: string): VfsDirEntry[] {
     this.#paths(path);
     const { ctl, data } = this.#v;
     const total = this.#call(Op.READDIR);
@@ -194,32 +234,38 @@ export class VfsBridgeClient implements Vfs {
     return decodeListing(bytes);
   }
 
-  mkdir(path: string): void { this.#paths(path); this.#call(Op.MKDIR); }
-  rmdir(path: string): void { this.#paths(path); this.#call(Op.RMDIR); }
-  unlink(path: string): void { this.#paths(path); this.#call(Op.UNLINK); }
-  rename(from: string, to: string): void { this.#paths(from, to); this.#call(Op.RENAME); }
-  symlink(target: string, path: string): void { this.#paths(target, path); this.#call(Op.SYMLINK); }
-  link(existing: string, path: string): void { this.#paths(existing, path); this.#call(Op.LINK); }
+  mkdir(path: string): void { this.exclusive(() => { this.#paths(path); this.#call(Op.MKDIR); }); }
+  rmdir(path: string): void { this.exclusive(() => { this.#paths(path); this.#call(Op.RMDIR); }); }
+  unlink(path: string): void { this.exclusive(() => { this.#paths(path); this.#call(Op.UNLINK); }); }
+  rename(from: string, to: string): void { this.exclusive(() => { this.#paths(from, to); this.#call(Op.RENAME); }); }
+  symlink(target: string, path: string): void { this.exclusive(() => { this.#paths(target, path); this.#call(Op.SYMLINK); }); }
+  link(existing: string, path: string): void { this.exclusive(() => { this.#paths(existing, path); this.#call(Op.LINK); }); }
 
   readlink(path: string): string {
-    this.#paths(path);
-    const n = this.#call(Op.READLINK);
-    return decoder.decode(this.#v.data.slice(0, n));
+    return this.exclusive(() => {
+      this.#paths(path);
+      const n = this.#call(Op.READLINK);
+      return decoder.decode(this.#v.data.slice(0, n));
+    });
   }
 
   setTimes(path: string, atim: VfsTime, mtim: VfsTime, follow: boolean): void {
-    this.#paths(path);
-    this.#times(atim, mtim);
-    this.#v.ctl[HANDLE] = follow ? 1 : 0;
-    this.#call(Op.SET_TIMES);
+    this.exclusive(() => {
+      this.#paths(path);
+      this.#times(atim, mtim);
+      this.#v.ctl[HANDLE] = follow ? 1 : 0;
+      this.#call(Op.SET_TIMES);
+    });
   }
 
   /** @internal BridgedFile's way in. */
   fileCall(op: Op, handle: number, a = 0, position = 0): number {
-    this.#v.ctl[HANDLE] = handle;
-    this.#v.ctl[A] = a;
-    this.#v.f64[POSITION_AT / 8] = position;
-    return this.#call(op);
+    return this.exclusive(() => {
+      this.#v.ctl[HANDLE] = handle;
+      this.#v.ctl[A] = a;
+      this.#v.f64[POSITION_AT / 8] = position;
+      return this.#call(op);
+    });
   }
 
   /** @internal */ get cap(): number { return this.#cap; }
@@ -232,6 +278,10 @@ class BridgedFile implements VfsFile {
   constructor(private readonly c: VfsBridgeClient, private readonly handle: number) {}
 
   read(into: Uint8Array, position: number): number {
+    return this.c.exclusive(() => this.#read(into, position));
+  }
+
+  #read(into: Uint8Array, position: number): number {
     let total = 0;
     while (total < into.length) {
       const want = Math.min(into.length - total, this.c.cap);
@@ -244,6 +294,10 @@ class BridgedFile implements VfsFile {
   }
 
   write(from: Uint8Array, position: number): number {
+    return this.c.exclusive(() => this.#write(from, position));
+  }
+
+  #write(from: Uint8Array, position: number): number {
     let total = 0;
     while (total < from.length) {
       const piece = Math.min(from.length - total, this.c.cap);
@@ -256,15 +310,19 @@ class BridgedFile implements VfsFile {
   }
 
   stat(): VfsStat {
-    this.c.fileCall(Op.F_STAT, this.handle);
-    return this.c.fileStat();
+    return this.c.exclusive(() => {
+      this.c.fileCall(Op.F_STAT, this.handle);
+      return this.c.fileStat();
+    });
   }
 
   truncate(size: number): void { this.c.fileCall(Op.F_TRUNCATE, this.handle, 0, size); }
 
   setTimes(atim: VfsTime, mtim: VfsTime): void {
-    this.c.fileTimes(atim, mtim);
-    this.c.fileCall(Op.F_SET_TIMES, this.handle, timeTag(atim) | (timeTag(mtim) << 2));
+    this.c.exclusive(() => {
+      this.c.fileTimes(atim, mtim);
+      this.c.fileCall(Op.F_SET_TIMES, this.handle, timeTag(atim) | (timeTag(mtim) << 2));
+    });
   }
 
   sync(): void { this.c.fileCall(Op.F_SYNC, this.handle); }

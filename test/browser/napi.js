@@ -5,6 +5,11 @@
 // Worker (napi-worker.js), because its rayon threads make the calling thread
 // wait (memory.atomic.wait), which a page's main thread may not do.
 
+const TWO_INPUTS = [
+  { content: '<p class="m-1 md:flex">', extension: 'html' },
+  { content: '<div class="grid gap-4 lg:grid-cols-3">', extension: 'html' },
+];
+
 /** The results of `binding`'s workload, loaded from `loaderUrl`. */
 export async function workload(binding, loaderUrl) {
   const m = await import(loaderUrl);
@@ -19,6 +24,16 @@ export async function workload(binding, loaderUrl) {
       hash,
       verify: [await m.verify(hash, 'battery staple'), await m.verify(hash, 'wrong')],
     };
+  }
+  if (binding === 'tailwind-bridged') {
+    // Every thread's WASI mounts the bridge the page serves (README, "Threads that read files
+    // in a browser"): the Scanner walks /src and its threads read the files during the call;
+    // then two inputs in one call (the same two as test/napi/run-node.cjs).
+    const scanner = new m.Scanner({ sources: [{ base: '/src', pattern: '**/*', negated: false }] });
+    const candidates = scanner.scan().sort();
+    const files = scanner.files.map((f) => f.slice('/src'.length)).sort();
+    const scanFiles = new m.Scanner({}).scanFiles(TWO_INPUTS).sort();
+    return { candidates, files, scanFiles };
   }
   // Small inputs, one per call: a larger one (a line of four classes), or two in one call, makes
   // the Scanner start threads during the call, and it hangs with either runtime (README,

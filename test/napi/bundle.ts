@@ -7,11 +7,11 @@ import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { hostName, type Binding } from './loaders.js';
 
-/** Writes `<out>/loader.js`, the worker and the .wasm; `host` picks the recipe's copies. */
-export async function bundleBrowserLoader(b: Binding, host: boolean, out: string): Promise<void> {
-  const loader = host ? hostName(b.browser) : b.browser;
+/** Writes `<out>/loader.js`, the worker and the .wasm; `copy` picks a recipe's copies (hostName's tag), false the stock loader. */
+export async function bundleBrowserLoader(b: Binding, copy: boolean | string, out: string): Promise<void> {
+  const loader = copy === false ? b.browser : hostName(b.browser, copy === true ? undefined : copy);
   const text = readFileSync(join(b.dir, loader), 'utf8');
-  const workerUrl = /new Worker\(new URL\('([^']+)', import\.meta\.url\)/.exec(text)?.[1];
+  const workerUrl = /(?:new Worker|takeBridgedWorker)\(new URL\('([^']+)', import\.meta\.url\)/.exec(text)?.[1];
   const wasmName = /new URL\('\.\/([^']+\.wasm)', import\.meta\.url\)/.exec(text)?.[1];
   if (workerUrl === undefined || wasmName === undefined) throw new Error(`${loader}: no worker or .wasm URL found; the published loader changed`);
   const common = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', logLevel: 'error' } as const;

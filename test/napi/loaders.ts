@@ -2,7 +2,7 @@
 // published bindings: each changed line replaced exactly once, into copies
 // beside the originals (`*.wasi-host.*`), so the stock loader and wasi-host's
 // run side by side with the same runtime and the same .wasm.
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,9 +21,9 @@ export const BINDINGS = {
   argon2: { dir: join(ROOT, 'node_modules/@node-rs/argon2-wasm32-wasi'), node: 'argon2.wasi.cjs', browser: 'argon2.wasi-browser.js' },
 } as const satisfies Record<string, Binding>;
 
-/** The copy's name: `x.wasi.cjs` → `x.wasi-host.cjs`, `wasi-worker.mjs` → `wasi-worker.wasi-host.mjs`. */
-export function hostName(name: string): string {
-  return name.includes('.wasi') ? name.replace(/\.wasi(?=[.-])/, '.wasi-host') : name.replace(/\.mjs$/, '.wasi-host.mjs');
+/** The copy's name: `x.wasi.cjs` → `x.wasi-host.cjs`, `wasi-worker.mjs` → `wasi-worker.wasi-host.mjs` (`tag` for another copy). */
+export function hostName(name: string, tag = 'wasi-host'): string {
+  return name.includes('.wasi') ? name.replace(/\.wasi(?=[.-])/, `.${tag}`) : name.replace(/\.mjs$/, `.${tag}.mjs`);
 }
 
 function replaceOnce(text: string, from: string, to: string, where: string): string {
@@ -32,10 +32,10 @@ function replaceOnce(text: string, from: string, to: string, where: string): str
   return text.slice(0, at) + to + text.slice(at + from.length);
 }
 
-function write(b: Binding, name: string, edits: readonly (readonly [string, string])[]): string {
+function write(b: Binding, name: string, edits: readonly (readonly [string, string])[], tag = 'wasi-host'): string {
   let text = readFileSync(join(b.dir, name), 'utf8');
   for (const [from, to] of edits) text = replaceOnce(text, from, to, name);
-  const out = join(b.dir, hostName(name));
+  const out = join(b.dir, hostName(name, tag));
   writeIfChanged(out, text);
   return out;
 }
@@ -74,6 +74,38 @@ export function patchBrowserLoader(b: Binding): string {
   ]);
 }
 
+/** The copies' tag for the bridged recipe. */
+export const BRIDGED = 'wasi-host-bridged';
+/** Workers the bridged loader starts ahead: tailwind's scan() took one here (counted in onCreateWorker), and one spare. */
+const BRIDGED_WORKERS = 2;
+
+/**
+ * The recipe for threads that read files in a browser (README): as
+ * patchBrowserLoader, and every thread's WASI mounts `bridgedVfs()` instead
+ * of the loader's memfs or the fs proxy; the loader posts the bridge to each
+ * Worker it makes, which takes it before napi-rs's handler. Returns the loader copy's path.
+ */
+export function patchBrowserLoaderBridged(b: Binding): string {
+  write(b, 'wasi-worker-browser.mjs', [
+    ['WASI,', ''],
+    ["} from '@napi-rs/wasm-runtime'", "} from '@napi-rs/wasm-runtime'\nimport { WASI, bridgedVfs, acceptVfsBridge } from 'wasi-host/napi'"],
+    ['      fs,\n', ''],
+    ["'/': '/',", "'/': bridgedVfs(),"],
+    ['  handler.handle(e)', '  if (!acceptVfsBridge(e)) handler.handle(e)'],
+  ], BRIDGED);
+  const worker = hostName('wasi-worker-browser.mjs', BRIDGED);
+  return write(b, b.browser, [
+    ['  WASI as __WASI,\n', ''],
+    ["} from '@napi-rs/wasm-runtime'", "} from '@napi-rs/wasm-runtime'\nimport { WASI as __WASI, bridgedVfs, startBridgedWorkers, takeBridgedWorker } from 'wasi-host/napi'"],
+    ['  fs: __fs,\n', ''],
+    ["'/': '/',", "'/': bridgedVfs(),"],
+    ['wasi-worker-browser.mjs', worker],
+    ['const worker = new Worker(', 'const worker = takeBridgedWorker('],
+    ["    worker.addEventListener('message', __wasmCreateOnMessageForFsProxy(__fs))\n", ''],
+    ['const __wasmFile = await', `await startBridgedWorkers(new URL('./${worker}', import.meta.url), ${BRIDGED_WORKERS})\nconst __wasmFile = await`],
+  ], BRIDGED);
+}
+
 /**
  * `wasi-host` in node_modules, as an application that installed it has it:
  * this package.json, and dist/ linked to this checkout's build.
@@ -82,9 +114,20 @@ export function installWasiHost(): void {
   const at = join(ROOT, 'node_modules/wasi-host');
   mkdirSync(at, { recursive: true });
   writeIfChanged(join(at, 'package.json'), readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const link = join(at, 'dist');
+  // A link left by another checkout (node_modules copied from it) would test that checkout's build.
+  if (existsSync(link) && readlinkOr(link) !== join(ROOT, 'dist')) rmSync(link, { force: true });
   try {
-    symlinkSync(join(ROOT, 'dist'), join(at, 'dist'));
+    symlinkSync(join(ROOT, 'dist'), link);
   } catch (err) {
     if ((err as { code?: unknown }).code !== 'EEXIST') throw err;
+  }
+}
+
+function readlinkOr(path: string): string | undefined {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return undefined;
   }
 }

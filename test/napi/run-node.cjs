@@ -20,7 +20,12 @@ async function main() {
   if (workload === 'tailwind') {
     const scanner = new binding.Scanner({ sources: [{ base: dir, pattern: '**/*', negated: false }] });
     const candidates = scanner.scan().sort();
-    result = { candidates, files: scanner.files.map((f) => f.slice(dir.length)).sort() };
+    // Two inputs in one call, the same two as test/browser/napi.js's bridged workload.
+    const scanFiles = new binding.Scanner({}).scanFiles([
+      { content: '<p class="m-1 md:flex">', extension: 'html' },
+      { content: '<div class="grid gap-4 lg:grid-cols-3">', extension: 'html' },
+    ]).sort();
+    result = { candidates, files: scanner.files.map((f) => f.slice(dir.length)).sort(), scanFiles };
   } else {
     const opts = { salt: Buffer.from('wasi-host-napi-salt'), memoryCost: 1024, timeCost: 2, parallelism: 1 };
     const hashSync = binding.hashSync('correct horse', opts);
