@@ -34,8 +34,10 @@ const quiet = process.argv.includes('--quiet');
 // is 15.5 KB (0.4 KB headroom, as before). The issue's 12 KB is below the floor of the syscalls,
 // namespace and memory alone (README, "Sizes"; `node scripts/size-breakdown.mjs` prints the breakdown).
 // The full build is the core plus WASIFullHost and MemFS on memfs's tree, without memfs's Volume and
-// its polyfills: 28.7 KB then, under the issue's 30 KB.
-const BUDGET = { core: 15.5 * 1024, full: 30 * 1024 };
+// its polyfills: 28.7 KB then, under the issue's 30 KB. After the merges of that session (the clock
+// reader and fixed-arity path_open of issue 14's speed work, JSPI's Suspend let through the core's
+// catch-alls, an AsyncVfs preopen refused by name) the core is 15.5 KB: budget 16 KB, 0.4 KB headroom.
+const BUDGET = { core: 16 * 1024, full: 30 * 1024 };
 
 rmSync('dist', { recursive: true, force: true });
 // No source maps: dist/ is unminified ESM (the IIFE aside) and reads as it is;
