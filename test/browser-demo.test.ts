@@ -8,24 +8,17 @@
 // program; files kept in OPFS across a reload. Leaves screenshots in
 // test-artifacts/.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startDemoServer } from '../demo/serve.mjs';
 import type { StaticServer } from '../demo/static-server.mjs';
-import { chromiumProblem, launchChromium, loopbackContext, SKIP_BROWSER } from './browser/chromium.js';
-import { ENGINES, type EnginePage } from './browser/engines.js';
+import { launchChromium, loopbackContext } from './browser/chromium.js';
+import { chromium, describeInBrowser, ENGINES, type EnginePage } from './browser/engines.js';
 import { FIXTURE_DIR, loadFixtures } from './fixture-runner.js';
 
-const problem = chromiumProblem();
 const ARTIFACTS = 'test-artifacts';
 
-describe.skipIf(SKIP_BROWSER)('the demo page in Chromium', () => {
-  if (problem !== null) {
-    it('needs Chromium installed', () => {
-      throw new Error(problem);
-    });
-    return;
-  }
+describeInBrowser('the demo page in Chromium', chromium, () => {
 
   let server: StaticServer;
   let browser: Browser;
@@ -144,14 +137,7 @@ describe.skipIf(SKIP_BROWSER)('the demo page in Chromium', () => {
 });
 
 for (const engine of ENGINES) {
-  describe.skipIf(SKIP_BROWSER)(`the demo's terminal and file panel in ${engine.name}`, () => {
-    const problem = engine.problem();
-    if (problem !== null) {
-      it(`needs ${engine.name} installed`, () => {
-        throw new Error(problem);
-      });
-      return;
-    }
+  describeInBrowser(`the demo's terminal and file panel in ${engine.name}`, engine, () => {
 
     let server: StaticServer;
     let page: EnginePage;

@@ -3,10 +3,11 @@
 // threads in module Web Workers, one MemFS on the page's main thread shared by
 // every thread (test/browser/threads.js); the same fixtures as test/threads.test.ts.
 import { existsSync, statSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startStaticServer, type StaticServer } from '../demo/static-server.mjs';
-import { chromiumProblem, launchChromium, loopbackContext, SKIP_BROWSER } from './browser/chromium.js';
+import { launchChromium, loopbackContext } from './browser/chromium.js';
+import { chromium, describeInBrowser } from './browser/engines.js';
 
 interface ThreadedRun {
   code: number | null;
@@ -24,15 +25,8 @@ interface Importer {
   __import(url: string): Promise<Record<string, unknown>>;
 }
 
-const problem = chromiumProblem();
 
-describe.skipIf(SKIP_BROWSER)('threads in Chromium', () => {
-  if (problem !== null) {
-    it('needs Chromium installed', () => {
-      throw new Error(problem);
-    });
-    return;
-  }
+describeInBrowser('threads in Chromium', chromium, () => {
   let server: StaticServer;
   let browser: Browser;
   let page: Page;

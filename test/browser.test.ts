@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startStaticServer, type StaticServer } from '../demo/static-server.mjs';
-import { chromiumProblem, launchChromium, loopbackContext, SKIP_BROWSER } from './browser/chromium.js';
+import { launchChromium, loopbackContext } from './browser/chromium.js';
+import { chromium, describeInBrowser } from './browser/engines.js';
 import { expectLikeNode, installWorkerBridge, type BrowserRun } from './browser/fixture-page.js';
 import { loadFixtures, FIXTURE_DIR, fixtureModule, type FixtureSpec } from './fixture-runner.js';
 import { MemFS, WASI as NodeWASI } from '../src/index.js';
@@ -15,7 +16,6 @@ import { porter } from '../src/porter/options.js';
 import { formatTraceEntry } from '../src/trace.js';
 
 const fixtures = loadFixtures();
-const problem = chromiumProblem();
 
 interface SleepReport {
   errno: number;
@@ -46,13 +46,7 @@ function newestSource(dir: string): { path: string; mtimeMs: number } {
   return best;
 }
 
-describe.skipIf(SKIP_BROWSER)('in Chromium', () => {
-  if (problem !== null) {
-    it('needs Chromium installed', () => {
-      throw new Error(problem);
-    });
-    return;
-  }
+describeInBrowser('in Chromium', chromium, () => {
 
   let server: StaticServer;
   let browser: Browser;

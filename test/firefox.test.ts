@@ -8,21 +8,14 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'puppeteer-core';
 import { startStaticServer, type StaticServer } from '../demo/static-server.mjs';
-import { SKIP_BROWSER } from './browser/chromium.js';
-import { firefoxProblem, launchFirefox, loopbackPage } from './browser/firefox.js';
+import { describeInBrowser, firefox } from './browser/engines.js';
+import { launchFirefox, loopbackPage } from './browser/firefox.js';
 import { expectLikeNode, installWorkerBridge, type BrowserRun } from './browser/fixture-page.js';
 import { loadFixtures, FIXTURE_DIR } from './fixture-runner.js';
 
 const fixtures = loadFixtures();
-const problem = firefoxProblem();
 
-describe.skipIf(SKIP_BROWSER)('in Firefox', () => {
-  if (problem !== null) {
-    it('needs Firefox installed', () => {
-      throw new Error(problem);
-    });
-    return;
-  }
+describeInBrowser('in Firefox', firefox, () => {
 
   let server: StaticServer;
   let browser: Browser;
@@ -104,7 +97,7 @@ describe.skipIf(SKIP_BROWSER)('in Firefox', () => {
 
 // wasi-threads in Firefox: the same page-side runner as test/browser-threads.test.ts
 // (test/browser/threads.js), with one MemFS on the page's main thread shared by every thread.
-describe.skipIf(SKIP_BROWSER || problem !== null)('threads in Firefox', () => {
+describeInBrowser('threads in Firefox', firefox, () => {
   interface ThreadedRun { code: number | null; error: string | null; settledAfterMs: number | null; spins: number; spinsLater: number; stdout: string; out: string | null }
   let server: StaticServer;
   let browser: Browser;

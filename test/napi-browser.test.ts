@@ -14,10 +14,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { startStaticServer, type StaticServer } from '../demo/static-server.mjs';
-import { chromiumProblem, launchChromium, loopbackContext, SKIP_BROWSER } from './browser/chromium.js';
+import { launchChromium, loopbackContext } from './browser/chromium.js';
+import { chromium, describeInBrowser } from './browser/engines.js';
 import { bundleBrowserLoader } from './napi/bundle.js';
 import { BINDINGS, BRIDGED, installWasiHost, patchBrowserLoader, patchBrowserLoaderBridged } from './napi/loaders.js';
 
@@ -41,15 +42,8 @@ function nodeResult(dir: string): Promise<Record<string, unknown>> {
     });
   });
 }
-const problem = chromiumProblem();
 
-describe.skipIf(SKIP_BROWSER)('napi-rs bindings on wasi-host in Chromium', () => {
-  if (problem !== null) {
-    it('needs Chromium installed', () => {
-      throw new Error(problem);
-    });
-    return;
-  }
+describeInBrowser('napi-rs bindings on wasi-host in Chromium', chromium, () => {
   let out: string;
   let server: StaticServer;
   let browser: Browser;

@@ -2,7 +2,8 @@
 // Debian's Chromium through playwright-core (CDP), Debian's Firefox ESR
 // through puppeteer-core over WebDriver BiDi. A missing browser fails the
 // suite loudly unless WASI_HOST_SKIP_BROWSER=1 says to skip browsers.
-import { chromiumProblem, launchChromium, loopbackContext } from './chromium.js';
+import { describe, it } from 'vitest';
+import { chromiumProblem, launchChromium, loopbackContext, SKIP_BROWSER } from './chromium.js';
 import { firefoxProblem, launchFirefox, loopbackPage } from './firefox.js';
 
 /** What a suite does with a page, the same in both drivers. */
@@ -30,7 +31,7 @@ export interface Engine {
   open(viewport?: { width: number; height: number }): Promise<EnginePage>;
 }
 
-const chromium: Engine = {
+export const chromium: Engine = {
   name: 'chromium',
   problem: chromiumProblem,
   async open(viewport) {
@@ -62,7 +63,7 @@ const chromium: Engine = {
   },
 };
 
-const firefox: Engine = {
+export const firefox: Engine = {
   name: 'firefox',
   problem: firefoxProblem,
   async open(viewport) {
@@ -99,3 +100,21 @@ const firefox: Engine = {
 };
 
 export const ENGINES: readonly Engine[] = [chromium, firefox];
+
+/**
+ * describe() for a suite that needs `engine`: skipped only when
+ * WASI_HOST_SKIP_BROWSER=1 says so; where the browser is missing, one test
+ * that fails naming what to install instead of a silent pass.
+ */
+export function describeInBrowser(title: string, engine: Pick<Engine, 'name' | 'problem'>, body: () => void): void {
+  describe.skipIf(SKIP_BROWSER)(title, () => {
+    const problem = engine.problem();
+    if (problem !== null) {
+      it(`needs ${engine.name} installed`, () => {
+        throw new Error(problem);
+      });
+      return;
+    }
+    body();
+  });
+}
