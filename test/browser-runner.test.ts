@@ -11,8 +11,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStaticServer, type StaticServer } from '../demo/static-server.mjs';
-import { SKIP_BROWSER } from './browser/chromium.js';
-import { ENGINES, type EnginePage } from './browser/engines.js';
+import { describeInBrowser, ENGINES, type EnginePage } from './browser/engines.js';
 import { FIXTURE_DIR, loadFixtures, type FixtureSpec } from './fixture-runner.js';
 
 interface FixtureRun { exitCode: number; stdout: string; stderr: string; filesAfter: Record<string, string | null> }
@@ -44,6 +43,7 @@ interface RunnerPage {
     startJspiOnOPFS(name: string): Promise<number>;
     runFixtureOnOPFS(spec: FixtureSpec, where: 'page' | 'worker'): Promise<FixtureRun>;
     opfsContract(): Promise<Record<string, unknown>>;
+    opfsKillAfterWrites(count: number): Promise<{ exited: number | null; acknowledged: number }>;
   };
 }
 type R = RunnerPage['runner'];
@@ -56,14 +56,7 @@ function expectLikeNode(r: FixtureRun, spec: FixtureSpec): void {
 }
 
 for (const engine of ENGINES) {
-  describe.skipIf(SKIP_BROWSER)(`interactive programs in ${engine.name}`, () => {
-    const problem = engine.problem();
-    if (problem !== null) {
-      it(`needs ${engine.name} installed`, () => {
-        throw new Error(problem);
-      });
-      return;
-    }
+  describeInBrowser(`interactive programs in ${engine.name}`, engine, () => {
     let server: StaticServer;
     let page: EnginePage;
 
@@ -253,6 +246,17 @@ for (const engine of ENGINES) {
           await call('opfsClear');
         });
       }
+
+      it('a program killed right after its writes were acknowledged (served from the page) leaves every acknowledged byte in OPFS, after a reload', async () => {
+        const count = 200;
+        expect(await call('opfsKillAfterWrites', count)).toEqual({ exited: null, acknowledged: count });
+        await reload();
+        const log = (await call('opfsFiles'))['log.txt'];
+        expect(log.length).toBe(count * 25);
+        expect(log.slice(0, 25)).toBe('record 000000 of the log\n');
+        expect(log.slice(-25)).toBe(`record ${String(count - 1).padStart(6, '0')} of the log\n`);
+        await call('opfsClear');
+      });
 
       it('keeps the Vfs contract (src/vfs/types.ts) where OPFS can, and says EPERM/ENOTSUP/EINVAL where it cannot', async () => {
         expect(await call('opfsContract')).toEqual({

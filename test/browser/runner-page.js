@@ -219,6 +219,44 @@ export async function spawnOnOPFS(name, args, where = 'page', stdin = '', env = 
   return { exitCode, stdout, stderr };
 }
 
+/**
+ * log_then_compute on an OPFS directory served from this page: once the
+ * backend has answered `count` writes (the guest's fd_write returns after
+ * that answer), the program is killed while it computes. The caller then
+ * reloads the page and looks: every acknowledged byte must be in OPFS.
+ */
+export async function opfsKillAfterWrites(count) {
+  await opfsClear();
+  const fs = await openOPFS(OPFS_DIR);
+  let acknowledged = 0;
+  let allAcknowledged;
+  const reached = new Promise((resolve) => { allAcknowledged = resolve; });
+  // The backend as the bridge's server sees it, its files' writes counted as they resolve.
+  const counted = (file) => new Proxy(file, {
+    get(t, k) {
+      const v = t[k];
+      if (k !== 'write') return typeof v === 'function' ? v.bind(t) : v;
+      return async (...a) => {
+        const n = await v.apply(t, a);
+        if (++acknowledged === count) allAcknowledged();
+        return n;
+      };
+    },
+  });
+  const backend = new Proxy(fs, {
+    get(t, k) {
+      const v = t[k];
+      if (k === 'open') return async (...a) => counted(await v.apply(t, a));
+      return typeof v === 'function' ? v.bind(t) : v;
+    },
+  });
+  const wasm = await (await fetch('/wasi-fixtures/log_then_compute.wasm')).arrayBuffer();
+  const h = spawn(wasm, { args: ['log_then_compute', '/sandbox/log.txt', String(count), '0'], preopens: { '/sandbox': backend } });
+  await reached;
+  h.kill();
+  return { exited: await h.exited, acknowledged };
+}
+
 /** The same in JSPI mode on this page's main thread, /sandbox an OPFS AsyncVfs. */
 export async function jspiOnOPFS(name, args) {
   const module = await WebAssembly.compileStreaming(fetch(`/wasi-fixtures/${name}.wasm`));
