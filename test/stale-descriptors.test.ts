@@ -7,9 +7,10 @@
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Volume } from 'memfs';
+import { createFsFromVolume, Volume } from 'memfs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Errno } from '../src/abi/errno.js';
+import { FsShapedFS, type FsShaped } from '../src/vfs/fs-shaped.js';
 import { MemFS } from '../src/vfs/memfs.js';
 import { NodeFS } from '../src/vfs/node.js';
 import type { Vfs } from '../src/vfs/types.js';
@@ -109,7 +110,12 @@ function hostWorld(): World {
   };
 }
 
-function memWorld(): World {
+/** A memfs Volume with the sandbox at /srv/app, mounted by `mount`. */
+function volumeWorld(name: string, mount: (vol: InstanceType<typeof Volume>, root: string) => Vfs): () => World {
+  return () => volumeWorldOf(name, mount);
+}
+
+function volumeWorldOf(name: string, mount: (vol: InstanceType<typeof Volume>, root: string) => Vfs): World {
   const vol = Volume.fromJSON({
     '/srv/app/sub/inside.txt': 'inside\n',
     '/srv/outside/secret.txt': 'secret\n',
@@ -126,11 +132,11 @@ function memWorld(): World {
       : [line];
   };
   return {
-    name: 'MemFS on a Volume subtree',
+    name,
     make(extra) {
-      const vfs = new MemFS(vol, { root: '/srv/app' });
+      const vfs = mount(vol, '/srv/app');
       const preopens: Record<string, Vfs> = { '/sandbox': vfs };
-      if (extra !== undefined) preopens['/extra'] = new MemFS(vol, { root: `/srv/app/${extra}` });
+      if (extra !== undefined) preopens['/extra'] = mount(vol, `/srv/app/${extra}`);
       return { g: new Calls(new Guest(makeHarness({ preopens }))), vfs };
     },
     outside: () => snapshot('/srv/outside').join('\n') + snapshot('/etc').join('\n'),
@@ -141,10 +147,22 @@ function memWorld(): World {
   };
 }
 
+const memWorld = volumeWorld('MemFS on a Volume subtree', (vol, root) => new MemFS(vol, { root }));
+// The Volume through its fs methods: what the `fs` option mounts for any Node-fs-shaped object,
+// all preopens on one fs object (the option's way), or each on an object of its own over the
+// same store (as each napi-rs worker's fs proxy is), which FsShapedFS cannot tell apart.
+const oneFs = new WeakMap<object, FsShaped>();
+const fsShapedWorld = volumeWorld('FsShapedFS, preopens on one fs object', (vol, root) => {
+  let fs = oneFs.get(vol);
+  if (fs === undefined) oneFs.set(vol, (fs = createFsFromVolume(vol) as unknown as FsShaped));
+  return new FsShapedFS(fs, root);
+});
+const fsShapedEachWorld = volumeWorld('FsShapedFS, each preopen on an fs object of its own over one store', (vol, root) => new FsShapedFS(createFsFromVolume(vol) as unknown as FsShaped, root));
+
 const SANDBOX = 3;
 const EXTRA = 4;
 
-describe.each([hostWorld, memWorld])('stale directory descriptors: %o', (makeWorld) => {
+describe.each([hostWorld, memWorld, fsShapedWorld, fsShapedEachWorld])('stale directory descriptors: %o', (makeWorld) => {
   let w: World;
   afterEach(() => w.cleanup());
 

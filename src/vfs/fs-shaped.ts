@@ -225,8 +225,18 @@ export class FsShapedFS implements Vfs {
     return path === '/' ? this.#prefix || '/' : this.#prefix + path;
   }
 
+  /**
+   * Whether a guest could change, through `other`, the names that lead to
+   * this root (src/namespace/namespace.ts then checks the roots' identity
+   * before each use). Two different objects may front one store (each
+   * napi-rs worker's fs proxy is its own object over the loader's volume;
+   * two createFsFromVolume(vol) are two objects), and nothing here can tell
+   * that they do not: any other FsShapedFS counts, whatever its object.
+   * Nesting is known only on one object; across objects every pair counts.
+   */
   overlaps(other: Vfs): boolean {
-    if (!(other instanceof FsShapedFS) || other.fs !== this.fs) return false;
+    if (!(other instanceof FsShapedFS)) return false;
+    if (other.fs !== this.fs) return true;
     const [a, b] = [this.#prefix + '/', other.#prefix + '/'];
     return a.startsWith(b) || b.startsWith(a);
   }
