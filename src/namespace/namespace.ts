@@ -38,7 +38,7 @@ export class Namespace {
   mount(guestPath: string, vfs: Vfs, rightsBase: number, rightsInheriting: number): DirDescriptor {
     const mount = makeMount(vfs, '/', guestPath);
     for (const other of this.#mounts.values()) {
-      if (other.vfs === vfs || other.vfs.overlaps?.(vfs) === true || vfs.overlaps?.(other.vfs) === true) {
+      if (mayOverlap(other.vfs, vfs)) {
         other.rootId ??= idOf(other.vfs.lstat(other.root));
         mount.rootId ??= idOf(vfs.lstat(mount.root));
       }
@@ -201,4 +201,17 @@ function parentOf(loc: Location): Location {
     path: cut <= 0 ? '/' : loc.path.slice(0, cut),
     guestPath: gcut <= 0 ? '/' : loc.guestPath.slice(0, gcut),
   };
+}
+
+/**
+ * Whether a guest could change, through one of two mounts, the names that
+ * lead to the other's root. A backend that answers `overlaps` is believed.
+ * Two that cannot say, of one kind, may front one store (two bridge clients
+ * of one AsyncVfs, two journaled views of one, an embedder's wrappers), so
+ * they are taken to overlap: their roots are then checked by identity.
+ */
+function mayOverlap(a: Vfs, b: Vfs): boolean {
+  if (a === b) return true;
+  if (a.overlaps !== undefined || b.overlaps !== undefined) return a.overlaps?.(b) === true || b.overlaps?.(a) === true;
+  return Object.getPrototypeOf(a) === Object.getPrototypeOf(b);
 }

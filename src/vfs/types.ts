@@ -123,6 +123,8 @@ export interface Vfs {
    * filesystem, one memfs Volume) with roots that nest, so that either can
    * rename or replace the names leading to the other's root. Preopens on
    * such backends get their roots checked before each use (src/namespace/resolver.ts).
+   * Without it, two backends of one class are taken to overlap (src/namespace/namespace.ts,
+   * mayOverlap): answer false to spare them the check when they cannot.
    */
   overlaps?(other: Vfs): boolean;
   /** Sets times on the node at path; follows a final symlink only when `follow`. ENOENT: missing. */
