@@ -1,3 +1,4 @@
+import type { MemFS } from '../vfs/memfs.js';
 import type { Vfs } from '../vfs/types.js';
 
 /**
@@ -13,7 +14,7 @@ export type FileEntry =
 const join = (dir: string, name: string): string => (dir === '/' ? `/${name}` : `${dir}/${name}`);
 
 /** Every file, directory and symlink of `fs`, files copied. */
-export function entriesOf(fs: Vfs): FileEntry[] {
+export function entriesOf(fs: MemFS): FileEntry[] {
   const out: FileEntry[] = [];
   const walk = (dir: string): void => {
     for (const { name, kind } of fs.readdir(dir)) {
@@ -22,27 +23,11 @@ export function entriesOf(fs: Vfs): FileEntry[] {
         out.push({ path, kind: 'dir' });
         walk(path);
       } else if (kind === 'symlink') out.push({ path, kind: 'symlink', target: fs.readlink(path) });
-      else if (kind === 'file') out.push({ path, kind: 'file', bytes: readAll(fs, path) });
+      else if (kind === 'file') out.push({ path, kind: 'file', bytes: fs.readFile(path) });
     }
   };
   walk('/');
   return out;
-}
-
-function readAll(fs: Vfs, path: string): Uint8Array {
-  const file = fs.open(path, { read: true, write: false, create: false, exclusive: false, truncate: false, noFollow: true });
-  try {
-    const bytes = new Uint8Array(Number(file.stat().size));
-    let at = 0;
-    while (at < bytes.byteLength) {
-      const n = file.read(bytes.subarray(at), at);
-      if (n === 0) break;
-      at += n;
-    }
-    return at === bytes.byteLength ? bytes : bytes.slice(0, at);
-  } finally {
-    file.close();
-  }
 }
 
 /** Makes `fs` hold exactly `entries`: what it held before is removed first. */
