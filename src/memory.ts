@@ -3,6 +3,8 @@ import { Errno, WasiError } from './abi/errno.js';
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 const utf8Encoder = new TextEncoder();
 const EMPTY = new ArrayBuffer(0);
+/** Whether a Uint32Array reads guest memory (little-endian) as it is laid out. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * Bounds-checked access to the guest's linear memory.
@@ -18,6 +20,7 @@ export class GuestMemory {
   private buffer: ArrayBufferLike = EMPTY;
   private _u8 = new Uint8Array(EMPTY);
   private _view = new DataView(EMPTY);
+  private _words = new Uint32Array(EMPTY);
   private _shared = false;
 
   attach(memory: WebAssembly.Memory): void {
@@ -42,6 +45,8 @@ export class GuestMemory {
       this.buffer = buffer;
       this._u8 = new Uint8Array(buffer);
       this._view = new DataView(buffer);
+      // Whole wasm pages: the length is a multiple of 4.
+      this._words = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
       this._shared = typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
     }
   }
@@ -55,6 +60,17 @@ export class GuestMemory {
   get view(): DataView {
     if (this._u8.byteLength === 0) this.refresh();
     return this._view;
+  }
+
+  /**
+   * The u32 at `ptr`, which the caller has checked and is 4-aligned, read in
+   * one piece: another thread storing it meanwhile (shared memory) gives the
+   * old or the new value, never bytes of both, which a DataView read may.
+   * Little-endian hosts only (every engine wasi-host runs on); callers fall
+   * back to `view` elsewhere.
+   */
+  wordAt(ptr: number): number {
+    return this._shared ? Atomics.load(this._words, ptr >>> 2) : this._words[ptr >>> 2];
   }
 
   /**
@@ -218,10 +234,13 @@ export class Iovecs {
       this.len = new Uint32Array(IOV_MAX);
     }
     const view = mem.view;
+    // Aligned (as the ABI lays iovecs out): each field read whole, so a racing thread's store is seen
+    // entirely or not at all (a length of 8 or 4000, never a mix of their bytes).
+    const whole = LITTLE_ENDIAN && (at & 3) === 0;
     let total = 0;
     for (let i = 0; i < count; i++) {
-      const p = view.getUint32(at + i * 8, true);
-      let l = view.getUint32(at + i * 8 + 4, true);
+      const p = whole ? mem.wordAt(at + i * 8) : view.getUint32(at + i * 8, true);
+      let l = whole ? mem.wordAt(at + i * 8 + 4) : view.getUint32(at + i * 8 + 4, true);
       if (l !== 0) mem.check(p, l);
       if (l > U32_MAX - total) l = U32_MAX - total;
       this.ptr[i] = p;
