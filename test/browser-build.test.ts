@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import ts from 'typescript';
 // @ts-expect-error: a plain .mjs build script without types
-import { FILE_TYPE_BITS } from '../scripts/browser-build.mjs';
+import { browser, FILE_TYPE_BITS, INTERNAL_PROPS } from '../scripts/browser-build.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -21,4 +24,82 @@ describe('browser build stand-ins (scripts/browser-build.mjs)', () => {
     expect(read.size).toBeGreaterThan(0);
     for (const n of read) expect([n, FILE_TYPE_BITS[n as keyof typeof FILE_TYPE_BITS]]).toEqual([n, constants[n]]);
   });
+});
+
+describe('property mangling (INTERNAL_PROPS, scripts/browser-build.mjs)', () => {
+  const ENTRIES = ['src/index.ts', 'src/browser.ts', 'src/core.ts', 'src/porter/index.ts', 'src/runner/node.ts', 'src/runner/browser.ts', 'src/opfs.ts', 'src/browser-napi.ts'];
+
+  /** Every non-private member name of every type a public entry exports, followed through members, signatures and type arguments. */
+  function publicMemberNames(): Set<string> {
+    const config = ts.getParsedCommandLineOfConfigFile('tsconfig.json', {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+    const program = ts.createProgram(ENTRIES, config!.options);
+    const checker = program.getTypeChecker();
+    const names = new Set<string>();
+    const seen = new Set<ts.Type>();
+    const queue: ts.Type[] = [];
+    const inLib = (t: ts.Type) => {
+      const decls = (t.aliasSymbol ?? t.getSymbol())?.declarations ?? [];
+      return decls.length > 0 && decls.every((d) => d.getSourceFile().fileName.includes('/node_modules/'));
+    };
+    for (const entry of ENTRIES) {
+      for (const exported of checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!)) {
+        const s = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+        if (s.flags & (ts.SymbolFlags.Type | ts.SymbolFlags.Class)) queue.push(checker.getDeclaredTypeOfSymbol(s));
+        if (s.valueDeclaration !== undefined) queue.push(checker.getTypeOfSymbolAtLocation(s, s.valueDeclaration));
+      }
+    }
+    while (queue.length > 0) {
+      const t = queue.pop()!;
+      if (seen.has(t)) continue;
+      seen.add(t);
+      if (t.isUnionOrIntersection()) queue.push(...t.types);
+      if (inLib(t) && !(t.flags & ts.TypeFlags.Object && checker.getTypeArguments(t as ts.TypeReference).length > 0)) continue;
+      if (t.flags & ts.TypeFlags.Object && (t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) queue.push(...checker.getTypeArguments(t as ts.TypeReference));
+      if (inLib(t)) continue;
+      for (const p of checker.getPropertiesOfType(t)) {
+        const d = p.valueDeclaration ?? p.declarations?.[0];
+        if (d === undefined) continue;
+        if (ts.getCombinedModifierFlags(d) & ts.ModifierFlags.Private || p.name.startsWith('__#')) continue;
+        names.add(p.name);
+        queue.push(checker.getTypeOfSymbolAtLocation(p, d));
+      }
+      for (const sig of [...t.getCallSignatures(), ...t.getConstructSignatures()]) {
+        for (const p of sig.parameters) if (p.valueDeclaration !== undefined) queue.push(checker.getTypeOfSymbolAtLocation(p, p.valueDeclaration));
+        queue.push(sig.getReturnType());
+      }
+      for (const i of checker.getIndexInfosOfType(t)) queue.push(i.type);
+    }
+    return names;
+  }
+
+  function sourcesUnder(dir: string): string {
+    return readdirSync(dir, { withFileTypes: true }).map((f) => {
+      const p = join(dir, f.name);
+      return f.isDirectory() ? sourcesUnder(p) : f.name.endsWith('.ts') ? readFileSync(p, 'utf8') : '';
+    }).join('\n');
+  }
+
+  const names = INTERNAL_PROPS as readonly string[];
+
+  it('mangles no member of an exported type (the walk sees the public API: WASI, Vfs, GuestMemory through interceptors)', () => {
+    const pub = publicMemberNames();
+    for (const known of ['getImportObject', 'start', 'lstat', 'atimNs', 'setU32', 'intercept', 'exitCode']) expect([known, pub.has(known)]).toEqual([known, true]);
+    expect(names.filter((n) => pub.has(n))).toEqual([]);
+  }, 60_000);
+
+  it('mangles no name that src/ writes as a string (a quoted key or `in` test would miss the renaming)', () => {
+    const src = sourcesUnder('src');
+    expect(names.filter((n) => new RegExp(`['"\`]${n}['"\`]`).test(src))).toEqual([]);
+  });
+
+  it('mangles no name a bundled package or a built-in type uses, and the names are gone from the built bundles', async () => {
+    const lib = readdirSync('node_modules/typescript/lib').filter((f) => /^lib\..*\.d\.ts$/.test(f)).map((f) => readFileSync(`node_modules/typescript/lib/${f}`, 'utf8')).join('\n');
+    expect(names.filter((n) => new RegExp(`\\b${n}\\b`).test(lib))).toEqual([]);
+    for (const entry of ['src/core.ts', 'src/browser.ts']) {
+      const r = await build({ ...browser, entryPoints: [entry], format: 'esm', minify: true, write: false });
+      const packages = Object.keys(r.metafile!.inputs).filter((p) => !p.startsWith('src/') && !p.startsWith('standin:')).map((p) => readFileSync(p, 'utf8')).join('\n');
+      expect(names.filter((n) => new RegExp(`\\b${n}\\b`).test(packages))).toEqual([]);
+      expect(names.filter((n) => r.outputFiles![0].text.includes(`.${n}`))).toEqual([]);
+    }
+  }, 60_000);
 });
