@@ -6,6 +6,8 @@
 //
 //   node scripts/size-breakdown.mjs                  the core (src/core.ts)
 //   node scripts/size-breakdown.mjs src/browser.ts   any entry
+//
+// scripts/size-price.mjs prices features instead: the core built without each.
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
 import { browser } from './browser-build.mjs';
