@@ -55,6 +55,14 @@ export class Namespace {
     return this.#resolver.resolve(dir, path, followFinal, keepFinal, wantStat);
   }
 
+  /**
+   * Resolves a guest path to open as a file with `flags`: a regular file (or
+   * a new one) may come back already open, as `file` (Resolver.resolve).
+   */
+  resolveOpen(dir: DirDescriptor, path: string, followFinal: boolean, flags: VfsOpenFlags): Resolved {
+    return this.#resolver.resolve(dir, path, followFinal, false, false, flags);
+  }
+
   /** Where a directory descriptor's directory is now, checked (Resolver.enter). */
   enter(d: DirDescriptor): Location {
     return this.#resolver.enter(d);
@@ -77,12 +85,13 @@ export class Namespace {
     return loc.mount.vfs.lstat(loc.path);
   }
 
-  /** Opens the regular file `r` names (creating it as `flags` say). */
+  /** Opens the regular file `r` names (creating it as `flags` say), or takes the one the lookup opened. */
   open(r: Resolved, flags: VfsOpenFlags): VfsFile {
     const loc = r.location;
-    // A new name invalidates cached listings; reusing one that exists does not.
-    if (r.kind === undefined) loc.mount.generation++;
-    return loc.mount.vfs.open(loc.path, flags);
+    // A new name invalidates cached listings; reusing one that exists does not. A file the lookup
+    // opened with `create` may be new: counted as one.
+    if (r.kind === undefined || (r.file !== undefined && flags.create)) loc.mount.generation++;
+    return r.file ?? loc.mount.vfs.open(loc.path, flags);
   }
 
   /** A descriptor on the directory `r` names. */

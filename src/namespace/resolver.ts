@@ -1,6 +1,6 @@
 import { Errno, WasiError } from '../abi/errno.js';
 import type { DirDescriptor } from '../fd-table.js';
-import type { VfsKind, VfsStat } from '../vfs/types.js';
+import type { VfsFile, VfsKind, VfsOpenFlags, VfsStat } from '../vfs/types.js';
 import type { Location, Mount, NodeId } from './types.js';
 
 /**
@@ -48,6 +48,8 @@ export interface Resolved {
   readonly trailingSlash: boolean;
   /** The path ended in "/." after the final name ("a/."): a lookup inside it, which rmdir and rename refuse. */
   readonly trailingDot: boolean;
+  /** The regular file the lookup opened (Vfs.openFile), when asked to open and it could; `kind` is then 'file'. */
+  readonly file: VfsFile | undefined;
 }
 
 export function joinPath(dir: string, name: string): string {
@@ -146,6 +148,49 @@ export class Resolver {
     return { mount: dir.mount, path, guestPath };
   }
 
+  /**
+   * `resolve`'s one walk for a backend that walks beneath itself: `path`
+   * from `start` when it is plain (names only, ending in a name; "." and
+   * empty components are dropped) and no other mount lies below `start`, so
+   * no component could be `..`, a symlink the resolver must follow, or a
+   * crossing into another mount. The backend follows no symlink and answers
+   * undefined for anything but a regular file opened or created; the
+   * general walk then takes the path from the start, to find what is there.
+   */
+  #openPlain(start: Location, path: string, open: VfsOpenFlags): Resolved | undefined {
+    if (this.#mountsBelow(start)) return undefined;
+    const parts = path.split('/');
+    let rel = '';
+    let name = '';
+    let parent = '';
+    for (const c of parts) {
+      if (c === '' || c === '.') continue;
+      // A long name may be too long: the general walk decides, in its order.
+      if (c === '..' || c.length * 3 > MAX_NAME_BYTES) return undefined;
+      parent = rel;
+      rel += '/' + c;
+      name = c;
+    }
+    const last = parts[parts.length - 1];
+    if (name === '' || last === '' || last === '.') return undefined;
+    const base = start.path === '/' ? '' : start.path;
+    if (base.length + rel.length > MAX_PATH_BYTES) return undefined;
+    const file = start.mount.vfs.openFile?.(base + rel, open);
+    if (typeof file !== 'object') return undefined;
+    const gbase = start.guestPath === '/' ? '' : start.guestPath;
+    const dir: Location = parent === '' ? start : { mount: start.mount, path: base + parent, guestPath: gbase + parent };
+    const location: Location = { mount: start.mount, path: base + rel, guestPath: gbase + rel };
+    return { parent: dir, name, location, kind: 'file', stat: undefined, trailingSlash: false, trailingDot: false, file };
+  }
+
+  /** Whether another mount sits anywhere below `dir` (the walk must then cross into it by name). */
+  #mountsBelow(dir: Location): boolean {
+    if (this.mounts.size < 2) return false;
+    const prefix = dir.guestPath === '/' ? '/' : dir.guestPath + '/';
+    for (const gp of this.mounts.keys()) if (gp.length > prefix.length && gp.startsWith(prefix)) return true;
+    return false;
+  }
+
   /** Mounts whose guest path sits directly inside `dir`, for listing them in fd_readdir. */
   mountsIn(dir: Location): Mount[] {
     if (this.mounts.size < 2) return [];
@@ -167,13 +212,23 @@ export class Resolver {
    * rmdir("link/") is ENOTDIR, never the removal of the link's target, and
    * mkdir("file/") is EEXIST. A trailing "/." is a lookup inside the name and
    * is never kept.
+   *
+   * With `open` (path_open of a file), a final component that is a regular
+   * file, or nothing when `open.create`, is opened in the same step by a
+   * backend that can (Vfs.openFile), and returned as `file`; anything else
+   * is judged as without it. A backend that walks beneath itself
+   * (Vfs.walksBeneath) gets a plain path whole, in one walk.
    */
-  resolve(dir: DirDescriptor, path: string, followFinal: boolean, keepFinal = false, wantStat = false): Resolved {
+  resolve(dir: DirDescriptor, path: string, followFinal: boolean, keepFinal = false, wantStat = false, open?: VfsOpenFlags): Resolved {
     if (path.length === 0) throw new WasiError(Errno.NOENT);
     if (path.length > MAX_PATH_BYTES) throw new WasiError(Errno.NAMETOOLONG);
     if (path.includes('\0')) throw new WasiError(Errno.INVAL);
     if (path.charCodeAt(0) === 47 /* '/' */) throw new WasiError(ESCAPE_ERRNO);
     const start = this.enter(dir);
+    if (open !== undefined && start.mount.vfs.walksBeneath === true) {
+      const r = this.#openPlain(start, path, open);
+      if (r !== undefined) return r;
+    }
 
     // Components still to walk, last first, so a symlink's target can be pushed on top.
     const pending = path.split('/').reverse();
@@ -197,11 +252,25 @@ export class Resolver {
       const trailingDot = trailingSlash && pending.includes('.');
       const mustBeDir = trailingSlash && (!keepFinal || trailingDot);
       const loc = this.child(top, name);
-      // Walking needs only the kind; a full stat is fetched for the final component when asked for.
-      const stat = isLast && wantStat ? lstatOrUndefined(loc) : undefined;
-      const kind = isLast && wantStat ? stat?.kind : kindAt(loc);
+      const vfs = loc.mount.vfs;
+      let kind: VfsKind | undefined;
+      let stat: VfsStat | undefined;
+      if (isLast && wantStat) {
+        // Walking needs only the kind; a full stat is fetched for the final component when asked for.
+        stat = lstatOrUndefined(loc);
+        kind = stat?.kind;
+      } else if (isLast && open !== undefined && !mustBeDir && vfs.openFile !== undefined) {
+        // One lookup that opens a regular file, or says what is there instead (src/vfs/types.ts openFile).
+        const got = vfs.openFile(loc.path, open);
+        if (typeof got === 'object') {
+          return { parent: top, name, location: loc, kind: 'file', stat, trailingSlash, trailingDot, file: got };
+        }
+        kind = got === undefined ? kindAt(loc) : got === 'none' ? undefined : got;
+      } else {
+        kind = kindAt(loc);
+      }
       if (kind === undefined) {
-        if (isLast) return { parent: top, name, location: loc, kind, stat, trailingSlash, trailingDot };
+        if (isLast) return { parent: top, name, location: loc, kind, stat, trailingSlash, trailingDot, file: undefined };
         throw new WasiError(Errno.NOENT);
       }
       if (kind === 'symlink' && (!isLast || followFinal || mustBeDir)) {
@@ -220,7 +289,7 @@ export class Resolver {
       }
       if (isLast) {
         if (mustBeDir && kind !== 'directory') throw new WasiError(Errno.NOTDIR);
-        return { parent: top, name, location: loc, kind, stat, trailingSlash, trailingDot };
+        return { parent: top, name, location: loc, kind, stat, trailingSlash, trailingDot, file: undefined };
       }
       if (kind !== 'directory') throw new WasiError(Errno.NOTDIR);
       stack.push(loc);
@@ -230,7 +299,7 @@ export class Resolver {
     const here = stack[stack.length - 1];
     const parent = stack.length > 1 ? stack[stack.length - 2] : here;
     const stat = wantStat ? here.mount.vfs.lstat(here.path) : undefined;
-    return { parent, name: '', location: here, kind: 'directory', stat, trailingSlash: true, trailingDot: false };
+    return { parent, name: '', location: here, kind: 'directory', stat, trailingSlash: true, trailingDot: false, file: undefined };
   }
 }
 

@@ -3,7 +3,7 @@ import { Node } from '@jsonjoy.com/fs-core/lib/Node.js';
 import type { Superblock } from '@jsonjoy.com/fs-core/lib/Superblock.js';
 import type { Volume } from 'memfs';
 import { codeError } from '../errors.js';
-import type { Vfs, VfsDirEntry, VfsFile, VfsKind, VfsOpenFlags, VfsStat, VfsTime } from './types.js';
+import type { Vfs, VfsDirEntry, VfsFile, VfsKind, VfsOpened, VfsOpenFlags, VfsStat, VfsTime } from './types.js';
 import { kindOfMode, S_IFMT } from './kinds.js';
 import { Quota, targetBytes, utf8Length } from './memfs-quota.js';
 import { timeOf, TimeTable } from './memfs-times.js';
@@ -292,6 +292,8 @@ function depthOf(link: Link): number {
 
 export class MemFS implements Vfs {
   readonly name = 'memfs';
+  /** openFile looks names up link by link and follows no symlink: the resolver may hand it a plain path whole. */
+  readonly walksBeneath = true;
   readonly #s: TreeState;
   readonly #volume: Volume | undefined;
   /** The tree path of backend "/" (MemFSOptions.root), as components; [] for the tree's own root. */
@@ -553,7 +555,6 @@ export class MemFS implements Vfs {
   }
 
   open(path: string, flags: VfsOpenFlags): VfsFile {
-    const s = this.#s;
     const e = this.#entry(path);
     let link = e.link;
     if (link !== undefined && flags.create && flags.exclusive) fail('EEXIST', 'file exists', path);
@@ -563,10 +564,47 @@ export class MemFS implements Vfs {
     }
     if (link === undefined) {
       if (!flags.create || e.link !== undefined) fail('ENOENT', 'no such file or directory', path);
-      const { dir, name } = e;
-      link = this.#newEntry(dir, name, 0, () => dir.createChild(name, s.tree.createNode(S_IFREG | 0o666)));
+      link = this.#create(e.dir, e.name);
     }
+    return this.#openNode(link.getNode(), flags, path);
+  }
+
+  /**
+   * One walk from the root, each name looked up in the directory reached and
+   * no symlink followed (src/vfs/types.ts openFile, walksBeneath): opens a
+   * regular file, or creates one where nothing is, as `open` does.
+   */
+  openFile(path: string, flags: VfsOpenFlags): VfsOpened {
+    let dir: Link;
+    try {
+      dir = this.#base(path);
+    } catch {
+      return undefined;
+    }
+    let start = 1;
+    for (let end = path.indexOf('/', start); end >= 0; start = end + 1, end = path.indexOf('/', start)) {
+      const next = dir.children.get(path.slice(start, end));
+      // Missing, a symlink, not a directory: the resolver's walk says which.
+      if (next === undefined || !isDir(next.getNode())) return undefined;
+      dir = next;
+    }
+    const name = path.slice(start);
+    if (name === '' || name === '.' || name === '..') return undefined;
+    const link = dir.children.get(name);
+    if (link === undefined) return flags.create ? this.#openNode(this.#create(dir, name).getNode(), flags, path) : 'none';
     const node = link.getNode();
+    if ((node.mode & S_IFMT) !== S_IFREG) return kindOfMode(node.mode);
+    return flags.create && flags.exclusive ? 'file' : this.#openNode(node, flags, path);
+  }
+
+  /** A new regular file `name` in `dir`. */
+  #create(dir: Link, name: string): Link {
+    return this.#newEntry(dir, name, 0, () => dir.createChild(name, this.#s.tree.createNode(S_IFREG | 0o666)));
+  }
+
+  /** Opens `node` (reached through `path`) as `flags` say. */
+  #openNode(node: Node, flags: VfsOpenFlags, path: string): VfsFile {
+    const s = this.#s;
     if (isDir(node) && flags.write) fail('EISDIR', 'is a directory', path);
     if (flags.truncate && !isDir(node)) {
       node.truncate(0);
