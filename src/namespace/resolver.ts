@@ -1,7 +1,7 @@
 import { Errno, WasiError } from '../abi/errno.js';
 import type { DirDescriptor } from '../fd-table.js';
 import type { VfsFile, VfsKind, VfsOpenFlags, VfsStat } from '../vfs/types.js';
-import type { Location, Mount, NodeId } from './types.js';
+import { parentOf, type Location, type Mount, type NodeId } from './types.js';
 
 /**
  * What a path that would leave the sandbox gets: an absolute path, `..` above
@@ -24,6 +24,10 @@ export const MAX_PATH_BYTES = 4096;
 /** NAME_MAX, in UTF-8 bytes; enforced here so every backend agrees with a POSIX host. */
 const MAX_NAME_BYTES = 255;
 const utf8 = new TextEncoder();
+/** An empty, "." or ".." component. */
+const NOT_PLAIN = /(?:^|\/)\.{0,2}(?:\/|$)/;
+/** A name that may be longer than MAX_NAME_BYTES (a UTF-16 unit is at most 3 UTF-8 bytes). */
+const LONG_NAME = /[^/]{86}/;
 
 function checkNameLength(name: string): void {
   // A UTF-16 unit is at most 3 UTF-8 bytes, so only long names need encoding.
@@ -49,7 +53,7 @@ export interface Resolved {
   /** The path ended in "/." after the final name ("a/."): a lookup inside it, which rmdir and rename refuse. */
   readonly trailingDot: boolean;
   /** The regular file the lookup opened (Vfs.openFile), when asked to open and it could; `kind` is then 'file'. */
-  readonly file: VfsFile | undefined;
+  readonly file?: VfsFile;
 }
 
 export function joinPath(dir: string, name: string): string {
@@ -114,20 +118,22 @@ export class Resolver {
    * can reach leads to: no guest call can change what its path names.
    */
   enter(d: DirDescriptor): Location {
-    if (d.removed) throw new WasiError(Errno.NOENT);
-    const loc = d.location;
-    if (loc.path === loc.mount.root && loc.mount.rootId === undefined) return loc;
-    if (!isDir(lstatIfThere(loc), d.id)) throw new WasiError(Errno.NOENT);
-    return loc;
+    this.#check(d, false);
+    return d.location;
   }
 
   /** `enter`, for callers that need the directory's lstat too: one lstat serves both. */
   enterStat(d: DirDescriptor): VfsStat {
+    return this.#check(d, true) as VfsStat;
+  }
+
+  /** `enter`'s check, returning the lstat it made (made anyway with `wantStat`). */
+  #check(d: DirDescriptor, wantStat: boolean): VfsStat | undefined {
     if (d.removed) throw new WasiError(Errno.NOENT);
     const loc = d.location;
-    if (loc.path === loc.mount.root && loc.mount.rootId === undefined) return loc.mount.vfs.lstat(loc.path);
+    if (loc.path === loc.mount.root && loc.mount.rootId === undefined) return wantStat ? loc.mount.vfs.lstat(loc.path) : undefined;
     const st = lstatIfThere(loc);
-    if (st === undefined || !isDir(st, d.id)) throw new WasiError(Errno.NOENT);
+    if (!isDir(st, d.id)) throw new WasiError(Errno.NOENT);
     return st;
   }
 
@@ -150,54 +156,30 @@ export class Resolver {
 
   /**
    * `resolve`'s one walk for a backend that walks beneath itself: `path`
-   * from `start` when it is plain (names only, ending in a name; "." and
-   * empty components are dropped) and no other mount lies below `start`, so
-   * no component could be `..`, a symlink the resolver must follow, or a
-   * crossing into another mount. The backend follows no symlink and answers
-   * undefined for anything but a regular file opened or created; the
-   * general walk then takes the path from the start, to find what is there.
+   * from `start` when it is plain (names only: no empty, "." or ".."
+   * component) and no other mount lies below `start`, so no component can
+   * be `..` or a crossing into another mount, and the backend checks each
+   * directory on the way as the walk below would. What it finds is
+   * final unless it is a symlink (which the walk follows or not) or it
+   * cannot tell: the walk then starts over, and judges in its own order.
    */
   #openPlain(start: Location, path: string, open: VfsOpenFlags): Resolved | undefined {
-    if (this.#mountsBelow(start)) return undefined;
-    const parts = path.split('/');
-    let rel = '';
-    let name = '';
-    let parent = '';
-    for (const c of parts) {
-      if (c === '' || c === '.') continue;
-      // A long name may be too long: the general walk decides, in its order.
-      if (c === '..' || c.length * 3 > MAX_NAME_BYTES) return undefined;
-      parent = rel;
-      rel += '/' + c;
-      name = c;
-    }
-    const last = parts[parts.length - 1];
-    if (name === '' || last === '' || last === '.') return undefined;
-    const base = start.path === '/' ? '' : start.path;
-    if (base.length + rel.length > MAX_PATH_BYTES) return undefined;
-    const file = start.mount.vfs.openFile?.(base + rel, open);
-    if (typeof file !== 'object') return undefined;
-    const gbase = start.guestPath === '/' ? '' : start.guestPath;
-    const dir: Location = parent === '' ? start : { mount: start.mount, path: base + parent, guestPath: gbase + parent };
-    const location: Location = { mount: start.mount, path: base + rel, guestPath: gbase + rel };
-    return { parent: dir, name, location, kind: 'file', stat: undefined, trailingSlash: false, trailingDot: false, file };
+    const location = { mount: start.mount, path: joinPath(start.path, path), guestPath: joinPath(start.guestPath, path) };
+    if (NOT_PLAIN.test(path) || LONG_NAME.test(path) || location.path.length > MAX_PATH_BYTES || this.mountsIn(start, true).length > 0) return undefined;
+    const got = start.mount.vfs.openFile?.(location.path, open);
+    if (got === undefined || got === 'symlink') return undefined;
+    const file = typeof got === 'object' ? got : undefined;
+    const kind = typeof got === 'object' ? 'file' : got === 'none' ? undefined : got;
+    return { parent: parentOf(location), name: path.slice(path.lastIndexOf('/') + 1), location, kind, stat: undefined, trailingSlash: false, trailingDot: false, file };
   }
 
-  /** Whether another mount sits anywhere below `dir` (the walk must then cross into it by name). */
-  #mountsBelow(dir: Location): boolean {
-    if (this.mounts.size < 2) return false;
-    const prefix = dir.guestPath === '/' ? '/' : dir.guestPath + '/';
-    for (const gp of this.mounts.keys()) if (gp.length > prefix.length && gp.startsWith(prefix)) return true;
-    return false;
-  }
-
-  /** Mounts whose guest path sits directly inside `dir`, for listing them in fd_readdir. */
-  mountsIn(dir: Location): Mount[] {
+  /** Mounts whose guest path sits directly inside `dir` (anywhere below it, with `below`), for listing them in fd_readdir. */
+  mountsIn(dir: Location, below = false): Mount[] {
     if (this.mounts.size < 2) return [];
     const out: Mount[] = [];
     const prefix = dir.guestPath === '/' ? '/' : dir.guestPath + '/';
     for (const [gp, m] of this.mounts) {
-      if (gp.length > prefix.length && gp.startsWith(prefix) && !gp.slice(prefix.length).includes('/')) out.push(m);
+      if (gp.length > prefix.length && gp.startsWith(prefix) && (below || !gp.slice(prefix.length).includes('/'))) out.push(m);
     }
     return out;
   }
@@ -213,11 +195,9 @@ export class Resolver {
    * mkdir("file/") is EEXIST. A trailing "/." is a lookup inside the name and
    * is never kept.
    *
-   * With `open` (path_open of a file), a final component that is a regular
-   * file, or nothing when `open.create`, is opened in the same step by a
-   * backend that can (Vfs.openFile), and returned as `file`; anything else
-   * is judged as without it. A backend that walks beneath itself
-   * (Vfs.walksBeneath) gets a plain path whole, in one walk.
+   * With `open` (path_open of a file), a backend that walks beneath itself
+   * (Vfs.walksBeneath) is given a plain path whole, to open in one walk: a
+   * regular file (or a new one, with `open.create`) comes back as `file`.
    */
   resolve(dir: DirDescriptor, path: string, followFinal: boolean, keepFinal = false, wantStat = false, open?: VfsOpenFlags): Resolved {
     if (path.length === 0) throw new WasiError(Errno.NOENT);
@@ -252,25 +232,11 @@ export class Resolver {
       const trailingDot = trailingSlash && pending.includes('.');
       const mustBeDir = trailingSlash && (!keepFinal || trailingDot);
       const loc = this.child(top, name);
-      const vfs = loc.mount.vfs;
-      let kind: VfsKind | undefined;
-      let stat: VfsStat | undefined;
-      if (isLast && wantStat) {
-        // Walking needs only the kind; a full stat is fetched for the final component when asked for.
-        stat = lstatOrUndefined(loc);
-        kind = stat?.kind;
-      } else if (isLast && open !== undefined && !mustBeDir && vfs.openFile !== undefined) {
-        // One lookup that opens a regular file, or says what is there instead (src/vfs/types.ts openFile).
-        const got = vfs.openFile(loc.path, open);
-        if (typeof got === 'object') {
-          return { parent: top, name, location: loc, kind: 'file', stat, trailingSlash, trailingDot, file: got };
-        }
-        kind = got === undefined ? kindAt(loc) : got === 'none' ? undefined : got;
-      } else {
-        kind = kindAt(loc);
-      }
+      // Walking needs only the kind; a full stat is fetched for the final component when asked for.
+      const stat = isLast && wantStat ? lstatOrUndefined(loc) : undefined;
+      const kind = isLast && wantStat ? stat?.kind : kindAt(loc);
       if (kind === undefined) {
-        if (isLast) return { parent: top, name, location: loc, kind, stat, trailingSlash, trailingDot, file: undefined };
+        if (isLast) return { parent: top, name, location: loc, kind, stat, trailingSlash, trailingDot };
         throw new WasiError(Errno.NOENT);
       }
       if (kind === 'symlink' && (!isLast || followFinal || mustBeDir)) {
@@ -289,7 +255,7 @@ export class Resolver {
       }
       if (isLast) {
         if (mustBeDir && kind !== 'directory') throw new WasiError(Errno.NOTDIR);
-        return { parent: top, name, location: loc, kind, stat, trailingSlash, trailingDot, file: undefined };
+        return { parent: top, name, location: loc, kind, stat, trailingSlash, trailingDot };
       }
       if (kind !== 'directory') throw new WasiError(Errno.NOTDIR);
       stack.push(loc);
@@ -299,7 +265,7 @@ export class Resolver {
     const here = stack[stack.length - 1];
     const parent = stack.length > 1 ? stack[stack.length - 2] : here;
     const stat = wantStat ? here.mount.vfs.lstat(here.path) : undefined;
-    return { parent, name: '', location: here, kind: 'directory', stat, trailingSlash: true, trailingDot: false, file: undefined };
+    return { parent, name: '', location: here, kind: 'directory', stat, trailingSlash: true, trailingDot: false };
   }
 }
 

@@ -50,8 +50,7 @@ export function path_open(
   const readable = (base & Rights.FD_READ) !== 0 || !writable;
   const flags = { read: readable, write: writable || truncate, create, exclusive, truncate, noFollow: true };
   // A file may come back opened by the lookup itself (Vfs.openFile): O_DIRECTORY wants none.
-  const p = ctx.mem.string(path, pathLen);
-  const r = wantsDir ? ctx.ns.resolve(dir, p, follow) : ctx.ns.resolveOpen(dir, p, follow, flags);
+  const r = ctx.ns.resolve(dir, ctx.mem.string(path, pathLen), follow, false, false, wantsDir ? undefined : flags);
 
   const st = r.kind;
   // A file the lookup opened is a regular file opened as asked: nothing below would refuse it.

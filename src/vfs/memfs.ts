@@ -381,26 +381,36 @@ export class MemFS implements Vfs {
    * last component is missing; ENOENT or ENOTDIR if an earlier one is.
    */
   #lookup(path: string, followLast: boolean): Link | undefined {
-    const base = this.#base(path);
-    // The common case without arrays (the resolver's walk asks this once per component): plain names,
-    // no symlink on the way. Anything else starts over below, which handles it all.
-    let link: Link = base;
-    for (let start = 0, end = 0; end < path.length; start = end + 1) {
-      end = path.indexOf('/', start);
-      if (end < 0) end = path.length;
-      if (end === start) continue;
-      if (!isDir(link.getNode())) fail('ENOTDIR', 'not a directory', path);
-      const name = path.slice(start, end);
-      if (name === '.' || name === '..') return this.#walk(base, path, followLast);
-      const child = link.children.get(name);
-      if (child === undefined) {
-        if (path.indexOf('/', end) < 0 || /^\/*$/.test(path.slice(end))) return undefined;
-        fail('ENOENT', 'no such file or directory', path);
-      }
-      if (isSymlink(child.getNode())) return this.#walk(base, path, followLast);
-      link = child;
+    // The common case, plain names and no symlink on the way, in one pass without arrays (the resolver's
+    // walk asks this once per component); anything else starts over in #walk, which handles it all.
+    const cut = path.lastIndexOf('/');
+    const dir = this.#dirPlain(path, cut);
+    const name = path.slice(cut + 1);
+    if (dir !== undefined && name !== '.' && name !== '..') {
+      if (name === '') return dir;
+      const link = dir.children.get(name);
+      if (link === undefined || !followLast || !isSymlink(link.getNode())) return link;
     }
-    return link;
+    return this.#walk(this.#base(path), path, followLast);
+  }
+
+  /**
+   * The directory `path` names up to `end`, through plain names only, each
+   * looked up in the directory reached; undefined at anything else (a
+   * symlink, ".", "..", an empty name, something missing or not a directory).
+   */
+  #dirPlain(path: string, end: number): Link | undefined {
+    let dir = this.#base(path);
+    for (let at = 1; at < end; ) {
+      let next = path.indexOf('/', at);
+      if (next < 0 || next > end) next = end;
+      const name = path.slice(at, next);
+      const link = name === '.' || name === '..' ? undefined : dir.children.get(name);
+      if (link === undefined || !isDir(link.getNode())) return undefined;
+      dir = link;
+      at = next + 1;
+    }
+    return dir;
   }
 
   /** #lookup's general walk: ".", ".." and symlinks. */
@@ -537,20 +547,13 @@ export class MemFS implements Vfs {
 
   kind(path: string): VfsKind | undefined {
     // The resolver's per-component question: nothing there, even for want of a parent, is undefined.
-    // #entry without its object: this runs once per component of every lookup.
-    const slash = path.lastIndexOf('/');
-    const name = path.slice(slash + 1);
-    let dir: Link | undefined;
+    let link: Link | undefined;
     try {
-      if (name === '') return kindOfMode(this.#base(path).getNode().mode);
-      dir = this.#lookup(path.slice(0, slash) || '/', true);
+      link = this.#lookup(path, false);
     } catch (err) {
       if ((err as { code?: unknown }).code === 'ENOENT') return undefined;
       throw err;
     }
-    if (dir === undefined) return undefined;
-    if (!isDir(dir.getNode())) fail('ENOTDIR', 'not a directory', path);
-    const link = name === '.' || name === '..' ? undefined : dir.children.get(name);
     return link === undefined ? undefined : kindOfMode(link.getNode().mode);
   }
 
@@ -575,21 +578,11 @@ export class MemFS implements Vfs {
    * regular file, or creates one where nothing is, as `open` does.
    */
   openFile(path: string, flags: VfsOpenFlags): VfsOpened {
-    let dir: Link;
-    try {
-      dir = this.#base(path);
-    } catch {
-      return undefined;
-    }
-    let start = 1;
-    for (let end = path.indexOf('/', start); end >= 0; start = end + 1, end = path.indexOf('/', start)) {
-      const next = dir.children.get(path.slice(start, end));
-      // Missing, a symlink, not a directory: the resolver's walk says which.
-      if (next === undefined || !isDir(next.getNode())) return undefined;
-      dir = next;
-    }
-    const name = path.slice(start);
-    if (name === '' || name === '.' || name === '..') return undefined;
+    const cut = path.lastIndexOf('/');
+    const dir = this.#dirPlain(path, cut);
+    const name = path.slice(cut + 1);
+    // Something else on the way: the resolver's walk says what.
+    if (dir === undefined || name === '' || name === '.' || name === '..') return undefined;
     const link = dir.children.get(name);
     if (link === undefined) return flags.create ? this.#openNode(this.#create(dir, name).getNode(), flags, path) : 'none';
     const node = link.getNode();

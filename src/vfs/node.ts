@@ -203,6 +203,8 @@ export class NodeFS implements Vfs {
   readonly name = 'node';
   /** Every write is a system call, worth batching (src/write-behind.ts). */
   readonly writeBehind = true;
+  /** openFile checks each directory on a path as the resolver does (kind), then opens without following. */
+  readonly walksBeneath = true;
   /** The confining directory, absolute and with symlinks resolved. */
   readonly root: string;
   readonly #prefix: string;
@@ -296,6 +298,10 @@ export class NodeFS implements Vfs {
    */
   openFile(path: string, flags: VfsOpenFlags): VfsOpened {
     if (PROBE_OPEN === 0) return undefined;
+    // Each directory on the way, as the resolver's walk checks it (walksBeneath); "/name" has none.
+    for (let cut = path.indexOf('/', 1); cut > 0; cut = path.indexOf('/', cut + 1)) {
+      if (this.kind(path.slice(0, cut)) !== 'directory') return undefined;
+    }
     const b = this.#beneath;
     let fd: number;
     try {
