@@ -80,9 +80,9 @@ export class Namespace {
   /** Opens the regular file `r` names (creating it as `flags` say), or takes the one the lookup opened. */
   open(r: Resolved, flags: VfsOpenFlags): VfsFile {
     const loc = r.location;
-    // A new name invalidates cached listings; reusing one that exists does not. A file the lookup
-    // opened with `create` may be new: counted as one.
-    if (r.kind === undefined || (r.file !== undefined && flags.create)) loc.mount.generation++;
+    // A new name invalidates cached listings. Whether `create` made one is not known when the lookup
+    // opened the file (Vfs.openFile): any open with `create` counts as one.
+    if (flags.create) loc.mount.generation++;
     return r.file ?? loc.mount.vfs.open(loc.path, flags);
   }
 

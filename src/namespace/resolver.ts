@@ -24,10 +24,11 @@ export const MAX_PATH_BYTES = 4096;
 /** NAME_MAX, in UTF-8 bytes; enforced here so every backend agrees with a POSIX host. */
 const MAX_NAME_BYTES = 255;
 const utf8 = new TextEncoder();
-/** An empty, "." or ".." component. */
-const NOT_PLAIN = /(?:^|\/)\.{0,2}(?:\/|$)/;
-/** A name that may be longer than MAX_NAME_BYTES (a UTF-16 unit is at most 3 UTF-8 bytes). */
-const LONG_NAME = /[^/]{86}/;
+/**
+ * A path that is not plain: an empty, "." or ".." component, or a name that
+ * may be longer than MAX_NAME_BYTES (a UTF-16 unit is at most 3 UTF-8 bytes).
+ */
+const NOT_PLAIN = /(?:^|\/)\.{0,2}(?:\/|$)|[^/]{86}/;
 
 function checkNameLength(name: string): void {
   // A UTF-16 unit is at most 3 UTF-8 bytes, so only long names need encoding.
@@ -118,22 +119,20 @@ export class Resolver {
    * can reach leads to: no guest call can change what its path names.
    */
   enter(d: DirDescriptor): Location {
-    this.#check(d, false);
-    return d.location;
+    if (d.removed) throw new WasiError(Errno.NOENT);
+    const loc = d.location;
+    if (loc.path === loc.mount.root && loc.mount.rootId === undefined) return loc;
+    if (!isDir(lstatIfThere(loc), d.id)) throw new WasiError(Errno.NOENT);
+    return loc;
   }
 
   /** `enter`, for callers that need the directory's lstat too: one lstat serves both. */
   enterStat(d: DirDescriptor): VfsStat {
-    return this.#check(d, true) as VfsStat;
-  }
-
-  /** `enter`'s check, returning the lstat it made (made anyway with `wantStat`). */
-  #check(d: DirDescriptor, wantStat: boolean): VfsStat | undefined {
     if (d.removed) throw new WasiError(Errno.NOENT);
     const loc = d.location;
-    if (loc.path === loc.mount.root && loc.mount.rootId === undefined) return wantStat ? loc.mount.vfs.lstat(loc.path) : undefined;
+    if (loc.path === loc.mount.root && loc.mount.rootId === undefined) return loc.mount.vfs.lstat(loc.path);
     const st = lstatIfThere(loc);
-    if (!isDir(st, d.id)) throw new WasiError(Errno.NOENT);
+    if (st === undefined || !isDir(st, d.id)) throw new WasiError(Errno.NOENT);
     return st;
   }
 
@@ -165,12 +164,14 @@ export class Resolver {
    */
   #openPlain(start: Location, path: string, open: VfsOpenFlags): Resolved | undefined {
     const location = { mount: start.mount, path: joinPath(start.path, path), guestPath: joinPath(start.guestPath, path) };
-    if (NOT_PLAIN.test(path) || LONG_NAME.test(path) || location.path.length > MAX_PATH_BYTES || this.mountsIn(start, true).length > 0) return undefined;
+    if (NOT_PLAIN.test(path) || location.path.length > MAX_PATH_BYTES || this.mountsIn(start, true).length > 0) return undefined;
     const got = start.mount.vfs.openFile?.(location.path, open);
     if (got === undefined || got === 'symlink') return undefined;
     const file = typeof got === 'object' ? got : undefined;
-    const kind = typeof got === 'object' ? 'file' : got === 'none' ? undefined : got;
-    return { parent: parentOf(location), name: path.slice(path.lastIndexOf('/') + 1), location, kind, stat: undefined, trailingSlash: false, trailingDot: false, file };
+    return {
+      parent: parentOf(location), name: path.slice(path.lastIndexOf('/') + 1), location,
+      kind: file !== undefined ? 'file' : got === 'none' ? undefined : got as VfsKind, stat: undefined, trailingSlash: false, trailingDot: false, file,
+    };
   }
 
   /** Mounts whose guest path sits directly inside `dir` (anywhere below it, with `below`), for listing them in fd_readdir. */

@@ -53,11 +53,11 @@ export function path_open(
   const r = ctx.ns.resolve(dir, ctx.mem.string(path, pathLen), follow, false, false, wantsDir ? undefined : flags);
 
   const st = r.kind;
-  // A file the lookup opened is a regular file opened as asked: nothing below would refuse it.
-  if (r.file === undefined && st === undefined) {
+  if (st === undefined) {
     if (!create) return Errno.NOENT;
     if (r.trailingSlash) return Errno.ISDIR;
-  } else if (r.file === undefined && st !== undefined) {
+  } else if (r.file === undefined) {
+    // (A file the lookup opened is a regular file opened as asked: nothing here would refuse it.)
     if (exclusive) return Errno.EXIST;
     // A final symlink not followed: O_NOFOLLOW's ELOOP, with O_DIRECTORY too. wasmtime checks
     // O_DIRECTORY itself after an O_NOFOLLOW open and so says ELOOP; Linux says ENOTDIR there.

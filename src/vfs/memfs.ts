@@ -581,8 +581,8 @@ export class MemFS implements Vfs {
     const cut = path.lastIndexOf('/');
     const dir = this.#dirPlain(path, cut);
     const name = path.slice(cut + 1);
-    // Something else on the way: the resolver's walk says what.
-    if (dir === undefined || name === '' || name === '.' || name === '..') return undefined;
+    // Something else on the way: the resolver's walk says what. (The path is plain: "." and ".." are never the name.)
+    if (dir === undefined || name === '') return undefined;
     const link = dir.children.get(name);
     if (link === undefined) return flags.create ? this.#openNode(this.#create(dir, name).getNode(), flags, path) : 'none';
     const node = link.getNode();

@@ -120,6 +120,7 @@ function setTimesWith(
   atim: VfsTime,
   mtim: VfsTime,
 ): void {
+  changes++;
   const before = toVfsStat(statNow());
   // Node has no UTIME_OMIT: a field left alone is set to its current value,
   // which the host may round, so it is recorded like a requested one.
@@ -133,26 +134,53 @@ function setTimesWith(
   else requested.set(key, { aHost: after.atimeNs, aWant: a, mHost: after.mtimeNs, mWant: m });
 }
 
+/**
+ * Counts the calls, through any NodeFS or NodeFile of this thread, that may
+ * change what a file's fstat says (a read moves atime): a stat kept from an
+ * open is only served while this has not moved (NodeFile.stat).
+ */
+let changes = 0;
+/**
+ * How long a stat kept from an open may be served, in ms. Another process or
+ * thread may change the file meanwhile; a guest that waited for it (poll,
+ * stdin) has spent longer than this. The guest's next call after an open is
+ * well within it (bench/ab.mjs measures the whole open+fstat+close in µs).
+ */
+const KEPT_MS = 0.05;
+
 class NodeFile implements VfsFile {
   readonly #fd: number;
+  /** The fstat openFile made, served once by the next stat() if nothing that may change it ran meanwhile. */
+  #kept: fs.BigIntStats | undefined;
+  readonly #keptAt: number;
+  readonly #keptChanges: number;
 
-  constructor(fd: number) {
+  constructor(fd: number, kept?: fs.BigIntStats) {
     this.#fd = fd;
+    this.#kept = kept;
+    this.#keptAt = kept === undefined ? 0 : performance.now();
+    this.#keptChanges = changes;
   }
 
   read(into: Uint8Array, position: number): number {
+    changes++;
     return fs.readSync(this.#fd, into, 0, into.byteLength, position);
   }
 
   write(from: Uint8Array, position: number): number {
+    changes++;
     return fs.writeSync(this.#fd, from, 0, from.byteLength, position);
   }
 
   stat(): VfsStat {
+    const kept = this.#kept;
+    this.#kept = undefined;
+    if (kept !== undefined && changes === this.#keptChanges && performance.now() - this.#keptAt < KEPT_MS) return toVfsStat(kept);
     return toVfsStat(fs.fstatSync(this.#fd, { bigint: true }));
   }
 
   truncate(size: number): void {
+    changes++;
     fs.ftruncateSync(this.#fd, size);
   }
 
@@ -279,6 +307,7 @@ export class NodeFS implements Vfs {
   }
 
   open(path: string, flags: VfsOpenFlags): VfsFile {
+    changes++;
     const f = flags.noFollow ? openMode(flags) | O_NOFOLLOW : openMode(flags);
     return new NodeFile(fs.openSync(this.#host(path), f, 0o666));
   }
@@ -298,6 +327,7 @@ export class NodeFS implements Vfs {
    */
   openFile(path: string, flags: VfsOpenFlags): VfsOpened {
     if (PROBE_OPEN === 0) return undefined;
+    changes++;
     // Each directory on the way, as the resolver's walk checks it (walksBeneath); "/name" has none.
     for (let cut = path.indexOf('/', 1); cut > 0; cut = path.indexOf('/', cut + 1)) {
       if (this.kind(path.slice(0, cut)) !== 'directory') return undefined;
@@ -311,18 +341,19 @@ export class NodeFS implements Vfs {
       b?.checked(path, 0, 0, false);
       return 'none';
     }
-    let st: fs.Stats;
+    let st: fs.BigIntStats;
     try {
-      st = fs.fstatSync(fd);
+      st = fs.fstatSync(fd, { bigint: true });
     } catch (err) {
       fs.closeSync(fd);
       throw err;
     }
     // What kind() would tell Beneath: a directory held at this path that it no longer names is dropped.
-    b?.checked(path, st.dev, st.ino, st.isDirectory());
-    if (st.isFile()) return new NodeFile(fd);
+    b?.checked(path, Number(st.dev), Number(st.ino), st.isDirectory());
+    // The guest's next call is most often fd_filestat_get: this fstat may answer it (NodeFile.stat).
+    if (st.isFile()) return new NodeFile(fd, st);
     fs.closeSync(fd);
-    return kindOfMode(st.mode);
+    return kindOfMode(Number(st.mode));
   }
 
   readdir(path: string): VfsDirEntry[] {
@@ -338,24 +369,29 @@ export class NodeFS implements Vfs {
   }
 
   mkdir(path: string): void {
+    changes++;
     fs.mkdirSync(this.#host(path), 0o777);
   }
 
   rmdir(path: string): void {
+    changes++;
     fs.rmdirSync(this.#host(path));
     this.#beneath?.forget();
   }
 
   unlink(path: string): void {
+    changes++;
     fs.unlinkSync(this.#host(path));
   }
 
   rename(from: string, to: string): void {
+    changes++;
     fs.renameSync(this.#host(from), this.#host(to, false));
     this.#beneath?.forget();
   }
 
   symlink(target: string, path: string): void {
+    changes++;
     // The target is the guest's string, stored as is; it is resolved (and
     // confined) by the resolver when followed, never here.
     fs.symlinkSync(target, this.#host(path));
@@ -366,6 +402,7 @@ export class NodeFS implements Vfs {
   }
 
   link(existing: string, path: string): void {
+    changes++;
     fs.linkSync(this.#host(existing), this.#host(path, false));
   }
 
