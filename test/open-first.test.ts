@@ -113,11 +113,11 @@ describe.each(backends)('%s: the one-walk open judges as the general walk does',
 /** MemFS counting the resolver's per-component questions. */
 class CountingMemFS extends MemFS {
   lookups = 0;
-  kind(path: string): ReturnType<MemFS['kind']> {
+  override kind(path: string): ReturnType<MemFS['kind']> {
     this.lookups++;
     return super.kind(path);
   }
-  lstat(path: string): ReturnType<MemFS['lstat']> {
+  override lstat(path: string): ReturnType<MemFS['lstat']> {
     this.lookups++;
     return super.lstat(path);
   }
