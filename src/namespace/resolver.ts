@@ -28,7 +28,7 @@ const utf8 = new TextEncoder();
  * A path that is not plain: an empty, "." or ".." component, or a name that
  * may be longer than MAX_NAME_BYTES (a UTF-16 unit is at most 3 UTF-8 bytes).
  */
-const NOT_PLAIN = /(?:^|\/)\.{0,2}(?:\/|$)|[^/]{86}/;
+const NOT_PLAIN = /(^|\/)\.{0,2}(\/|$)|[^/]{86}/;
 
 function checkNameLength(name: string): void {
   // A UTF-16 unit is at most 3 UTF-8 bytes, so only long names need encoding.
@@ -166,7 +166,7 @@ export class Resolver {
     const location = { mount: start.mount, path: joinPath(start.path, path), guestPath: joinPath(start.guestPath, path) };
     if (NOT_PLAIN.test(path) || location.path.length > MAX_PATH_BYTES || this.mountsIn(start, true).length > 0) return undefined;
     const got = start.mount.vfs.openFile?.(location.path, open);
-    if (got === undefined || got === 'symlink') return undefined;
+    if (!got || got === 'symlink') return undefined;
     const file = typeof got === 'object' ? got : undefined;
     return {
       parent: parentOf(location), name: path.slice(path.lastIndexOf('/') + 1), location,
@@ -206,7 +206,7 @@ export class Resolver {
     if (path.includes('\0')) throw new WasiError(Errno.INVAL);
     if (path.charCodeAt(0) === 47 /* '/' */) throw new WasiError(ESCAPE_ERRNO);
     const start = this.enter(dir);
-    if (open !== undefined && start.mount.vfs.walksBeneath === true) {
+    if (open && start.mount.vfs.walksBeneath) {
       const r = this.#openPlain(start, path, open);
       if (r !== undefined) return r;
     }

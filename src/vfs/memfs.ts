@@ -386,7 +386,8 @@ export class MemFS implements Vfs {
     const cut = path.lastIndexOf('/');
     const dir = this.#dirPlain(path, cut);
     const name = path.slice(cut + 1);
-    if (dir !== undefined && name !== '.' && name !== '..') {
+    // ".." would be memfs's own link to the parent, which may lie above the backend root: #walk stops there.
+    if (dir !== undefined && name !== '..') {
       if (name === '') return dir;
       const link = dir.children.get(name);
       if (link === undefined || !followLast || !isSymlink(link.getNode())) return link;
@@ -397,7 +398,7 @@ export class MemFS implements Vfs {
   /**
    * The directory `path` names up to `end`, through plain names only, each
    * looked up in the directory reached; undefined at anything else (a
-   * symlink, ".", "..", an empty name, something missing or not a directory).
+   * symlink, "..", an empty name, something missing or not a directory).
    */
   #dirPlain(path: string, end: number): Link | undefined {
     let dir = this.#base(path);
@@ -405,7 +406,7 @@ export class MemFS implements Vfs {
       let next = path.indexOf('/', at);
       if (next < 0 || next > end) next = end;
       const name = path.slice(at, next);
-      const link = name === '.' || name === '..' ? undefined : dir.children.get(name);
+      const link = name === '..' ? undefined : dir.children.get(name);
       if (link === undefined || !isDir(link.getNode())) return undefined;
       dir = link;
       at = next + 1;
@@ -580,14 +581,13 @@ export class MemFS implements Vfs {
   openFile(path: string, flags: VfsOpenFlags): VfsOpened {
     const cut = path.lastIndexOf('/');
     const dir = this.#dirPlain(path, cut);
+    // Something else on the way: the resolver's walk says what.
+    if (dir === undefined) return undefined;
     const name = path.slice(cut + 1);
-    // Something else on the way: the resolver's walk says what. (The path is plain: "." and ".." are never the name.)
-    if (dir === undefined || name === '') return undefined;
-    const link = dir.children.get(name);
-    if (link === undefined) return flags.create ? this.#openNode(this.#create(dir, name).getNode(), flags, path) : 'none';
-    const node = link.getNode();
-    if ((node.mode & S_IFMT) !== S_IFREG) return kindOfMode(node.mode);
-    return flags.create && flags.exclusive ? 'file' : this.#openNode(node, flags, path);
+    const node = dir.children.get(name)?.getNode();
+    if (node === undefined) return flags.create ? this.#openNode(this.#create(dir, name).getNode(), flags, path) : 'none';
+    // O_EXCL on a file: left to the general walk's EEXIST.
+    return (node.mode & S_IFMT) !== S_IFREG ? kindOfMode(node.mode) : flags.exclusive ? undefined : this.#openNode(node, flags, path);
   }
 
   /** A new regular file `name` in `dir`. */
