@@ -6,7 +6,8 @@
  * Paths handed to a backend are always absolute within the backend ("/",
  * "/a/b"), already normalised by the resolver: no ".", "..", empty
  * components, or trailing slash, and no symlink in any component but the
- * last. One exception: before a directory descriptor is used, the resolver
+ * last (but for `openFile` on a backend that sets `walksBeneath`: see
+ * there). One exception: before a directory descriptor is used, the resolver
  * lstats its whole path once to check it still names the same directory
  * (src/namespace/resolver.ts Resolver.enter); if something behind the host's back put a
  * symlink on that path, that lstat walks through it, and its answer is only
