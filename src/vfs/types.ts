@@ -98,25 +98,25 @@ export interface Vfs {
    */
   open(path: string, flags: VfsOpenFlags): VfsFile;
   /**
-   * Optional, for speed: the resolver's last step when the guest opens a
-   * file, in place of `kind` and then `open` (one lookup instead of two).
-   * Opens `path` as `open` with `noFollow` would, but only a regular file,
-   * or a new one when `flags.create` and nothing is there. Otherwise it
-   * opens, creates and truncates nothing and says what it found: the kind
-   * of what is there, 'none' when nothing is, or undefined when it cannot
-   * tell cheaply (the resolver then asks `kind`, and the open goes on as
-   * without this method). It never throws for what it finds; a failure of
-   * the open or creation itself (ENOSPC, EACCES) it may throw as `open`
-   * does, or answer undefined and leave it to `open`.
+   * Optional, with `walksBeneath`: path_open of a plain path in one walk,
+   * in place of `kind` per component and then `open`. Opens `path` as `open`
+   * with `noFollow` would, but only a regular file, or a new one when
+   * `flags.create` and nothing is there. Otherwise it opens, creates and
+   * truncates nothing and says what it found: the kind of what is there,
+   * 'none' when nothing is, or undefined when it cannot tell cheaply or the
+   * path does not lead through directories alone (the resolver then walks
+   * it as without this method). It never throws for what it finds; a
+   * failure of the open or creation itself (ENOSPC, EACCES) it may throw as
+   * `open` does, or answer undefined and leave it to the walk and `open`.
    */
   openFile?(path: string, flags: VfsOpenFlags): VfsOpened;
   /**
-   * Set when `openFile` may be given a path whose directories the resolver
-   * has not walked (a plain one: names only, no ".", ".." or empty
-   * component): the backend looks each name up in the directory it reached,
-   * follows no symlink in any component, and answers undefined unless the
-   * path leads through directories alone. The resolver then opens such a
-   * path in one walk (src/namespace/resolver.ts).
+   * Set when the resolver may give `openFile` a plain path (names only: no
+   * ".", ".." or empty component) whose directories it has not walked: the
+   * backend looks each name up in the directory it reached, follows no
+   * symlink in any component, checks each directory as the resolver's walk
+   * would, and answers undefined unless the path leads through directories
+   * alone (src/namespace/resolver.ts).
    */
   readonly walksBeneath?: boolean;
   /** Entries without "." and "..", in a stable order. ENOENT: missing; ENOTDIR: not a directory. */
