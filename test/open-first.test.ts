@@ -201,6 +201,19 @@ describe.skipIf(process.platform !== 'linux')('host directory: what an open cost
       g.imp.fd_close(writer);
       g.imp.fd_close(reader);
     }
+    // And through fd_write (each write path of a NodeFile counts as a change: src/vfs/node.ts `changes`).
+    for (let i = 0; i < 20; i++) {
+      g.imp.path_open(3, 0, 0x2000, len, 0, ALL, 0n, 0, 0x2300);
+      const writer = g.h.u32(0x2300);
+      g.imp.fd_seek(writer, 0n, 2, 0x2400); // to the end
+      g.imp.path_open(3, 0, 0x2000, len, 0, RDONLY, 0n, 0, 0x2300);
+      const reader = g.h.u32(0x2300);
+      g.imp.fd_write(writer, 0x2200, 1, 0x2400);
+      g.imp.fd_filestat_get(reader, 0x2500);
+      expect(g.h.u64(0x2500 + 32), `fd_write round ${i}`).toBe(131n + BigInt(6 * i));
+      g.imp.fd_close(writer);
+      g.imp.fd_close(reader);
+    }
   });
 
   it('nor after another process changed the file while the guest waited', () => {
