@@ -7,7 +7,7 @@
 // The other checkout must have been built (npm run build). Calls: a 16-byte
 // fd_write to an ignored stdout, clock_time_get, path_open+fd_filestat_get+
 // fd_close on MemFS and on a host directory (a name in the preopen, and one a
-// directory below it), and a 100-entry fd_readdir.
+// directory below it, on each), and a 100-entry fd_readdir.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -30,7 +30,7 @@ for (let i = 0; i < 100; i++) {
   writeFileSync(join(dir, `f${i}`), 'x');
   writeFileSync(join(dir, 'd', `f${i}`), 'x');
 }
-const seed = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`f${i}`, 'x']));
+const seed = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [[`f${i}`, 'x'], [`d/f${i}`, 'x']]).flat());
 
 function setup(lib) {
   const memory = new WebAssembly.Memory({ initial: 1 });
@@ -46,6 +46,7 @@ function setup(lib) {
     fd_write: () => imp.fd_write(1, 0, 1, 8),
     clock_time_get: () => imp.clock_time_get(1, 0n, 16),
     'open+fstat+close memfs': () => { imp.path_open(3, 1, 200, 2, 0, 0x3fffffffn & ~0x40n, 0n, 0, 24); const fd = v.getUint32(24, true); imp.fd_filestat_get(fd, 300); imp.fd_close(fd); },
+    'open+fstat+close memfs d/f7': () => { imp.path_open(3, 1, 210, 4, 0, 0x3fffffffn & ~0x40n, 0n, 0, 24); const fd = v.getUint32(24, true); imp.fd_filestat_get(fd, 300); imp.fd_close(fd); },
     'open+fstat+close host': () => { imp.path_open(4, 1, 200, 2, 0, 0x3fffffffn & ~0x40n, 0n, 0, 24); const fd = v.getUint32(24, true); imp.fd_filestat_get(fd, 300); imp.fd_close(fd); },
     'open+fstat+close host d/f7': () => { imp.path_open(4, 1, 210, 4, 0, 0x3fffffffn & ~0x40n, 0n, 0, 24); const fd = v.getUint32(24, true); imp.fd_filestat_get(fd, 300); imp.fd_close(fd); },
     'fd_readdir 100 memfs': () => imp.fd_readdir(3, 1024, 8192, 0n, 28),

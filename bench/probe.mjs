@@ -19,11 +19,15 @@
 //   instantiate_floor count × new WebAssembly.Instance of `wasm` with an import
 //                     object of no-op functions
 //   openat_floor      count × the five calls wasi-host's host-directory open
-//                     of dir/fNNNNN makes (src/vfs/node-beneath.ts): lstat of
-//                     the directory by path, lstat and open(O_NOFOLLOW) of the
+//                     of dir/fNNNNN made before issue 14 part 5: lstat of the
+//                     directory by path, lstat and open(O_NOFOLLOW) of the
 //                     name through /proc/self/fd/N, fstat (bigint), close
-//   open3_floor       the same with only open, fstat, close: what is left with
-//                     no lookup before the open
+//   openfirst_floor   the five it makes now (src/vfs/node.ts openFile): lstat
+//                     of the directory by path, open(O_NOFOLLOW|O_NONBLOCK|
+//                     O_NOCTTY) of the name through /proc/self/fd/N, fstat
+//                     (bigint: what was opened), the guest's fstat, close
+//   open3_floor       open, fstat, close: what is left with no lookup before
+//                     the open (wasi-host makes these and the guest's fstat for a name in the preopen itself)
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -113,7 +117,8 @@ const C = fs.constants;
 const O_PATH = 0o10000000;
 const names = (n) => Array.from({ length: Math.max(1, n) }, (_, i) => `f${String(i).padStart(5, '0')}`);
 
-function openFloor(five) {
+/** `calls`: 5 (lstat dir, lstat name, open, fstat, close), 4 (open first: lstat dir, open, fstat, fstat) or 3 (open, fstat, close). */
+function openFloor(calls) {
   const nfiles = spec.nfiles;
   const list = names(nfiles);
   const dirPath = spec.dir;
@@ -123,12 +128,11 @@ function openFloor(five) {
   const t0 = performance.now();
   for (let i = 0; i < count; i++) {
     const p = paths[i % list.length];
-    if (five) {
-      fs.lstatSync(dirPath, { throwIfNoEntry: false });
-      fs.lstatSync(p, { throwIfNoEntry: false });
-    }
-    const fd = fs.openSync(p, C.O_RDONLY | C.O_NOFOLLOW);
+    if (calls >= 4) fs.lstatSync(dirPath, { throwIfNoEntry: false });
+    if (calls === 5) fs.lstatSync(p, { throwIfNoEntry: false });
+    const fd = fs.openSync(p, calls === 5 ? C.O_RDONLY | C.O_NOFOLLOW : C.O_RDONLY | C.O_NOFOLLOW | C.O_NONBLOCK | C.O_NOCTTY);
     if (fs.fstatSync(fd, { bigint: true }).isFile()) regular++;
+    if (calls === 4) fs.fstatSync(fd, { bigint: true });
     fs.closeSync(fd);
   }
   const ms = performance.now() - t0;
@@ -163,8 +167,9 @@ switch (probe) {
     ms = performance.now() - t0;
     break;
   }
-  case 'openat_floor': ms = openFloor(true); break;
-  case 'open3_floor': ms = openFloor(false); break;
+  case 'openat_floor': ms = openFloor(5); break;
+  case 'openfirst_floor': ms = openFloor(4); break;
+  case 'open3_floor': ms = openFloor(3); break;
   default: throw new Error(`probe: unknown probe ${probe}`);
 }
 fs.writeSync(3, JSON.stringify({ ms, exitCode: 0 }) + "\n");

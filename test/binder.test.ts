@@ -125,7 +125,9 @@ describe('host bugs trap; guest errors are errnos', () => {
       trace: (e) => lines.push(`${e.name} -> ${e.errno ?? e.errnoName}`),
     });
     const instance = new WebAssembly.Instance(cat, wasi.getImportObject());
-    (vfs as unknown as { open: () => never }).open = () => { throw new Error('no code'); };
+    // MemFS opens a plain path with openFile (src/vfs/types.ts), anything else with open: both fail.
+    const bug = (): never => { throw new Error('no code'); };
+    Object.assign(vfs as unknown as { open: () => never; openFile: () => never }, { open: bug, openFile: bug });
     expect(() => wasi.start(instance)).toThrow(WebAssembly.RuntimeError);
     expect(lines[lines.length - 1]).toBe('path_open -> trap');
   });

@@ -4,7 +4,7 @@ import { FileType } from '../abi/constants.js';
 import { DirDescriptor, type FdTable } from '../fd-table.js';
 import type { Vfs, VfsFile, VfsOpenFlags, VfsStat, VfsTime } from '../vfs/types.js';
 import { Resolver, type Resolved } from './resolver.js';
-import { filetypeOf, makeMount, type ListingEntry, type Location, type Mount } from './types.js';
+import { filetypeOf, makeMount, parentOf, type ListingEntry, type Location, type Mount } from './types.js';
 
 const utf8 = new TextEncoder();
 const DOT = utf8.encode('.');
@@ -51,8 +51,8 @@ export class Namespace {
   }
 
   /** Resolves a guest path from a directory descriptor (see Resolver.resolve for the flags). */
-  resolve(dir: DirDescriptor, path: string, followFinal: boolean, keepFinal = false, wantStat = false): Resolved {
-    return this.#resolver.resolve(dir, path, followFinal, keepFinal, wantStat);
+  resolve(dir: DirDescriptor, path: string, followFinal: boolean, keepFinal = false, wantStat = false, open?: VfsOpenFlags): Resolved {
+    return this.#resolver.resolve(dir, path, followFinal, keepFinal, wantStat, open);
   }
 
   /** Where a directory descriptor's directory is now, checked (Resolver.enter). */
@@ -77,12 +77,13 @@ export class Namespace {
     return loc.mount.vfs.lstat(loc.path);
   }
 
-  /** Opens the regular file `r` names (creating it as `flags` say). */
+  /** Opens the regular file `r` names (creating it as `flags` say), or takes the one the lookup opened. */
   open(r: Resolved, flags: VfsOpenFlags): VfsFile {
     const loc = r.location;
-    // A new name invalidates cached listings; reusing one that exists does not.
-    if (r.kind === undefined) loc.mount.generation++;
-    return loc.mount.vfs.open(loc.path, flags);
+    // A new name invalidates cached listings. Whether `create` made one is not known when the lookup
+    // opened the file (Vfs.openFile): any open with `create` counts as one.
+    if (flags.create) loc.mount.generation++;
+    return r.file ?? loc.mount.vfs.open(loc.path, flags);
   }
 
   /** A descriptor on the directory `r` names. */
@@ -189,18 +190,6 @@ export class Namespace {
 function idOf(st: VfsStat): { dev: bigint; ino: bigint } {
   if (st.kind !== 'directory') throw new WasiError(Errno.NOTDIR);
   return { dev: st.dev, ino: st.ino };
-}
-
-/** The directory above `loc` inside its mount, or `loc` itself at a mount root. */
-function parentOf(loc: Location): Location {
-  if (loc.path === loc.mount.root) return loc;
-  const cut = loc.path.lastIndexOf('/');
-  const gcut = loc.guestPath.lastIndexOf('/');
-  return {
-    mount: loc.mount,
-    path: cut <= 0 ? '/' : loc.path.slice(0, cut),
-    guestPath: gcut <= 0 ? '/' : loc.guestPath.slice(0, gcut),
-  };
 }
 
 /**

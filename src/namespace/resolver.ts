@@ -1,7 +1,7 @@
 import { Errno, WasiError } from '../abi/errno.js';
 import type { DirDescriptor } from '../fd-table.js';
-import type { VfsKind, VfsStat } from '../vfs/types.js';
-import type { Location, Mount, NodeId } from './types.js';
+import type { VfsFile, VfsKind, VfsOpenFlags, VfsStat } from '../vfs/types.js';
+import { parentOf, type Location, type Mount, type NodeId } from './types.js';
 
 /**
  * What a path that would leave the sandbox gets: an absolute path, `..` above
@@ -24,6 +24,11 @@ export const MAX_PATH_BYTES = 4096;
 /** NAME_MAX, in UTF-8 bytes; enforced here so every backend agrees with a POSIX host. */
 const MAX_NAME_BYTES = 255;
 const utf8 = new TextEncoder();
+/**
+ * A path that is not plain: an empty, "." or ".." component, or a name that
+ * may be longer than MAX_NAME_BYTES (a UTF-16 unit is at most 3 UTF-8 bytes).
+ */
+const NOT_PLAIN = /(^|\/)\.{0,2}(\/|$)|[^/]{86}/;
 
 function checkNameLength(name: string): void {
   // A UTF-16 unit is at most 3 UTF-8 bytes, so only long names need encoding.
@@ -48,6 +53,8 @@ export interface Resolved {
   readonly trailingSlash: boolean;
   /** The path ended in "/." after the final name ("a/."): a lookup inside it, which rmdir and rename refuse. */
   readonly trailingDot: boolean;
+  /** The regular file the lookup opened (Vfs.openFile), when asked to open and it could; `kind` is then 'file'. */
+  readonly file?: VfsFile;
 }
 
 export function joinPath(dir: string, name: string): string {
@@ -146,13 +153,34 @@ export class Resolver {
     return { mount: dir.mount, path, guestPath };
   }
 
-  /** Mounts whose guest path sits directly inside `dir`, for listing them in fd_readdir. */
-  mountsIn(dir: Location): Mount[] {
+  /**
+   * `resolve`'s one walk for a backend that walks beneath itself: `path`
+   * from `start` when it is plain (names only: no empty, "." or ".."
+   * component) and no other mount lies below `start`, so no component can
+   * be `..` or a crossing into another mount, and the backend checks each
+   * directory on the way as the walk below would. What it finds is
+   * final unless it is a symlink (which the walk follows or not) or it
+   * cannot tell: the walk then starts over, and judges in its own order.
+   */
+  #openPlain(start: Location, path: string, open: VfsOpenFlags): Resolved | undefined {
+    const location = { mount: start.mount, path: joinPath(start.path, path), guestPath: joinPath(start.guestPath, path) };
+    if (NOT_PLAIN.test(path) || location.path.length > MAX_PATH_BYTES || this.mountsIn(start, true).length > 0) return undefined;
+    const got = start.mount.vfs.openFile?.(location.path, open);
+    if (!got || got === 'symlink') return undefined;
+    const file = typeof got === 'object' ? got : undefined;
+    return {
+      parent: parentOf(location), name: path.slice(path.lastIndexOf('/') + 1), location,
+      kind: file !== undefined ? 'file' : got === 'none' ? undefined : got as VfsKind, stat: undefined, trailingSlash: false, trailingDot: false, file,
+    };
+  }
+
+  /** Mounts whose guest path sits directly inside `dir` (anywhere below it, with `below`), for listing them in fd_readdir. */
+  mountsIn(dir: Location, below = false): Mount[] {
     if (this.mounts.size < 2) return [];
     const out: Mount[] = [];
     const prefix = dir.guestPath === '/' ? '/' : dir.guestPath + '/';
     for (const [gp, m] of this.mounts) {
-      if (gp.length > prefix.length && gp.startsWith(prefix) && !gp.slice(prefix.length).includes('/')) out.push(m);
+      if (gp.length > prefix.length && gp.startsWith(prefix) && (below || !gp.slice(prefix.length).includes('/'))) out.push(m);
     }
     return out;
   }
@@ -167,13 +195,21 @@ export class Resolver {
    * rmdir("link/") is ENOTDIR, never the removal of the link's target, and
    * mkdir("file/") is EEXIST. A trailing "/." is a lookup inside the name and
    * is never kept.
+   *
+   * With `open` (path_open of a file), a backend that walks beneath itself
+   * (Vfs.walksBeneath) is given a plain path whole, to open in one walk: a
+   * regular file (or a new one, with `open.create`) comes back as `file`.
    */
-  resolve(dir: DirDescriptor, path: string, followFinal: boolean, keepFinal = false, wantStat = false): Resolved {
+  resolve(dir: DirDescriptor, path: string, followFinal: boolean, keepFinal = false, wantStat = false, open?: VfsOpenFlags): Resolved {
     if (path.length === 0) throw new WasiError(Errno.NOENT);
     if (path.length > MAX_PATH_BYTES) throw new WasiError(Errno.NAMETOOLONG);
     if (path.includes('\0')) throw new WasiError(Errno.INVAL);
     if (path.charCodeAt(0) === 47 /* '/' */) throw new WasiError(ESCAPE_ERRNO);
     const start = this.enter(dir);
+    if (open && start.mount.vfs.walksBeneath) {
+      const r = this.#openPlain(start, path, open);
+      if (r !== undefined) return r;
+    }
 
     // Components still to walk, last first, so a symlink's target can be pushed on top.
     const pending = path.split('/').reverse();

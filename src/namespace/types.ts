@@ -76,3 +76,15 @@ export function filetypeOf(kind: VfsKind): FileType {
     default: return FileType.UNKNOWN;
   }
 }
+
+/** The directory above `loc` inside its mount, or `loc` itself at a mount root. */
+export function parentOf(loc: Location): Location {
+  if (loc.path === loc.mount.root) return loc;
+  const cut = loc.path.lastIndexOf('/');
+  const gcut = loc.guestPath.lastIndexOf('/');
+  return {
+    mount: loc.mount,
+    path: cut <= 0 ? '/' : loc.path.slice(0, cut),
+    guestPath: gcut <= 0 ? '/' : loc.guestPath.slice(0, gcut),
+  };
+}

@@ -45,17 +45,20 @@ export function path_open(
   // O_CREAT|O_EXCL never follows a final symlink: a dangling one is EEXIST, not a file created at its target (POSIX open).
   const exclusive = create && (oflags & OFlags.EXCL) !== 0;
   const follow = (dirflags & LookupFlags.SYMLINK_FOLLOW) !== 0 && !exclusive;
-  const r = ctx.ns.resolve(dir, ctx.mem.string(path, pathLen), follow);
   // As in wasmtime, FD_READ and FD_WRITE choose the open mode; other rights only gate calls.
   const writable = (base & Rights.FD_WRITE) !== 0;
   const readable = (base & Rights.FD_READ) !== 0 || !writable;
+  const flags = { read: readable, write: writable || truncate, create, exclusive, truncate, noFollow: true };
+  // A file may come back opened by the lookup itself (Vfs.openFile): O_DIRECTORY wants none.
+  const r = ctx.ns.resolve(dir, ctx.mem.string(path, pathLen), follow, false, false, wantsDir ? undefined : flags);
 
   const st = r.kind;
   if (st === undefined) {
     if (!create) return Errno.NOENT;
     if (r.trailingSlash) return Errno.ISDIR;
-  } else {
-    if (create && (oflags & OFlags.EXCL)) return Errno.EXIST;
+  } else if (r.file === undefined) {
+    // (A file the lookup opened is a regular file opened as asked: nothing here would refuse it.)
+    if (exclusive) return Errno.EXIST;
     // A final symlink not followed: O_NOFOLLOW's ELOOP, with O_DIRECTORY too. wasmtime checks
     // O_DIRECTORY itself after an O_NOFOLLOW open and so says ELOOP; Linux says ENOTDIR there.
     if (st === 'symlink') return Errno.LOOP;
@@ -71,14 +74,7 @@ export function path_open(
   }
 
   const loc = r.location;
-  const file = ctx.ns.open(r, {
-    read: readable,
-    write: writable || truncate,
-    create,
-    exclusive: create && (oflags & OFlags.EXCL) !== 0,
-    truncate,
-    noFollow: true,
-  });
+  const file = ctx.ns.open(r, flags);
   const d = new FileDescriptor(file, loc.mount, loc.path, readable, writable, base & RIGHTS_FILE_BASE, inheriting & RIGHTS_FILE_BASE, fdflags);
   try {
     ctx.mem.setU32(fdOut, ctx.fds.insert(d));

@@ -3,7 +3,7 @@ import { Node } from '@jsonjoy.com/fs-core/lib/Node.js';
 import type { Superblock } from '@jsonjoy.com/fs-core/lib/Superblock.js';
 import type { Volume } from 'memfs';
 import { codeError } from '../errors.js';
-import type { Vfs, VfsDirEntry, VfsFile, VfsKind, VfsOpenFlags, VfsStat, VfsTime } from './types.js';
+import type { Vfs, VfsDirEntry, VfsFile, VfsKind, VfsOpened, VfsOpenFlags, VfsStat, VfsTime } from './types.js';
 import { kindOfMode, S_IFMT } from './kinds.js';
 import { Quota, targetBytes, utf8Length } from './memfs-quota.js';
 import { timeOf, TimeTable } from './memfs-times.js';
@@ -292,6 +292,8 @@ function depthOf(link: Link): number {
 
 export class MemFS implements Vfs {
   readonly name = 'memfs';
+  /** openFile looks names up link by link and follows no symlink: the resolver may hand it a plain path whole. */
+  readonly walksBeneath = true;
   readonly #s: TreeState;
   readonly #volume: Volume | undefined;
   /** The tree path of backend "/" (MemFSOptions.root), as components; [] for the tree's own root. */
@@ -379,26 +381,37 @@ export class MemFS implements Vfs {
    * last component is missing; ENOENT or ENOTDIR if an earlier one is.
    */
   #lookup(path: string, followLast: boolean): Link | undefined {
-    const base = this.#base(path);
-    // The common case without arrays (the resolver's walk asks this once per component): plain names,
-    // no symlink on the way. Anything else starts over below, which handles it all.
-    let link: Link = base;
-    for (let start = 0, end = 0; end < path.length; start = end + 1) {
-      end = path.indexOf('/', start);
-      if (end < 0) end = path.length;
-      if (end === start) continue;
-      if (!isDir(link.getNode())) fail('ENOTDIR', 'not a directory', path);
-      const name = path.slice(start, end);
-      if (name === '.' || name === '..') return this.#walk(base, path, followLast);
-      const child = link.children.get(name);
-      if (child === undefined) {
-        if (path.indexOf('/', end) < 0 || /^\/*$/.test(path.slice(end))) return undefined;
-        fail('ENOENT', 'no such file or directory', path);
-      }
-      if (isSymlink(child.getNode())) return this.#walk(base, path, followLast);
-      link = child;
+    // The common case, plain names and no symlink on the way, in one pass without arrays (the resolver's
+    // walk asks this once per component); anything else starts over in #walk, which handles it all.
+    const cut = path.lastIndexOf('/');
+    const dir = this.#dirPlain(path, cut);
+    const name = path.slice(cut + 1);
+    // ".." would be memfs's own link to the parent, which may lie above the backend root: #walk stops there.
+    if (dir !== undefined && name !== '..') {
+      if (name === '') return dir;
+      const link = dir.children.get(name);
+      if (link === undefined || !followLast || !isSymlink(link.getNode())) return link;
     }
-    return link;
+    return this.#walk(this.#base(path), path, followLast);
+  }
+
+  /**
+   * The directory `path` names up to `end`, through plain names only, each
+   * looked up in the directory reached; undefined at anything else (a
+   * symlink, "..", an empty name, something missing or not a directory).
+   */
+  #dirPlain(path: string, end: number): Link | undefined {
+    let dir = this.#base(path);
+    for (let at = 1; at < end; ) {
+      let next = path.indexOf('/', at);
+      if (next < 0 || next > end) next = end;
+      const name = path.slice(at, next);
+      const link = name === '..' ? undefined : dir.children.get(name);
+      if (link === undefined || !isDir(link.getNode())) return undefined;
+      dir = link;
+      at = next + 1;
+    }
+    return dir;
   }
 
   /** #lookup's general walk: ".", ".." and symlinks. */
@@ -535,25 +548,17 @@ export class MemFS implements Vfs {
 
   kind(path: string): VfsKind | undefined {
     // The resolver's per-component question: nothing there, even for want of a parent, is undefined.
-    // #entry without its object: this runs once per component of every lookup.
-    const slash = path.lastIndexOf('/');
-    const name = path.slice(slash + 1);
-    let dir: Link | undefined;
+    let link: Link | undefined;
     try {
-      if (name === '') return kindOfMode(this.#base(path).getNode().mode);
-      dir = this.#lookup(path.slice(0, slash) || '/', true);
+      link = this.#lookup(path, false);
     } catch (err) {
       if ((err as { code?: unknown }).code === 'ENOENT') return undefined;
       throw err;
     }
-    if (dir === undefined) return undefined;
-    if (!isDir(dir.getNode())) fail('ENOTDIR', 'not a directory', path);
-    const link = name === '.' || name === '..' ? undefined : dir.children.get(name);
     return link === undefined ? undefined : kindOfMode(link.getNode().mode);
   }
 
   open(path: string, flags: VfsOpenFlags): VfsFile {
-    const s = this.#s;
     const e = this.#entry(path);
     let link = e.link;
     if (link !== undefined && flags.create && flags.exclusive) fail('EEXIST', 'file exists', path);
@@ -563,10 +568,36 @@ export class MemFS implements Vfs {
     }
     if (link === undefined) {
       if (!flags.create || e.link !== undefined) fail('ENOENT', 'no such file or directory', path);
-      const { dir, name } = e;
-      link = this.#newEntry(dir, name, 0, () => dir.createChild(name, s.tree.createNode(S_IFREG | 0o666)));
+      link = this.#create(e.dir, e.name);
     }
-    const node = link.getNode();
+    return this.#openNode(link.getNode(), flags, path);
+  }
+
+  /**
+   * One walk from the root, each name looked up in the directory reached and
+   * no symlink followed (src/vfs/types.ts openFile, walksBeneath): opens a
+   * regular file, or creates one where nothing is, as `open` does.
+   */
+  openFile(path: string, flags: VfsOpenFlags): VfsOpened {
+    const cut = path.lastIndexOf('/');
+    const dir = this.#dirPlain(path, cut);
+    // Something else on the way: the resolver's walk says what.
+    if (dir === undefined) return undefined;
+    const name = path.slice(cut + 1);
+    const node = dir.children.get(name)?.getNode();
+    if (node === undefined) return flags.create ? this.#openNode(this.#create(dir, name).getNode(), flags, path) : 'none';
+    // O_EXCL on a file: left to the general walk's EEXIST.
+    return (node.mode & S_IFMT) !== S_IFREG ? kindOfMode(node.mode) : flags.exclusive ? undefined : this.#openNode(node, flags, path);
+  }
+
+  /** A new regular file `name` in `dir`. */
+  #create(dir: Link, name: string): Link {
+    return this.#newEntry(dir, name, 0, () => dir.createChild(name, this.#s.tree.createNode(S_IFREG | 0o666)));
+  }
+
+  /** Opens `node` (reached through `path`) as `flags` say. */
+  #openNode(node: Node, flags: VfsOpenFlags, path: string): VfsFile {
+    const s = this.#s;
     if (isDir(node) && flags.write) fail('EISDIR', 'is a directory', path);
     if (flags.truncate && !isDir(node)) {
       node.truncate(0);

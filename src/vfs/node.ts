@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { resolve } from 'node:path';
 import { codeError } from '../errors.js';
-import type { Vfs, VfsDirEntry, VfsFile, VfsKind, VfsOpenFlags, VfsStat, VfsTime } from './types.js';
+import type { Vfs, VfsDirEntry, VfsFile, VfsKind, VfsOpened, VfsOpenFlags, VfsStat, VfsTime } from './types.js';
 import { kindOfDirent, kindOfMode } from './kinds.js';
 import { Beneath } from './node-beneath.js';
 
@@ -43,6 +43,14 @@ const C = fs.constants;
 // Windows has no O_NOFOLLOW; the resolver's own symlink check is all there is there.
 const O_NOFOLLOW = C.O_NOFOLLOW ?? 0;
 const WIN32 = process.platform === 'win32';
+/**
+ * How openFile opens a name it has not looked at (see there): never through
+ * a final symlink, never waiting (a FIFO with no writer, a lease), never
+ * making a terminal the process's controlling one. Zero where the host
+ * lacks one of them (Windows), and openFile is then not used.
+ */
+const PROBE_OPEN = C.O_NOFOLLOW !== undefined && C.O_NONBLOCK !== undefined && C.O_NOCTTY !== undefined
+  ? C.O_NOFOLLOW | C.O_NONBLOCK | C.O_NOCTTY : 0;
 
 
 
@@ -177,6 +185,15 @@ function checkNormal(path: string): void {
   }
 }
 
+/** open(2) flags for `flags` but noFollow. Never O_APPEND: the host keeps positions and writes at explicit offsets. */
+function openMode(flags: VfsOpenFlags): number {
+  let f = flags.write ? (flags.read ? C.O_RDWR : C.O_WRONLY) : C.O_RDONLY;
+  if (flags.create) f |= C.O_CREAT;
+  if (flags.exclusive) f |= C.O_EXCL;
+  if (flags.truncate) f |= C.O_TRUNC;
+  return f;
+}
+
 /** Whether host directory `inner` is `outer` or lies below it (both realpaths without a trailing separator). */
 function nests(outer: string, inner: string): boolean {
   return inner === outer || inner.startsWith(outer + '/') || (WIN32 && inner.startsWith(outer + '\\'));
@@ -186,6 +203,8 @@ export class NodeFS implements Vfs {
   readonly name = 'node';
   /** Every write is a system call, worth batching (src/write-behind.ts). */
   readonly writeBehind = true;
+  /** openFile checks each directory on a path as the resolver does (kind), then opens without following. */
+  readonly walksBeneath = true;
   /** The confining directory, absolute and with symlinks resolved. */
   readonly root: string;
   readonly #prefix: string;
@@ -260,13 +279,53 @@ export class NodeFS implements Vfs {
   }
 
   open(path: string, flags: VfsOpenFlags): VfsFile {
-    // Never O_APPEND: the host keeps positions and writes at explicit offsets.
-    let f = flags.write ? (flags.read ? C.O_RDWR : C.O_WRONLY) : C.O_RDONLY;
-    if (flags.create) f |= C.O_CREAT;
-    if (flags.exclusive) f |= C.O_EXCL;
-    if (flags.truncate) f |= C.O_TRUNC;
-    if (flags.noFollow) f |= O_NOFOLLOW;
+    const f = flags.noFollow ? openMode(flags) | O_NOFOLLOW : openMode(flags);
     return new NodeFile(fs.openSync(this.#host(path), f, 0o666));
+  }
+
+  /**
+   * The open without the lstat before it: open the name (PROBE_OPEN), then
+   * fstat the descriptor, which tells what was opened, and with no window
+   * (the descriptor is the node, whatever the name names by now). A regular
+   * file is kept: O_NONBLOCK does nothing to a regular file's reads and
+   * writes on Linux or macOS (open(2)), and the host keeps the guest's
+   * fdflags itself. Anything else is closed again and its kind returned, as
+   * lstat would have said it: path_open refuses it as before. Opening it
+   * first is what node:wasi and wasmtime do too; here a FIFO cannot block
+   * the open (a FIFO opened for writing with no reader fails with ENXIO, and
+   * is then looked at with lstat). Failures other than ENOENT are left to
+   * the lstat and open that follow, so their errnos stay what they were.
+   */
+  openFile(path: string, flags: VfsOpenFlags): VfsOpened {
+    if (PROBE_OPEN === 0) return undefined;
+    // Each directory on the way, as the resolver's walk checks it (walksBeneath); "/name" has none.
+    for (let cut = path.indexOf('/', 1); cut > 0; cut = path.indexOf('/', cut + 1)) {
+      if (this.kind(path.slice(0, cut)) !== 'directory') return undefined;
+    }
+    const b = this.#beneath;
+    let fd: number;
+    try {
+      fd = fs.openSync(this.#host(path), openMode(flags) | PROBE_OPEN, 0o666);
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'ENOENT') return undefined;
+      b?.checked(path, 0, 0, false);
+      return 'none';
+    }
+    let st: fs.BigIntStats;
+    try {
+      st = fs.fstatSync(fd, { bigint: true });
+    } catch (err) {
+      fs.closeSync(fd);
+      throw err;
+    }
+    // What kind() would tell Beneath: a directory held at this path that it no longer names is dropped.
+    b?.checked(path, Number(st.dev), Number(st.ino), st.isDirectory());
+    // Not kept for the guest's fd_filestat_get that often follows: another
+    // process or thread may change the file in between, and the guest's
+    // fstat must see it (measured: one fstat of ~1 µs; not worth a stale answer).
+    if (st.isFile()) return new NodeFile(fd);
+    fs.closeSync(fd);
+    return kindOfMode(Number(st.mode));
   }
 
   readdir(path: string): VfsDirEntry[] {

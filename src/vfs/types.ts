@@ -6,7 +6,8 @@
  * Paths handed to a backend are always absolute within the backend ("/",
  * "/a/b"), already normalised by the resolver: no ".", "..", empty
  * components, or trailing slash, and no symlink in any component but the
- * last. One exception: before a directory descriptor is used, the resolver
+ * last (but for `openFile` on a backend that sets `walksBeneath`: see
+ * there). One exception: before a directory descriptor is used, the resolver
  * lstats its whole path once to check it still names the same directory
  * (src/namespace/resolver.ts Resolver.enter); if something behind the host's back put a
  * symlink on that path, that lstat walks through it, and its answer is only
@@ -69,6 +70,9 @@ export interface VfsFile {
   close(): void;
 }
 
+/** What `Vfs.openFile` found: the file opened, the kind of something else there, 'none', or undefined (cannot tell). */
+export type VfsOpened = VfsFile | VfsKind | 'none' | undefined;
+
 export interface Vfs {
   /** Short name used in traces and messages ("memfs", "node"). */
   readonly name: string;
@@ -93,6 +97,28 @@ export interface Vfs {
    * not a directory.
    */
   open(path: string, flags: VfsOpenFlags): VfsFile;
+  /**
+   * Optional, with `walksBeneath`: path_open of a plain path in one walk,
+   * in place of `kind` per component and then `open`. Opens `path` as `open`
+   * with `noFollow` would, but only a regular file, or a new one when
+   * `flags.create` and nothing is there. Otherwise it opens, creates and
+   * truncates nothing and says what it found: the kind of what is there,
+   * 'none' when nothing is, or undefined when it cannot tell cheaply or the
+   * path does not lead through directories alone (the resolver then walks
+   * it as without this method). It never throws for what it finds; a
+   * failure of the open or creation itself (ENOSPC, EACCES) it may throw as
+   * `open` does, or answer undefined and leave it to the walk and `open`.
+   */
+  openFile?(path: string, flags: VfsOpenFlags): VfsOpened;
+  /**
+   * Set when the resolver may give `openFile` a plain path (names only: no
+   * ".", ".." or empty component) whose directories it has not walked: the
+   * backend looks each name up in the directory it reached, follows no
+   * symlink in any component, checks each directory as the resolver's walk
+   * would, and answers undefined unless the path leads through directories
+   * alone (src/namespace/resolver.ts).
+   */
+  readonly walksBeneath?: boolean;
   /** Entries without "." and "..", in a stable order. ENOENT: missing; ENOTDIR: not a directory. */
   readdir(path: string): VfsDirEntry[];
   /** EEXIST: something is there (a dangling symlink too); ENOENT: the parent is missing. */
