@@ -73,17 +73,85 @@ export type HostErrorPolicy = 'trap' | 'eio';
 export function bindImports(
   ctx: HostContext, table: readonly SyscallDef[], layers: readonly Interceptor[], onHostError: HostErrorPolicy,
 ): Record<string, SyscallCall> {
-  const out: Record<string, SyscallCall> = {};
-  for (const def of table) {
-    let fn = boundary(ctx, def, onHostError);
-    for (const layer of layers) fn = layer.intercept(def, fn) ?? fn;
-    out[def.name] = fn;
+  const { plans, shape } = bindingOf(table, onHostError);
+  // A copy of a fast object of every name, stored into: a fresh object grown name by name costs ten times as much.
+  const out: Record<string, SyscallCall> = { ...shape };
+  for (const p of plans) {
+    let fn = boundary(ctx, p);
+    for (const layer of layers) fn = layer.intercept(p.def, fn) ?? fn;
+    out[p.def.name] = fn;
   }
   return out;
 }
 
 type AnyFn = (ctx: HostContext, ...args: (number | bigint)[]) => number;
 type V = number & bigint;
+
+/**
+ * What the boundary of one import needs besides the context, the same for
+ * every host: worked out once per table and error policy, so binding an
+ * import allocates its closure and nothing else.
+ */
+interface Plan {
+  readonly def: SyscallDef;
+  /** The syscall, with stack traces off while it runs for path_* imports (quietly). */
+  readonly f: AnyFn;
+  /** Which parameters are i64 (k0..k8: one per parameter of the longest import, path_open). */
+  readonly n: number;
+  readonly k0: boolean; readonly k1: boolean; readonly k2: boolean; readonly k3: boolean; readonly k4: boolean;
+  readonly k5: boolean; readonly k6: boolean; readonly k7: boolean; readonly k8: boolean;
+  readonly eio: boolean;
+}
+
+interface Binding {
+  readonly plans: readonly Plan[];
+  /** An object with every import's name, in table order, copied for each host. */
+  readonly shape: Readonly<Record<string, SyscallCall>>;
+}
+
+/** Per table, per error policy: tables are module constants, so this is worked out once per process. */
+const bindings = new WeakMap<readonly SyscallDef[], { trap?: Binding; eio?: Binding }>();
+
+function bindingOf(table: readonly SyscallDef[], policy: HostErrorPolicy): Binding {
+  let byPolicy = bindings.get(table);
+  if (byPolicy === undefined) bindings.set(table, (byPolicy = {}));
+  return (byPolicy[policy] ??= {
+    plans: table.map((def) => plan(def, policy)),
+    shape: Object.fromEntries(table.map((def) => [def.name, noImport])),
+  });
+}
+
+function noImport(): number {
+  throw new Error('wasi-host: an import was not bound');
+}
+
+function plan(def: SyscallDef, policy: HostErrorPolicy): Plan {
+  const k = def.params.map(([, type]) => type === 'i64');
+  const fn = def.fn as unknown as AnyFn;
+  return {
+    def, f: def.name.startsWith('path_') ? quietly(fn) : fn, n: k.length,
+    k0: k[0], k1: k[1], k2: k[2], k3: k[3], k4: k[4], k5: k[5], k6: k[6], k7: k[7], k8: k[8],
+    eio: policy === 'eio',
+  };
+}
+
+/**
+ * Path lookups miss as a matter of course (stat probes, O_CREAT|O_EXCL,
+ * mkdir -p), and every miss is an exception below, from Node's fs or memfs:
+ * the guest gets an errno, so their stacks are never read (stackTracesOff).
+ * Made once per syscall, not per host.
+ */
+function quietly(fn: AnyFn): AnyFn {
+  // `apply` with `arguments` passes the arguments on without the array rest arguments allocate per call (path_open is hot).
+  return function (this: unknown) {
+    const limit = stackTracesOff();
+    try {
+      return fn.apply(undefined, arguments as unknown as [HostContext, ...(number | bigint)[]]);
+    } finally {
+      restoreStackTraces(limit);
+    }
+  };
+}
 
 /**
  * The plain import: checks the arguments, calls the syscall with the context
@@ -94,75 +162,62 @@ type V = number & bigint;
  * (signed or unsigned) for each i32. A module that declared the import otherwise gets EINVAL, as
  * from node:wasi, and nothing runs. The checks are typeof tests on values
  * already in registers. Fixed arities avoid rest arguments on the hot
- * paths; imports marked `total` skip the try/catch.
+ * paths; imports marked `total` skip the try/catch. The closure holds the
+ * context and the plan only.
  */
-function boundary(ctx: HostContext, def: SyscallDef, policy: HostErrorPolicy): SyscallCall {
-  const f = def.fn as unknown as AnyFn;
-  const k = i64Params(def);
-  const k0 = k[0], k1 = k[1], k2 = k[2], k3 = k[3], k4 = k[4], k5 = k[5], k6 = k[6];
-  const INVAL = Errno.INVAL;
-  if (def.total === true && k.length === 3) {
+function boundary(ctx: HostContext, p: Plan): SyscallCall {
+  if (p.def.total === true && p.n === 3) {
     return function (a: V, b: V, c: V) {
-      if (arguments.length !== 3 || bad(a, k0) || bad(b, k1) || bad(c, k2)) return INVAL;
-      return f(ctx, a, b, c);
+      if (arguments.length !== 3 || bad(a, p.k0) || bad(b, p.k1) || bad(c, p.k2)) return INVAL;
+      return p.f(ctx, a, b, c);
     } as SyscallCall;
   }
-  switch (k.length) {
+  switch (p.n) {
     case 0: return function () {
       if (arguments.length !== 0) return INVAL;
-      try { return f(ctx); } catch (e) { return failure(e, def, policy); }
+      try { return p.f(ctx); } catch (e) { return failure(e, p); }
     } as SyscallCall;
     case 1: return function (a: V) {
-      if (arguments.length !== 1 || bad(a, k0)) return INVAL;
-      try { return f(ctx, a); } catch (e) { return failure(e, def, policy); }
+      if (arguments.length !== 1 || bad(a, p.k0)) return INVAL;
+      try { return p.f(ctx, a); } catch (e) { return failure(e, p); }
     } as SyscallCall;
     case 2: return function (a: V, b: V) {
-      if (arguments.length !== 2 || bad(a, k0) || bad(b, k1)) return INVAL;
-      try { return f(ctx, a, b); } catch (e) { return failure(e, def, policy); }
+      if (arguments.length !== 2 || bad(a, p.k0) || bad(b, p.k1)) return INVAL;
+      try { return p.f(ctx, a, b); } catch (e) { return failure(e, p); }
     } as SyscallCall;
     case 3: return function (a: V, b: V, c: V) {
-      if (arguments.length !== 3 || bad(a, k0) || bad(b, k1) || bad(c, k2)) return INVAL;
-      try { return f(ctx, a, b, c); } catch (e) { return failure(e, def, policy); }
+      if (arguments.length !== 3 || bad(a, p.k0) || bad(b, p.k1) || bad(c, p.k2)) return INVAL;
+      try { return p.f(ctx, a, b, c); } catch (e) { return failure(e, p); }
     } as SyscallCall;
     case 4: return function (a: V, b: V, c: V, d: V) {
-      if (arguments.length !== 4 || bad(a, k0) || bad(b, k1) || bad(c, k2) || bad(d, k3)) return INVAL;
-      try { return f(ctx, a, b, c, d); } catch (e) { return failure(e, def, policy); }
+      if (arguments.length !== 4 || bad(a, p.k0) || bad(b, p.k1) || bad(c, p.k2) || bad(d, p.k3)) return INVAL;
+      try { return p.f(ctx, a, b, c, d); } catch (e) { return failure(e, p); }
     } as SyscallCall;
     case 5: return function (a: V, b: V, c: V, d: V, e1: V) {
-      if (arguments.length !== 5 || bad(a, k0) || bad(b, k1) || bad(c, k2) || bad(d, k3) || bad(e1, k4)) return INVAL;
-      try { return f(ctx, a, b, c, d, e1); } catch (e) { return failure(e, def, policy); }
+      if (arguments.length !== 5 || bad(a, p.k0) || bad(b, p.k1) || bad(c, p.k2) || bad(d, p.k3) || bad(e1, p.k4)) return INVAL;
+      try { return p.f(ctx, a, b, c, d, e1); } catch (e) { return failure(e, p); }
     } as SyscallCall;
     case 6: return function (a: V, b: V, c: V, d: V, e1: V, f1: V) {
-      if (arguments.length !== 6 || bad(a, k0) || bad(b, k1) || bad(c, k2) || bad(d, k3) || bad(e1, k4) || bad(f1, k5)) return INVAL;
-      try { return f(ctx, a, b, c, d, e1, f1); } catch (e) { return failure(e, def, policy); }
+      if (arguments.length !== 6 || bad(a, p.k0) || bad(b, p.k1) || bad(c, p.k2) || bad(d, p.k3) || bad(e1, p.k4) || bad(f1, p.k5)) return INVAL;
+      try { return p.f(ctx, a, b, c, d, e1, f1); } catch (e) { return failure(e, p); }
     } as SyscallCall;
     case 7: return function (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V) {
-      if (arguments.length !== 7 || bad(a, k0) || bad(b, k1) || bad(c, k2) || bad(d, k3) || bad(e1, k4) || bad(f1, k5) || bad(g, k6)) return INVAL;
-      try { return f(ctx, a, b, c, d, e1, f1, g); } catch (e) { return failure(e, def, policy); }
+      if (arguments.length !== 7 || bad(a, p.k0) || bad(b, p.k1) || bad(c, p.k2) || bad(d, p.k3) || bad(e1, p.k4) || bad(f1, p.k5) || bad(g, p.k6)) return INVAL;
+      try { return p.f(ctx, a, b, c, d, e1, f1, g); } catch (e) { return failure(e, p); }
     } as SyscallCall;
     // path_open, the one import with nine.
     case 9: return function (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V, h: V, i: V) {
-      if (arguments.length !== 9 || bad(a, k0) || bad(b, k1) || bad(c, k2) || bad(d, k3) || bad(e1, k4) || bad(f1, k5) || bad(g, k6) || bad(h, k[7]) || bad(i, k[8])) return INVAL;
-      try { return f(ctx, a, b, c, d, e1, f1, g, h, i); } catch (e) { return failure(e, def, policy); }
+      if (arguments.length !== 9 || bad(a, p.k0) || bad(b, p.k1) || bad(c, p.k2) || bad(d, p.k3) || bad(e1, p.k4) || bad(f1, p.k5) || bad(g, p.k6) || bad(h, p.k7) || bad(i, p.k8)) return INVAL;
+      try { return p.f(ctx, a, b, c, d, e1, f1, g, h, i); } catch (e) { return failure(e, p); }
     } as SyscallCall;
     default: return (...args: (number | bigint)[]) => {
-      if (mistyped(args, k)) return INVAL;
-      try { return f(ctx, ...args); } catch (e) { return failure(e, def, policy); }
+      if (mistyped(args, p.def.params)) return INVAL;
+      try { return p.f(ctx, ...args); } catch (e) { return failure(e, p); }
     };
   }
 }
 
-/** Per import, which parameters are i64: the same for every host, so worked out once, not per construction. */
-const i64Cache = new WeakMap<SyscallDef, readonly boolean[]>();
-
-function i64Params(def: SyscallDef): readonly boolean[] {
-  let k = i64Cache.get(def);
-  if (k === undefined) {
-    k = def.params.map(([, type]) => type === 'i64');
-    i64Cache.set(def, k);
-  }
-  return k;
-}
+const INVAL = Errno.INVAL;
 
 /**
  * Whether `v` is not an i64 (a BigInt) or an i32: a 32-bit integer, signed as
@@ -174,9 +229,9 @@ function bad(v: unknown, i64: boolean | undefined): boolean {
 }
 
 /** bad() over a whole argument list, which must also have the declared length. */
-function mistyped(args: readonly unknown[], i64: readonly boolean[]): boolean {
-  if (args.length !== i64.length) return true;
-  for (let i = 0; i < args.length; i++) if (bad(args[i], i64[i])) return true;
+function mistyped(args: readonly unknown[], params: SyscallDef['params']): boolean {
+  if (args.length !== params.length) return true;
+  for (let i = 0; i < args.length; i++) if (bad(args[i], params[i][1] === 'i64')) return true;
   return false;
 }
 
@@ -188,31 +243,10 @@ const TrapError = WebAssembly.RuntimeError as unknown as new (message: string, o
  * a WASI or POSIX error is the guest's errno. Anything else is a bug in the host or a backend: it traps, carrying the
  * original error as `cause`, unless the embedder asked for EIO.
  */
-function failure(e: unknown, def: SyscallDef, policy: HostErrorPolicy): number {
+function failure(e: unknown, p: Plan): number {
   if (e instanceof WASIExit || e instanceof Suspend) throw e;
   if (e instanceof WasiError || isPosixError(e)) return errnoOf(e);
-  if (policy === 'eio') return Errno.IO;
+  if (p.eio) return Errno.IO;
   const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  throw new TrapError(`wasi-host: ${def.name} failed inside the host (a bug in wasi-host or its backend, not the guest's doing): ${what}`, { cause: e });
+  throw new TrapError(`wasi-host: ${p.def.name} failed inside the host (a bug in wasi-host or its backend, not the guest's doing): ${what}`, { cause: e });
 }
-
-/**
- * Path lookups miss as a matter of course (stat probes, O_CREAT|O_EXCL,
- * mkdir -p), and every miss is an exception below, from Node's fs or memfs:
- * the guest gets an errno, so their stacks are never read (stackTracesOff).
- */
-export const quietPathErrors: Interceptor = {
-  intercept(call, next) {
-    if (!call.name.startsWith('path_')) return undefined;
-    // `apply` with `arguments` keeps the guest's argument count for the boundary's check, and V8
-    // passes them on without the array rest arguments allocate per call (path_open is hot).
-    return function (this: unknown) {
-      const limit = stackTracesOff();
-      try {
-        return next.apply(undefined, arguments as unknown as (number | bigint)[]);
-      } finally {
-        restoreStackTraces(limit);
-      }
-    };
-  },
-};

@@ -1,4 +1,4 @@
-import { bindImports, quietPathErrors, type Interceptor } from './binder.js';
+import { bindImports, type Interceptor } from './binder.js';
 import { buildContext, type ContextExtension } from './context-builder.js';
 import type { WASIOptions, WASIVersion } from './options.js';
 import type { HostStream, Platform } from './platform/types.js';
@@ -181,15 +181,13 @@ export class WASIHost {
   }
 
   /**
-   * The import object's functions: the table's syscalls bound to `ctx`,
-   * inside the layers it needs (innermost first): quiet stacks for path
-   * misses, then the full entry's (outerLayers).
+   * The import object's functions: the table's syscalls bound to `ctx`
+   * (quiet stacks for path misses are the binder's own), inside the full
+   * entry's layers (outerLayers), innermost first.
    */
   protected buildImports(ctx: HostContext): WASIImport {
-    const o = this.options;
-    const layers: Interceptor[] = [quietPathErrors, ...this.outerLayers(ctx)];
     // Every name of the version's table is bound, each with its own arity.
-    return bindImports(ctx, this.syscalls(), layers, o.onHostError ?? 'trap') as unknown as WASIImport;
+    return bindImports(ctx, this.syscalls(), this.outerLayers(ctx), this.options.onHostError ?? 'trap') as unknown as WASIImport;
   }
 
   /** The table to bind: preview1's (the full entry adds wasi_unstable's). */
