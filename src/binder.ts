@@ -75,7 +75,7 @@ export function bindImports(
 ): Record<string, SyscallCall> {
   const { plans, shape } = bindingOf(table, onHostError);
   // A copy of a fast object of every name, stored into: a fresh object grown name by name costs ten times as much.
-  const out: Record<string, SyscallCall> = { ...shape };
+  const out = { ...shape } as Record<string, SyscallCall>;
   for (const p of plans) {
     let fn = boundary(ctx, p);
     for (const layer of layers) fn = layer.intercept(p.def, fn) ?? fn;
@@ -96,43 +96,38 @@ interface Plan {
   readonly def: SyscallDef;
   /** The syscall, with stack traces off while it runs for path_* imports (quietly). */
   readonly f: AnyFn;
-  /** Which parameters are i64 (k0..k8: one per parameter of the longest import, path_open). */
+  /** How many parameters, and which are i64 (bit i for parameter i). */
   readonly n: number;
-  readonly k0: boolean; readonly k1: boolean; readonly k2: boolean; readonly k3: boolean; readonly k4: boolean;
-  readonly k5: boolean; readonly k6: boolean; readonly k7: boolean; readonly k8: boolean;
+  readonly m: number;
   readonly eio: boolean;
 }
 
 interface Binding {
   readonly plans: readonly Plan[];
   /** An object with every import's name, in table order, copied for each host. */
-  readonly shape: Readonly<Record<string, SyscallCall>>;
+  readonly shape: object;
 }
 
-/** Per table, per error policy: tables are module constants, so this is worked out once per process. */
-const bindings = new WeakMap<readonly SyscallDef[], { trap?: Binding; eio?: Binding }>();
+/** Per error policy and table: tables are module constants, so each is worked out once per process. */
+const bindings = { trap: new WeakMap<readonly SyscallDef[], Binding>(), eio: new WeakMap<readonly SyscallDef[], Binding>() };
 
 function bindingOf(table: readonly SyscallDef[], policy: HostErrorPolicy): Binding {
-  let byPolicy = bindings.get(table);
-  if (byPolicy === undefined) bindings.set(table, (byPolicy = {}));
-  return (byPolicy[policy] ??= {
-    plans: table.map((def) => plan(def, policy)),
-    shape: Object.fromEntries(table.map((def) => [def.name, noImport])),
-  });
-}
-
-function noImport(): number {
-  throw new Error('wasi-host: an import was not bound');
-}
-
-function plan(def: SyscallDef, policy: HostErrorPolicy): Plan {
-  const k = def.params.map(([, type]) => type === 'i64');
-  const fn = def.fn as unknown as AnyFn;
-  return {
-    def, f: def.name.startsWith('path_') ? quietly(fn) : fn, n: k.length,
-    k0: k[0], k1: k[1], k2: k[2], k3: k[3], k4: k[4], k5: k[5], k6: k[6], k7: k[7], k8: k[8],
-    eio: policy === 'eio',
-  };
+  let b = bindings[policy].get(table);
+  if (b === undefined) {
+    b = {
+      plans: table.map((def) => {
+        const fn = def.fn as unknown as AnyFn;
+        return {
+          def, f: def.name.startsWith('path_') ? quietly(fn) : fn, n: def.params.length,
+          m: def.params.reduce((m, [, type], i) => (type === 'i64' ? m | (1 << i) : m), 0),
+          eio: policy === 'eio',
+        };
+      }),
+      shape: Object.fromEntries(table.map((def) => [def.name, null])),
+    };
+    bindings[policy].set(table, b);
+  }
+  return b;
 }
 
 /**
@@ -168,71 +163,71 @@ function quietly(fn: AnyFn): AnyFn {
 function boundary(ctx: HostContext, p: Plan): SyscallCall {
   if (p.def.total === true && p.n === 3) {
     return function (a: V, b: V, c: V) {
-      if (arguments.length !== 3 || bad(a, p.k0) || bad(b, p.k1) || bad(c, p.k2)) return INVAL;
+      if (arguments.length !== 3 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4)) return INVAL;
       return p.f(ctx, a, b, c);
     } as SyscallCall;
   }
   switch (p.n) {
     case 0: return function () {
       if (arguments.length !== 0) return INVAL;
-      try { return p.f(ctx); } catch (e) { return failure(e, p); }
+      return guarded(ctx, p);
     } as SyscallCall;
     case 1: return function (a: V) {
-      if (arguments.length !== 1 || bad(a, p.k0)) return INVAL;
-      try { return p.f(ctx, a); } catch (e) { return failure(e, p); }
+      if (arguments.length !== 1 || bad(a, p.m & 1)) return INVAL;
+      return guarded(ctx, p, a);
     } as SyscallCall;
     case 2: return function (a: V, b: V) {
-      if (arguments.length !== 2 || bad(a, p.k0) || bad(b, p.k1)) return INVAL;
-      try { return p.f(ctx, a, b); } catch (e) { return failure(e, p); }
+      if (arguments.length !== 2 || bad(a, p.m & 1) || bad(b, p.m & 2)) return INVAL;
+      return guarded(ctx, p, a, b);
     } as SyscallCall;
     case 3: return function (a: V, b: V, c: V) {
-      if (arguments.length !== 3 || bad(a, p.k0) || bad(b, p.k1) || bad(c, p.k2)) return INVAL;
-      try { return p.f(ctx, a, b, c); } catch (e) { return failure(e, p); }
+      if (arguments.length !== 3 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4)) return INVAL;
+      return guarded(ctx, p, a, b, c);
     } as SyscallCall;
     case 4: return function (a: V, b: V, c: V, d: V) {
-      if (arguments.length !== 4 || bad(a, p.k0) || bad(b, p.k1) || bad(c, p.k2) || bad(d, p.k3)) return INVAL;
-      try { return p.f(ctx, a, b, c, d); } catch (e) { return failure(e, p); }
+      if (arguments.length !== 4 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8)) return INVAL;
+      return guarded(ctx, p, a, b, c, d);
     } as SyscallCall;
     case 5: return function (a: V, b: V, c: V, d: V, e1: V) {
-      if (arguments.length !== 5 || bad(a, p.k0) || bad(b, p.k1) || bad(c, p.k2) || bad(d, p.k3) || bad(e1, p.k4)) return INVAL;
-      try { return p.f(ctx, a, b, c, d, e1); } catch (e) { return failure(e, p); }
+      if (arguments.length !== 5 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8) || bad(e1, p.m & 16)) return INVAL;
+      return guarded(ctx, p, a, b, c, d, e1);
     } as SyscallCall;
     case 6: return function (a: V, b: V, c: V, d: V, e1: V, f1: V) {
-      if (arguments.length !== 6 || bad(a, p.k0) || bad(b, p.k1) || bad(c, p.k2) || bad(d, p.k3) || bad(e1, p.k4) || bad(f1, p.k5)) return INVAL;
-      try { return p.f(ctx, a, b, c, d, e1, f1); } catch (e) { return failure(e, p); }
+      if (arguments.length !== 6 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8) || bad(e1, p.m & 16) || bad(f1, p.m & 32)) return INVAL;
+      return guarded(ctx, p, a, b, c, d, e1, f1);
     } as SyscallCall;
     case 7: return function (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V) {
-      if (arguments.length !== 7 || bad(a, p.k0) || bad(b, p.k1) || bad(c, p.k2) || bad(d, p.k3) || bad(e1, p.k4) || bad(f1, p.k5) || bad(g, p.k6)) return INVAL;
-      try { return p.f(ctx, a, b, c, d, e1, f1, g); } catch (e) { return failure(e, p); }
+      if (arguments.length !== 7 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8) || bad(e1, p.m & 16) || bad(f1, p.m & 32) || bad(g, p.m & 64)) return INVAL;
+      return guarded(ctx, p, a, b, c, d, e1, f1, g);
     } as SyscallCall;
     // path_open, the one import with nine.
     case 9: return function (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V, h: V, i: V) {
-      if (arguments.length !== 9 || bad(a, p.k0) || bad(b, p.k1) || bad(c, p.k2) || bad(d, p.k3) || bad(e1, p.k4) || bad(f1, p.k5) || bad(g, p.k6) || bad(h, p.k7) || bad(i, p.k8)) return INVAL;
-      try { return p.f(ctx, a, b, c, d, e1, f1, g, h, i); } catch (e) { return failure(e, p); }
+      if (arguments.length !== 9 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8) || bad(e1, p.m & 16) || bad(f1, p.m & 32) || bad(g, p.m & 64) || bad(h, p.m & 128) || bad(i, p.m & 256)) return INVAL;
+      return guarded(ctx, p, a, b, c, d, e1, f1, g, h, i);
     } as SyscallCall;
-    default: return (...args: (number | bigint)[]) => {
-      if (mistyped(args, p.def.params)) return INVAL;
-      try { return p.f(ctx, ...args); } catch (e) { return failure(e, p); }
-    };
+    // Every import of both tables has one of the arities above.
+    default: throw new Error(`wasi-host: ${p.def.name} has ${p.n} parameters, an arity the binder has no boundary for`);
   }
 }
 
 const INVAL = Errno.INVAL;
+
+/** The syscall inside the errno boundary; arguments past its own are undefined, and it ignores them. */
+function guarded(ctx: HostContext, p: Plan, a?: V, b?: V, c?: V, d?: V, e1?: V, f1?: V, g?: V, h?: V, i?: V): number {
+  try {
+    return p.f(ctx, a!, b!, c!, d!, e1!, f1!, g!, h!, i!);
+  } catch (e) {
+    return failure(e, p);
+  }
+}
 
 /**
  * Whether `v` is not an i64 (a BigInt) or an i32: a 32-bit integer, signed as
  * the engine passes it, or unsigned as an embedder calling an import from JS
  * may write a pointer.
  */
-function bad(v: unknown, i64: boolean | undefined): boolean {
-  return i64 === true ? typeof v !== 'bigint' : typeof v !== 'number' || ((v | 0) !== v && v >>> 0 !== v);
-}
-
-/** bad() over a whole argument list, which must also have the declared length. */
-function mistyped(args: readonly unknown[], params: SyscallDef['params']): boolean {
-  if (args.length !== params.length) return true;
-  for (let i = 0; i < args.length; i++) if (bad(args[i], params[i][1] === 'i64')) return true;
-  return false;
+function bad(v: unknown, i64: number): boolean {
+  return i64 !== 0 ? typeof v !== 'bigint' : typeof v !== 'number' || ((v | 0) !== v && v >>> 0 !== v);
 }
 
 /** WebAssembly.RuntimeError takes ES2022's error options in every engine we run on; lib.dom's type predates them. */

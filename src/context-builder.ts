@@ -46,7 +46,7 @@ export function buildContext(options: WASIOptions, platform: Platform, extend?: 
     options.stdout === undefined ? platform.defaultStdio(1) : outputStream(options.stdout, 'stdout', platform),
     options.stderr === undefined ? platform.defaultStdio(2) : outputStream(options.stderr, 'stderr', platform),
   ];
-  stdio.forEach((s, i) => fds.set(i, new StreamDescriptor(s, i === 0 ? RIGHTS_STDIN_BASE : RIGHTS_STDOUT_BASE)));
+  for (let i = 0; i < 3; i++) fds.set(i, new StreamDescriptor(stdio[i], i === 0 ? RIGHTS_STDIN_BASE : RIGHTS_STDOUT_BASE));
 
   const ns = new Namespace(fds);
   let fd = 3;

@@ -115,6 +115,11 @@ export class FdTable {
     return this.open;
   }
 
+  /** One past the highest number that may be open: every open descriptor is below it. */
+  get end(): number {
+    return this.slots.length;
+  }
+
   get(fd: number, rights: number): Descriptor {
     const d = this.slots[fd >>> 0];
     if (d === undefined) throw new WasiError(Errno.BADF);
@@ -215,14 +220,6 @@ export class FdTable {
       if (d !== undefined && d.kind === 'dir' && d.location.mount === loc.mount && d.location.path === loc.path) {
         d.removed = true;
       }
-    }
-  }
-
-  /** Every open descriptor, for closing all of them at the end of a run. */
-  *entries(): IterableIterator<[number, Descriptor]> {
-    for (let i = 0; i < this.slots.length; i++) {
-      const d = this.slots[i];
-      if (d !== undefined) yield [i, d];
     }
   }
 }

@@ -109,8 +109,10 @@ export class WASIHost {
     wb.flush();
     wb.enabled = false;
     for (const s of this.stdio) s.flush?.();
-    for (const [fd, d] of [...this.ctx.fds.entries()]) {
-      if (d.kind === 'file') release(this.ctx.fds.remove(fd));
+    const fds = this.ctx.fds;
+    // Downwards: remove() trims the table's tail, which is then behind us.
+    for (let fd = fds.end - 1; fd >= 0; fd--) {
+      if (fds.peek(fd)?.kind === 'file') release(fds.remove(fd));
     }
   }
 
@@ -134,7 +136,10 @@ export class WASIHost {
     if (this.disposed) return;
     this.disposed = true;
     this.ctx.writeBehind.flush();
-    for (const [fd] of [...this.ctx.fds.entries()]) release(this.ctx.fds.remove(fd));
+    const fds = this.ctx.fds;
+    for (let fd = fds.end - 1; fd >= 0; fd--) {
+      if (fds.peek(fd) !== undefined) release(fds.remove(fd));
+    }
   }
 
   /** `using wasi = new WASI(...)` disposes it at the end of the block (defined where Symbol.dispose exists). */
