@@ -76,9 +76,11 @@ export function bindImports(
   const { plans, shape } = bindingOf(table, onHostError);
   // A copy of a fast object of every name, stored into: a fresh object grown name by name costs ten times as much.
   const out = { ...shape } as Record<string, SyscallCall>;
-  for (const p of plans) {
+  // Counted loops: an iterator per loop is an object to allocate and step through while this code is still cold.
+  for (let i = 0; i < plans.length; i++) {
+    const p = plans[i];
     let fn = boundary(ctx, p);
-    for (const layer of layers) fn = layer.intercept(p.def, fn) ?? fn;
+    for (let j = 0; j < layers.length; j++) fn = layers[j].intercept(p.def, fn) ?? fn;
     out[p.def.name] = fn;
   }
   return out;
