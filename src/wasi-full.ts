@@ -165,8 +165,6 @@ export class WASIFullHost extends WASIHost {
   protected override outerLayers(ctx: HostContext): Interceptor[] {
     const o = this.options;
     const wb = ctx.writeBehind;
-    // The common case (none of these options) builds nothing.
-    if (!(wb instanceof WriteBehind) && o.interceptors === undefined && o.trace === undefined) return [];
     const layers: Interceptor[] = wb instanceof WriteBehind ? [flushFirst(wb)] : [];
     // Notes (injected faults) go to the trace line of the call in progress; without tracing, nowhere.
     const notes: string[] = [];
