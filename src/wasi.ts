@@ -1,5 +1,6 @@
 import { bindImports, type Interceptor } from './binder.js';
 import { buildContext, type ContextExtension } from './context-builder.js';
+import type { Descriptor } from './fd-table.js';
 import type { WASIOptions, WASIVersion } from './options.js';
 import type { HostStream, Platform } from './platform/types.js';
 import { Collector } from './stdio.js';
@@ -109,10 +110,16 @@ export class WASIHost {
     wb.flush();
     wb.enabled = false;
     for (const s of this.stdio) s.flush?.();
+    this.close('file');
+  }
+
+  /** Closes the guest's descriptors of `kind` (all of them without). */
+  private close(kind?: Descriptor['kind']): void {
     const fds = this.ctx.fds;
     // Downwards: remove() trims the table's tail, which is then behind us.
     for (let fd = fds.end - 1; fd >= 0; fd--) {
-      if (fds.peek(fd)?.kind === 'file') release(fds.remove(fd));
+      const d = fds.peek(fd);
+      if (d !== undefined && (kind === undefined || d.kind === kind)) release(fds.remove(fd));
     }
   }
 
@@ -136,10 +143,7 @@ export class WASIHost {
     if (this.disposed) return;
     this.disposed = true;
     this.ctx.writeBehind.flush();
-    const fds = this.ctx.fds;
-    for (let fd = fds.end - 1; fd >= 0; fd--) {
-      if (fds.peek(fd) !== undefined) release(fds.remove(fd));
-    }
+    this.close();
   }
 
   /** `using wasi = new WASI(...)` disposes it at the end of the block (defined where Symbol.dispose exists). */
