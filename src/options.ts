@@ -151,7 +151,10 @@ function describe(v: unknown): string {
  * not a plain object. Each message names the option and the fix.
  */
 export function checkOptionShapes(options: object, full: boolean): void {
-  for (const key of Object.keys(options)) {
+  // Plain loops: see src/context-builder.ts.
+  const keys = Object.keys(options);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
     if (!full && key in FULL_ONLY) {
       throw new TypeError(`WASI: option \`${key}\` is in the full entry: use the WASI of 'wasi-host' (wasi-host/core leaves it out)`);
     }
@@ -165,7 +168,10 @@ export function checkOptionShapes(options: object, full: boolean): void {
   }
   const { env, preopens } = options as WASIOptions;
   if (env !== undefined && typeof env === 'object' && env !== null) {
-    for (const [name, value] of Object.entries(env)) {
+    const names = Object.keys(env);
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      const value = (env as Record<string, unknown>)[name];
       if (value !== undefined && typeof value !== 'string') {
         throw new TypeError(`WASI: env.${name} must be a string, got ${describe(value)} (write String(value))`);
       }

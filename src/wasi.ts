@@ -10,9 +10,6 @@ import { SYSCALLS, type Preview1Import, type SyscallDef } from './syscalls/table
 
 export type { WASIOptions, WASIVersion, WriteBehindOptions } from './options.js';
 
-/** The import module each version's functions are found under. */
-export const MODULE_OF: Readonly<Record<WASIVersion, string>> = { preview1: 'wasi_snapshot_preview1', unstable: 'wasi_unstable' };
-
 /**
  * The WASI version a compiled module imports ('preview1' or 'unstable'), or
  * undefined if it imports neither (a module that needs no host).
@@ -65,7 +62,13 @@ export class WASIHost {
 
   /** `{ wasi_snapshot_preview1: wasiImport }`, or `{ wasi_unstable: wasiImport }` for version 'unstable'. */
   getImportObject(): Record<string, WASIImport> {
-    return { [MODULE_OF[this.options.version ?? 'preview1']]: this.wasiImport };
+    return this.underModule(this.wasiImport);
+  }
+
+  /** `imports` under the import module of the options' version. */
+  protected underModule<T>(imports: T): Record<string, T> {
+    // Literals, not a computed key: V8 copies a literal's shape, and defines a computed key at run time.
+    return this.options.version === 'unstable' ? { wasi_unstable: imports } : { wasi_snapshot_preview1: imports };
   }
 
   /**
@@ -109,7 +112,7 @@ export class WASIHost {
     const wb = this.ctx.writeBehind;
     wb.flush();
     wb.enabled = false;
-    for (const s of this.stdio) s.flush?.();
+    for (let i = 0; i < 3; i++) this.stdio[i].flush?.();
     this.close('file');
   }
 
