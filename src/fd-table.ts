@@ -111,10 +111,6 @@ export class FdTable {
 
   constructor(readonly maxOpen: number) {}
 
-  get size(): number {
-    return this.open;
-  }
-
   /** One past the highest number that may be open: every open descriptor is below it. */
   get end(): number {
     return this.slots.length;
