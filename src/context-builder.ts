@@ -75,7 +75,7 @@ export function buildContext(options: WASIOptions, platform: Platform, extend?: 
   }
 
   // Made on first use: most runs never gather, and a 4 KiB buffer per context is a backing store to allocate.
-  let scratch = new Uint8Array(0);
+  let scratch = NO_BYTES;
   const ctx: HostContext = {
     mem: new GuestMemory(),
     fds,
@@ -92,6 +92,8 @@ export function buildContext(options: WASIOptions, platform: Platform, extend?: 
   };
   return { ctx, stdio };
 }
+
+const NO_BYTES = new Uint8Array(0);
 
 function isVfs(v: unknown): v is Vfs {
   return typeof v === 'object' && v !== null && typeof (v as Vfs).lstat === 'function' && typeof (v as Vfs).open === 'function';
