@@ -37,16 +37,9 @@ export type ContextExtension = (options: WASIOptions) => {
 export function buildContext(options: WASIOptions, platform: Platform, extend?: ContextExtension): HostSetup {
   checkOptions(options, extend !== undefined);
   const extra = extend?.(options) ?? {};
-  // Plain loops here and in checkOptions: this runs once per host, so mostly before V8 has optimized
-  // it, where an iterator, a destructured entry or a callback per item is an object made and stepped through.
-  const env: string[] = [];
-  const vars = options.env ?? {};
-  const names = Object.keys(vars);
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i];
-    const value = vars[name];
-    if (typeof value === 'string') env.push(`${name}=${value}`);
-  }
+  const env = Object.entries(options.env ?? {})
+    .filter((e): e is [string, string] => typeof e[1] === 'string')
+    .map(([k, v]) => `${k}=${v}`);
   const fds = new FdTable(options.maxOpenFiles ?? 1024);
   const stdio = [
     options.stdin === undefined ? platform.defaultStdio(0) : inputStream(options.stdin, platform),
@@ -57,11 +50,7 @@ export function buildContext(options: WASIOptions, platform: Platform, extend?: 
 
   const ns = new Namespace(fds);
   let fd = 3;
-  const preopens = options.preopens ?? {};
-  const guests = Object.keys(preopens);
-  for (let i = 0; i < guests.length; i++) {
-    const guest = guests[i];
-    const target = preopens[guest];
+  for (const [guest, target] of Object.entries(options.preopens ?? {})) {
     const guestPath = normaliseGuestPath(guest);
     let vfs: Vfs;
     const mounted = typeof target === 'string' ? undefined : extra.mount?.(target);

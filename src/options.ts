@@ -151,10 +151,7 @@ function describe(v: unknown): string {
  * not a plain object. Each message names the option and the fix.
  */
 export function checkOptionShapes(options: object, full: boolean): void {
-  // Plain loops: see src/context-builder.ts.
-  const keys = Object.keys(options);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
+  for (const key of Object.keys(options)) {
     if (!full && key in FULL_ONLY) {
       throw new TypeError(`WASI: option \`${key}\` is in the full entry: use the WASI of 'wasi-host' (wasi-host/core leaves it out)`);
     }
@@ -168,10 +165,7 @@ export function checkOptionShapes(options: object, full: boolean): void {
   }
   const { env, preopens } = options as WASIOptions;
   if (env !== undefined && typeof env === 'object' && env !== null) {
-    const names = Object.keys(env);
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i];
-      const value = (env as Record<string, unknown>)[name];
+    for (const [name, value] of Object.entries(env)) {
       if (value !== undefined && typeof value !== 'string') {
         throw new TypeError(`WASI: env.${name} must be a string, got ${describe(value)} (write String(value))`);
       }
