@@ -79,7 +79,61 @@ export function bindImports(
   // Counted loops: an iterator per loop is an object to allocate and step through while this code is still cold.
   for (let i = 0; i < plans.length; i++) {
     const p = plans[i];
-    let fn = boundary(ctx, p);
+    // The plain import, the errno boundary: checks the arguments against the import's core
+    // signature (table.ts: as many as declared, a BigInt for each i64, a 32-bit integer, signed or
+    // unsigned, for each i32; otherwise EINVAL, as from node:wasi, and nothing runs), then calls the
+    // syscall with the context and turns what it throws into an errno (guarded, failure). Fixed
+    // arities avoid rest arguments on the hot paths; each closure holds the context and the plan
+    // only. Made here, not in a function per import: this loop is optimized (on stack) within the
+    // first hosts, and closures made by optimized code cost a fraction of the interpreter's.
+    let fn: SyscallCall;
+    // clock_time_get: no try/catch to set up (measured with bench/ab.mjs: 43 ns a call against 48 through guarded()).
+    if (p.def.total === true && p.n === 3) {
+      fn = function (a: V, b: V, c: V) {
+        if (arguments.length !== 3 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4)) return INVAL;
+        return p.f(ctx, a, b, c);
+      } as SyscallCall;
+    } else switch (p.n) {
+      case 0: fn = function () {
+        if (arguments.length !== 0) return INVAL;
+        return guarded(ctx, p);
+      } as SyscallCall; break;
+      case 1: fn = function (a: V) {
+        if (arguments.length !== 1 || bad(a, p.m & 1)) return INVAL;
+        return guarded(ctx, p, a);
+      } as SyscallCall; break;
+      case 2: fn = function (a: V, b: V) {
+        if (arguments.length !== 2 || bad(a, p.m & 1) || bad(b, p.m & 2)) return INVAL;
+        return guarded(ctx, p, a, b);
+      } as SyscallCall; break;
+      case 3: fn = function (a: V, b: V, c: V) {
+        if (arguments.length !== 3 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4)) return INVAL;
+        return guarded(ctx, p, a, b, c);
+      } as SyscallCall; break;
+      case 4: fn = function (a: V, b: V, c: V, d: V) {
+        if (arguments.length !== 4 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8)) return INVAL;
+        return guarded(ctx, p, a, b, c, d);
+      } as SyscallCall; break;
+      case 5: fn = function (a: V, b: V, c: V, d: V, e1: V) {
+        if (arguments.length !== 5 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8) || bad(e1, p.m & 16)) return INVAL;
+        return guarded(ctx, p, a, b, c, d, e1);
+      } as SyscallCall; break;
+      case 6: fn = function (a: V, b: V, c: V, d: V, e1: V, f1: V) {
+        if (arguments.length !== 6 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8) || bad(e1, p.m & 16) || bad(f1, p.m & 32)) return INVAL;
+        return guarded(ctx, p, a, b, c, d, e1, f1);
+      } as SyscallCall; break;
+      case 7: fn = function (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V) {
+        if (arguments.length !== 7 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8) || bad(e1, p.m & 16) || bad(f1, p.m & 32) || bad(g, p.m & 64)) return INVAL;
+        return guarded(ctx, p, a, b, c, d, e1, f1, g);
+      } as SyscallCall; break;
+      // path_open, the one import with nine.
+      case 9: fn = function (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V, h: V, i: V) {
+        if (arguments.length !== 9 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8) || bad(e1, p.m & 16) || bad(f1, p.m & 32) || bad(g, p.m & 64) || bad(h, p.m & 128) || bad(i, p.m & 256)) return INVAL;
+        return guarded(ctx, p, a, b, c, d, e1, f1, g, h, i);
+      } as SyscallCall; break;
+      // Every import of both tables has one of the arities above.
+      default: throw new Error(`wasi-host: no boundary for ${p.def.name}'s ${p.n} parameters`);
+    }
     for (let j = 0; j < layers.length; j++) fn = layers[j].intercept(p.def, fn) ?? fn;
     out[p.def.name] = fn;
   }
@@ -148,69 +202,6 @@ function quietly(fn: AnyFn): AnyFn {
       restoreStackTraces(limit);
     }
   };
-}
-
-/**
- * The plain import: checks the arguments, calls the syscall with the context
- * and turns what it throws into an errno (`failure`).
- *
- * The arguments are first checked against the import's core signature
- * (table.ts): as many as declared, a BigInt for each i64, a 32-bit integer
- * (signed or unsigned) for each i32. A module that declared the import otherwise gets EINVAL, as
- * from node:wasi, and nothing runs. The checks are typeof tests on values
- * already in registers. Fixed arities avoid rest arguments on the hot
- * paths; imports marked `total` skip the try/catch. The closure holds the
- * context and the plan only.
- */
-function boundary(ctx: HostContext, p: Plan): SyscallCall {
-  // clock_time_get: no try/catch to set up (measured with bench/ab.mjs: 43 ns a call against 48 through guarded()).
-  if (p.def.total === true && p.n === 3) {
-    return function (a: V, b: V, c: V) {
-      if (arguments.length !== 3 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4)) return INVAL;
-      return p.f(ctx, a, b, c);
-    } as SyscallCall;
-  }
-  switch (p.n) {
-    case 0: return function () {
-      if (arguments.length !== 0) return INVAL;
-      return guarded(ctx, p);
-    } as SyscallCall;
-    case 1: return function (a: V) {
-      if (arguments.length !== 1 || bad(a, p.m & 1)) return INVAL;
-      return guarded(ctx, p, a);
-    } as SyscallCall;
-    case 2: return function (a: V, b: V) {
-      if (arguments.length !== 2 || bad(a, p.m & 1) || bad(b, p.m & 2)) return INVAL;
-      return guarded(ctx, p, a, b);
-    } as SyscallCall;
-    case 3: return function (a: V, b: V, c: V) {
-      if (arguments.length !== 3 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4)) return INVAL;
-      return guarded(ctx, p, a, b, c);
-    } as SyscallCall;
-    case 4: return function (a: V, b: V, c: V, d: V) {
-      if (arguments.length !== 4 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8)) return INVAL;
-      return guarded(ctx, p, a, b, c, d);
-    } as SyscallCall;
-    case 5: return function (a: V, b: V, c: V, d: V, e1: V) {
-      if (arguments.length !== 5 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8) || bad(e1, p.m & 16)) return INVAL;
-      return guarded(ctx, p, a, b, c, d, e1);
-    } as SyscallCall;
-    case 6: return function (a: V, b: V, c: V, d: V, e1: V, f1: V) {
-      if (arguments.length !== 6 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8) || bad(e1, p.m & 16) || bad(f1, p.m & 32)) return INVAL;
-      return guarded(ctx, p, a, b, c, d, e1, f1);
-    } as SyscallCall;
-    case 7: return function (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V) {
-      if (arguments.length !== 7 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8) || bad(e1, p.m & 16) || bad(f1, p.m & 32) || bad(g, p.m & 64)) return INVAL;
-      return guarded(ctx, p, a, b, c, d, e1, f1, g);
-    } as SyscallCall;
-    // path_open, the one import with nine.
-    case 9: return function (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V, h: V, i: V) {
-      if (arguments.length !== 9 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8) || bad(e1, p.m & 16) || bad(f1, p.m & 32) || bad(g, p.m & 64) || bad(h, p.m & 128) || bad(i, p.m & 256)) return INVAL;
-      return guarded(ctx, p, a, b, c, d, e1, f1, g, h, i);
-    } as SyscallCall;
-    // Every import of both tables has one of the arities above.
-    default: throw new Error(`wasi-host: no boundary for ${p.def.name}'s ${p.n} parameters`);
-  }
 }
 
 const INVAL = Errno.INVAL;
