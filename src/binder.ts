@@ -84,8 +84,8 @@ export function bindImports(
     // unsigned, for each i32; otherwise EINVAL, as from node:wasi, and nothing runs), then calls the
     // syscall with the context and turns what it throws into an errno (guarded, failure). Fixed
     // arities avoid rest arguments on the hot paths; each closure holds the context and the plan
-    // only. Made here, not in a function per import: this loop is optimized (on stack) within the
-    // first hosts, and closures made by optimized code cost a fraction of the interpreter's.
+    // only. Made here, not in a function per import: a call less per import while V8 has not yet
+    // optimized this loop (BENCHMARKS.md, "Issue 14, part 5").
     let fn: SyscallCall;
     // clock_time_get: no try/catch to set up (measured with bench/ab.mjs: 43 ns a call against 48 through guarded()).
     if (p.def.total === true && p.n === 3) {
