@@ -73,11 +73,69 @@ export type HostErrorPolicy = 'trap' | 'eio';
 export function bindImports(
   ctx: HostContext, table: readonly SyscallDef[], layers: readonly Interceptor[], onHostError: HostErrorPolicy,
 ): Record<string, SyscallCall> {
-  const out: Record<string, SyscallCall> = {};
-  for (const def of table) {
-    let fn = boundary(ctx, def, onHostError);
-    for (const layer of layers) fn = layer.intercept(def, fn) ?? fn;
-    out[def.name] = fn;
+  const { plans, shape } = bindingOf(table, onHostError);
+  // A copy of a fast object of every name, stored into: a fresh object grown name by name costs ten times as much.
+  const out = { ...shape } as Record<string, SyscallCall>;
+  // Counted loops: an iterator per loop is an object to allocate and step through while this code is still cold.
+  for (let i = 0; i < plans.length; i++) {
+    const p = plans[i];
+    // The plain import, the errno boundary: checks the arguments against the import's core
+    // signature (table.ts: as many as declared, a BigInt for each i64, a 32-bit integer, signed or
+    // unsigned, for each i32; otherwise EINVAL, as from node:wasi, and nothing runs), then calls the
+    // syscall with the context and turns what it throws into an errno (guarded, failure). Fixed
+    // arities avoid rest arguments on the hot paths; each closure holds the context and the plan
+    // only. Made here, not in a function per import: a call less per import while V8 has not yet
+    // optimized this loop (BENCHMARKS.md, "Issue 14, part 5").
+    let fn: SyscallCall;
+    // clock_time_get: no try/catch to set up (measured with bench/ab.mjs: 43 ns a call against 48 through guarded()).
+    if (p.def.total === true && p.n === 3) {
+      fn = function (a: V, b: V, c: V) {
+        if (arguments.length !== 3 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4)) return INVAL;
+        return p.f(ctx, a, b, c);
+      } as SyscallCall;
+    } else switch (p.n) {
+      case 0: fn = function () {
+        if (arguments.length !== 0) return INVAL;
+        return guarded(ctx, p);
+      } as SyscallCall; break;
+      case 1: fn = function (a: V) {
+        if (arguments.length !== 1 || bad(a, p.m & 1)) return INVAL;
+        return guarded(ctx, p, a);
+      } as SyscallCall; break;
+      case 2: fn = function (a: V, b: V) {
+        if (arguments.length !== 2 || bad(a, p.m & 1) || bad(b, p.m & 2)) return INVAL;
+        return guarded(ctx, p, a, b);
+      } as SyscallCall; break;
+      case 3: fn = function (a: V, b: V, c: V) {
+        if (arguments.length !== 3 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4)) return INVAL;
+        return guarded(ctx, p, a, b, c);
+      } as SyscallCall; break;
+      case 4: fn = function (a: V, b: V, c: V, d: V) {
+        if (arguments.length !== 4 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8)) return INVAL;
+        return guarded(ctx, p, a, b, c, d);
+      } as SyscallCall; break;
+      case 5: fn = function (a: V, b: V, c: V, d: V, e1: V) {
+        if (arguments.length !== 5 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8) || bad(e1, p.m & 16)) return INVAL;
+        return guarded(ctx, p, a, b, c, d, e1);
+      } as SyscallCall; break;
+      case 6: fn = function (a: V, b: V, c: V, d: V, e1: V, f1: V) {
+        if (arguments.length !== 6 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8) || bad(e1, p.m & 16) || bad(f1, p.m & 32)) return INVAL;
+        return guarded(ctx, p, a, b, c, d, e1, f1);
+      } as SyscallCall; break;
+      case 7: fn = function (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V) {
+        if (arguments.length !== 7 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8) || bad(e1, p.m & 16) || bad(f1, p.m & 32) || bad(g, p.m & 64)) return INVAL;
+        return guarded(ctx, p, a, b, c, d, e1, f1, g);
+      } as SyscallCall; break;
+      // path_open, the one import with nine.
+      case 9: fn = function (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V, h: V, i: V) {
+        if (arguments.length !== 9 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8) || bad(e1, p.m & 16) || bad(f1, p.m & 32) || bad(g, p.m & 64) || bad(h, p.m & 128) || bad(i, p.m & 256)) return INVAL;
+        return guarded(ctx, p, a, b, c, d, e1, f1, g, h, i);
+      } as SyscallCall; break;
+      // Every import of both tables has one of the arities above.
+      default: throw new Error(`wasi-host: no boundary for ${p.def.name}'s ${p.n} parameters`);
+    }
+    for (let j = 0; j < layers.length; j++) fn = layers[j].intercept(p.def, fn) ?? fn;
+    out[p.def.name] = fn;
   }
   return out;
 }
@@ -86,82 +144,75 @@ type AnyFn = (ctx: HostContext, ...args: (number | bigint)[]) => number;
 type V = number & bigint;
 
 /**
- * The plain import: checks the arguments, calls the syscall with the context
- * and turns what it throws into an errno (`failure`).
- *
- * The arguments are first checked against the import's core signature
- * (table.ts): as many as declared, a BigInt for each i64, a 32-bit integer
- * (signed or unsigned) for each i32. A module that declared the import otherwise gets EINVAL, as
- * from node:wasi, and nothing runs. The checks are typeof tests on values
- * already in registers. Fixed arities avoid rest arguments on the hot
- * paths; imports marked `total` skip the try/catch.
+ * What the boundary of one import needs besides the context, the same for
+ * every host: worked out once per table and error policy, so binding an
+ * import allocates its closure and nothing else.
  */
-function boundary(ctx: HostContext, def: SyscallDef, policy: HostErrorPolicy): SyscallCall {
-  const f = def.fn as unknown as AnyFn;
-  const k = i64Params(def);
-  const k0 = k[0], k1 = k[1], k2 = k[2], k3 = k[3], k4 = k[4], k5 = k[5], k6 = k[6];
-  const INVAL = Errno.INVAL;
-  if (def.total === true && k.length === 3) {
-    return function (a: V, b: V, c: V) {
-      if (arguments.length !== 3 || bad(a, k0) || bad(b, k1) || bad(c, k2)) return INVAL;
-      return f(ctx, a, b, c);
-    } as SyscallCall;
-  }
-  switch (k.length) {
-    case 0: return function () {
-      if (arguments.length !== 0) return INVAL;
-      try { return f(ctx); } catch (e) { return failure(e, def, policy); }
-    } as SyscallCall;
-    case 1: return function (a: V) {
-      if (arguments.length !== 1 || bad(a, k0)) return INVAL;
-      try { return f(ctx, a); } catch (e) { return failure(e, def, policy); }
-    } as SyscallCall;
-    case 2: return function (a: V, b: V) {
-      if (arguments.length !== 2 || bad(a, k0) || bad(b, k1)) return INVAL;
-      try { return f(ctx, a, b); } catch (e) { return failure(e, def, policy); }
-    } as SyscallCall;
-    case 3: return function (a: V, b: V, c: V) {
-      if (arguments.length !== 3 || bad(a, k0) || bad(b, k1) || bad(c, k2)) return INVAL;
-      try { return f(ctx, a, b, c); } catch (e) { return failure(e, def, policy); }
-    } as SyscallCall;
-    case 4: return function (a: V, b: V, c: V, d: V) {
-      if (arguments.length !== 4 || bad(a, k0) || bad(b, k1) || bad(c, k2) || bad(d, k3)) return INVAL;
-      try { return f(ctx, a, b, c, d); } catch (e) { return failure(e, def, policy); }
-    } as SyscallCall;
-    case 5: return function (a: V, b: V, c: V, d: V, e1: V) {
-      if (arguments.length !== 5 || bad(a, k0) || bad(b, k1) || bad(c, k2) || bad(d, k3) || bad(e1, k4)) return INVAL;
-      try { return f(ctx, a, b, c, d, e1); } catch (e) { return failure(e, def, policy); }
-    } as SyscallCall;
-    case 6: return function (a: V, b: V, c: V, d: V, e1: V, f1: V) {
-      if (arguments.length !== 6 || bad(a, k0) || bad(b, k1) || bad(c, k2) || bad(d, k3) || bad(e1, k4) || bad(f1, k5)) return INVAL;
-      try { return f(ctx, a, b, c, d, e1, f1); } catch (e) { return failure(e, def, policy); }
-    } as SyscallCall;
-    case 7: return function (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V) {
-      if (arguments.length !== 7 || bad(a, k0) || bad(b, k1) || bad(c, k2) || bad(d, k3) || bad(e1, k4) || bad(f1, k5) || bad(g, k6)) return INVAL;
-      try { return f(ctx, a, b, c, d, e1, f1, g); } catch (e) { return failure(e, def, policy); }
-    } as SyscallCall;
-    // path_open, the one import with nine.
-    case 9: return function (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V, h: V, i: V) {
-      if (arguments.length !== 9 || bad(a, k0) || bad(b, k1) || bad(c, k2) || bad(d, k3) || bad(e1, k4) || bad(f1, k5) || bad(g, k6) || bad(h, k[7]) || bad(i, k[8])) return INVAL;
-      try { return f(ctx, a, b, c, d, e1, f1, g, h, i); } catch (e) { return failure(e, def, policy); }
-    } as SyscallCall;
-    default: return (...args: (number | bigint)[]) => {
-      if (mistyped(args, k)) return INVAL;
-      try { return f(ctx, ...args); } catch (e) { return failure(e, def, policy); }
-    };
-  }
+interface Plan {
+  readonly def: SyscallDef;
+  /** The syscall, with stack traces off while it runs for path_* imports (quietly). */
+  readonly f: AnyFn;
+  /** How many parameters, and which are i64 (bit i for parameter i). */
+  readonly n: number;
+  readonly m: number;
+  readonly eio: boolean;
 }
 
-/** Per import, which parameters are i64: the same for every host, so worked out once, not per construction. */
-const i64Cache = new WeakMap<SyscallDef, readonly boolean[]>();
+interface Binding {
+  readonly plans: readonly Plan[];
+  /** An object with every import's name, in table order, copied for each host. */
+  readonly shape: object;
+}
 
-function i64Params(def: SyscallDef): readonly boolean[] {
-  let k = i64Cache.get(def);
-  if (k === undefined) {
-    k = def.params.map(([, type]) => type === 'i64');
-    i64Cache.set(def, k);
+/** Per error policy and table: tables are module constants, so each is worked out once per process. */
+const bindings = { trap: new WeakMap<readonly SyscallDef[], Binding>(), eio: new WeakMap<readonly SyscallDef[], Binding>() };
+
+function bindingOf(table: readonly SyscallDef[], policy: HostErrorPolicy): Binding {
+  let b = bindings[policy].get(table);
+  if (b === undefined) {
+    b = {
+      plans: table.map((def) => {
+        const fn = def.fn as unknown as AnyFn;
+        return {
+          def, f: def.name.startsWith('path_') ? quietly(fn) : fn, n: def.params.length,
+          m: def.params.reduce((m, [, type], i) => (type === 'i64' ? m | (1 << i) : m), 0),
+          eio: policy === 'eio',
+        };
+      }),
+      shape: Object.fromEntries(table.map((def) => [def.name, null])),
+    };
+    bindings[policy].set(table, b);
   }
-  return k;
+  return b;
+}
+
+/**
+ * Path lookups miss as a matter of course (stat probes, O_CREAT|O_EXCL,
+ * mkdir -p), and every miss is an exception below, from Node's fs or memfs:
+ * the guest gets an errno, so their stacks are never read (stackTracesOff).
+ * Made once per syscall, not per host.
+ */
+function quietly(fn: AnyFn): AnyFn {
+  // `apply` with `arguments` passes the arguments on without the array rest arguments allocate per call (path_open is hot).
+  return function (this: unknown) {
+    const limit = stackTracesOff();
+    try {
+      return fn.apply(undefined, arguments as unknown as [HostContext, ...(number | bigint)[]]);
+    } finally {
+      restoreStackTraces(limit);
+    }
+  };
+}
+
+const INVAL = Errno.INVAL;
+
+/** The syscall inside the errno boundary; arguments past its own are undefined, and it ignores them. */
+function guarded(ctx: HostContext, p: Plan, a?: V, b?: V, c?: V, d?: V, e1?: V, f1?: V, g?: V, h?: V, i?: V): number {
+  try {
+    return p.f(ctx, a!, b!, c!, d!, e1!, f1!, g!, h!, i!);
+  } catch (e) {
+    return failure(e, p);
+  }
 }
 
 /**
@@ -169,15 +220,8 @@ function i64Params(def: SyscallDef): readonly boolean[] {
  * the engine passes it, or unsigned as an embedder calling an import from JS
  * may write a pointer.
  */
-function bad(v: unknown, i64: boolean | undefined): boolean {
-  return i64 === true ? typeof v !== 'bigint' : typeof v !== 'number' || ((v | 0) !== v && v >>> 0 !== v);
-}
-
-/** bad() over a whole argument list, which must also have the declared length. */
-function mistyped(args: readonly unknown[], i64: readonly boolean[]): boolean {
-  if (args.length !== i64.length) return true;
-  for (let i = 0; i < args.length; i++) if (bad(args[i], i64[i])) return true;
-  return false;
+function bad(v: unknown, i64: number): boolean {
+  return i64 !== 0 ? typeof v !== 'bigint' : typeof v !== 'number' || ((v | 0) !== v && v >>> 0 !== v);
 }
 
 /** WebAssembly.RuntimeError takes ES2022's error options in every engine we run on; lib.dom's type predates them. */
@@ -188,31 +232,10 @@ const TrapError = WebAssembly.RuntimeError as unknown as new (message: string, o
  * a WASI or POSIX error is the guest's errno. Anything else is a bug in the host or a backend: it traps, carrying the
  * original error as `cause`, unless the embedder asked for EIO.
  */
-function failure(e: unknown, def: SyscallDef, policy: HostErrorPolicy): number {
+function failure(e: unknown, p: Plan): number {
   if (e instanceof WASIExit || e instanceof Suspend) throw e;
   if (e instanceof WasiError || isPosixError(e)) return errnoOf(e);
-  if (policy === 'eio') return Errno.IO;
+  if (p.eio) return Errno.IO;
   const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-  throw new TrapError(`wasi-host: ${def.name} failed inside the host (a bug in wasi-host or its backend, not the guest's doing): ${what}`, { cause: e });
+  throw new TrapError(`wasi-host: ${p.def.name} failed inside the host (a bug in wasi-host or its backend, not the guest's doing): ${what}`, { cause: e });
 }
-
-/**
- * Path lookups miss as a matter of course (stat probes, O_CREAT|O_EXCL,
- * mkdir -p), and every miss is an exception below, from Node's fs or memfs:
- * the guest gets an errno, so their stacks are never read (stackTracesOff).
- */
-export const quietPathErrors: Interceptor = {
-  intercept(call, next) {
-    if (!call.name.startsWith('path_')) return undefined;
-    // `apply` with `arguments` keeps the guest's argument count for the boundary's check, and V8
-    // passes them on without the array rest arguments allocate per call (path_open is hot).
-    return function (this: unknown) {
-      const limit = stackTracesOff();
-      try {
-        return next.apply(undefined, arguments as unknown as (number | bigint)[]);
-      } finally {
-        restoreStackTraces(limit);
-      }
-    };
-  },
-};

@@ -46,7 +46,7 @@ export function buildContext(options: WASIOptions, platform: Platform, extend?: 
     options.stdout === undefined ? platform.defaultStdio(1) : outputStream(options.stdout, 'stdout', platform),
     options.stderr === undefined ? platform.defaultStdio(2) : outputStream(options.stderr, 'stderr', platform),
   ];
-  stdio.forEach((s, i) => fds.set(i, new StreamDescriptor(s, i === 0 ? RIGHTS_STDIN_BASE : RIGHTS_STDOUT_BASE)));
+  for (let i = 0; i < 3; i++) fds.set(i, new StreamDescriptor(stdio[i], i === 0 ? RIGHTS_STDIN_BASE : RIGHTS_STDOUT_BASE));
 
   const ns = new Namespace(fds);
   let fd = 3;
@@ -64,7 +64,7 @@ export function buildContext(options: WASIOptions, platform: Platform, extend?: 
   }
 
   // Made on first use: most runs never gather, and a 4 KiB buffer per context is a backing store to allocate.
-  let scratch = new Uint8Array(0);
+  let scratch = NO_BYTES;
   const ctx: HostContext = {
     mem: new GuestMemory(),
     fds,
@@ -81,6 +81,8 @@ export function buildContext(options: WASIOptions, platform: Platform, extend?: 
   };
   return { ctx, stdio };
 }
+
+const NO_BYTES = new Uint8Array(0);
 
 function isVfs(v: unknown): v is Vfs {
   return typeof v === 'object' && v !== null && typeof (v as Vfs).lstat === 'function' && typeof (v as Vfs).open === 'function';

@@ -111,8 +111,9 @@ export class FdTable {
 
   constructor(readonly maxOpen: number) {}
 
-  get size(): number {
-    return this.open;
+  /** One past the highest number that may be open: every open descriptor is below it. */
+  get end(): number {
+    return this.slots.length;
   }
 
   get(fd: number, rights: number): Descriptor {
@@ -215,14 +216,6 @@ export class FdTable {
       if (d !== undefined && d.kind === 'dir' && d.location.mount === loc.mount && d.location.path === loc.path) {
         d.removed = true;
       }
-    }
-  }
-
-  /** Every open descriptor, for closing all of them at the end of a run. */
-  *entries(): IterableIterator<[number, Descriptor]> {
-    for (let i = 0; i < this.slots.length; i++) {
-      const d = this.slots[i];
-      if (d !== undefined) yield [i, d];
     }
   }
 }

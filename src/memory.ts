@@ -3,6 +3,9 @@ import { Errno, WasiError } from './abi/errno.js';
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 const utf8Encoder = new TextEncoder();
 const EMPTY = new ArrayBuffer(0);
+const EMPTY_U8 = new Uint8Array(EMPTY);
+const EMPTY_VIEW = new DataView(EMPTY);
+const EMPTY_WORDS = new Uint32Array(EMPTY);
 /** Whether a Uint32Array reads guest memory (little-endian) as it is laid out. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
@@ -18,9 +21,10 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 export class GuestMemory {
   private memory: WebAssembly.Memory | undefined;
   private buffer: ArrayBufferLike = EMPTY;
-  private _u8 = new Uint8Array(EMPTY);
-  private _view = new DataView(EMPTY);
-  private _words = new Uint32Array(EMPTY);
+  // Empty until attached; shared, as a zero-length view never changes.
+  private _u8 = EMPTY_U8;
+  private _view = EMPTY_VIEW;
+  private _words = EMPTY_WORDS;
   private _shared = false;
 
   attach(memory: WebAssembly.Memory): void {
@@ -199,6 +203,7 @@ export const IOV_MAX = 1024;
 
 /** Iovecs held before a call passes more: 16 u32s are 64 bytes, V8's limit for a typed array kept on its heap. */
 const IOVECS_INITIAL = 16;
+const NO_WORDS = new Uint32Array(0);
 
 /** The largest count a u32 `nwritten`/`nread` can report. */
 const U32_MAX = 0xffffffff;
@@ -211,10 +216,10 @@ const U32_MAX = 0xffffffff;
  * made from inside a stream callback while one is in use gets its own.
  */
 export class Iovecs {
-  // Small enough for V8 to keep inside the object's heap (no backing store to
-  // allocate per context, src/context-builder.ts); grown up to IOV_MAX on demand.
-  ptr = new Uint32Array(IOVECS_INITIAL);
-  len = new Uint32Array(IOVECS_INITIAL);
+  // Made at the first decode (most runs never write through an iovec), small enough for V8 to keep
+  // inside the object's heap (no backing store to allocate, src/context-builder.ts); grown up to IOV_MAX on demand.
+  ptr = NO_WORDS;
+  len = NO_WORDS;
   count = 0;
   /** Sum of `len`: at most 2^32-1, so the count reported is never more than moved nor wrapped. */
   total = 0;
@@ -230,8 +235,9 @@ export class Iovecs {
     const count = n >>> 0 < IOV_MAX ? n >>> 0 : IOV_MAX;
     mem.check(at, (n >>> 0) * 8);
     if (count > this.ptr.length) {
-      this.ptr = new Uint32Array(IOV_MAX);
-      this.len = new Uint32Array(IOV_MAX);
+      const size = count <= IOVECS_INITIAL ? IOVECS_INITIAL : IOV_MAX;
+      this.ptr = new Uint32Array(size);
+      this.len = new Uint32Array(size);
     }
     const view = mem.view;
     // Aligned (as the ABI lays iovecs out): each field read whole, so a racing thread's store is seen
@@ -269,14 +275,20 @@ export function encodeUtf8(s: string): Uint8Array {
 
 /** The bytes and count of a list of strings laid out NUL-terminated, as args_get/environ_get write them. */
 export class StringList {
-  readonly encoded: Uint8Array[];
-  readonly bufSize: number;
+  readonly count: number;
+  private readonly items: readonly string[];
+  private bytes: Uint8Array[] | undefined;
   constructor(items: readonly string[]) {
-    this.encoded = items.map((s) => utf8Encoder.encode(s + '\0'));
-    this.bufSize = this.encoded.reduce((n, b) => n + b.byteLength, 0);
+    // A copy: the list is the one given to the constructor, whatever the embedder does to its array later.
+    this.items = items.slice();
+    this.count = items.length;
   }
-  get count(): number {
-    return this.encoded.length;
+  /** Encoded on first use: most runs never ask, and each encoding is a buffer to allocate. */
+  get encoded(): Uint8Array[] {
+    return (this.bytes ??= this.items.map((s) => utf8Encoder.encode(s + '\0')));
+  }
+  get bufSize(): number {
+    return this.encoded.reduce((n, b) => n + b.byteLength, 0);
   }
   /** Writes count pointers at `ptrs` and the strings at `buf`; all-or-EFAULT. */
   writeTo(mem: GuestMemory, ptrs: number, buf: number): void {

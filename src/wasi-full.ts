@@ -8,7 +8,7 @@ import { runThreaded, type SpawnThreadWorker, type ThreadedEnd } from './threads
 import { tracing } from './trace.js';
 import { SYSCALLS_UNSTABLE } from './syscalls/unstable.js';
 import type { SyscallDef } from './syscalls/table.js';
-import { MODULE_OF, WASIHost, type WASIImport } from './wasi.js';
+import { WASIHost, type WASIImport } from './wasi.js';
 import { isAsyncVfs } from './vfs/async.js';
 import { Journal, JournaledVfs } from './vfs/journal.js';
 import { flushFirst, WriteBehind, writeBehindBytes } from './write-behind.js';
@@ -76,7 +76,7 @@ export class WASIFullHost extends WASIHost {
     // The same descriptors and memory; sleeps return at once, as the Suspending import waited first.
     const ctx: HostContext = { ...this.ctx, platform: { ...this.platform, sleep: () => {} } };
     const imports = suspendingImports(ctx, this.buildImports(ctx) as unknown as Record<string, SyscallCall>, this.options.version === 'unstable', this.asyncMounts.journal);
-    return { [MODULE_OF[this.options.version ?? 'preview1']]: imports };
+    return this.underModule(imports);
   }
 
   /**

@@ -1,5 +1,6 @@
-import { bindImports, quietPathErrors, type Interceptor } from './binder.js';
+import { bindImports, type Interceptor } from './binder.js';
 import { buildContext, type ContextExtension } from './context-builder.js';
+import type { Descriptor } from './fd-table.js';
 import type { WASIOptions, WASIVersion } from './options.js';
 import type { HostStream, Platform } from './platform/types.js';
 import { Collector } from './stdio.js';
@@ -8,9 +9,6 @@ import { release } from './syscalls/fd-meta.js';
 import { SYSCALLS, type Preview1Import, type SyscallDef } from './syscalls/table.js';
 
 export type { WASIOptions, WASIVersion, WriteBehindOptions } from './options.js';
-
-/** The import module each version's functions are found under. */
-export const MODULE_OF: Readonly<Record<WASIVersion, string>> = { preview1: 'wasi_snapshot_preview1', unstable: 'wasi_unstable' };
 
 /**
  * The WASI version a compiled module imports ('preview1' or 'unstable'), or
@@ -64,7 +62,13 @@ export class WASIHost {
 
   /** `{ wasi_snapshot_preview1: wasiImport }`, or `{ wasi_unstable: wasiImport }` for version 'unstable'. */
   getImportObject(): Record<string, WASIImport> {
-    return { [MODULE_OF[this.options.version ?? 'preview1']]: this.wasiImport };
+    return this.underModule(this.wasiImport);
+  }
+
+  /** `imports` under the import module of the options' version. */
+  protected underModule<T>(imports: T): Record<string, T> {
+    // Literals, not a computed key: V8 copies a literal's shape, and defines a computed key at run time.
+    return this.options.version === 'unstable' ? { wasi_unstable: imports } : { wasi_snapshot_preview1: imports };
   }
 
   /**
@@ -108,9 +112,17 @@ export class WASIHost {
     const wb = this.ctx.writeBehind;
     wb.flush();
     wb.enabled = false;
-    for (const s of this.stdio) s.flush?.();
-    for (const [fd, d] of [...this.ctx.fds.entries()]) {
-      if (d.kind === 'file') release(this.ctx.fds.remove(fd));
+    for (let i = 0; i < 3; i++) this.stdio[i].flush?.();
+    this.close('file');
+  }
+
+  /** Closes the guest's descriptors of `kind` (all of them without). */
+  private close(kind?: Descriptor['kind']): void {
+    const fds = this.ctx.fds;
+    // Downwards: remove() trims the table's tail, which is then behind us.
+    for (let fd = fds.end - 1; fd >= 0; fd--) {
+      const d = fds.peek(fd);
+      if (d !== undefined && (kind === undefined || d.kind === kind)) release(fds.remove(fd));
     }
   }
 
@@ -134,7 +146,7 @@ export class WASIHost {
     if (this.disposed) return;
     this.disposed = true;
     this.ctx.writeBehind.flush();
-    for (const [fd] of [...this.ctx.fds.entries()]) release(this.ctx.fds.remove(fd));
+    this.close();
   }
 
   /** `using wasi = new WASI(...)` disposes it at the end of the block (defined where Symbol.dispose exists). */
@@ -181,15 +193,13 @@ export class WASIHost {
   }
 
   /**
-   * The import object's functions: the table's syscalls bound to `ctx`,
-   * inside the layers it needs (innermost first): quiet stacks for path
-   * misses, then the full entry's (outerLayers).
+   * The import object's functions: the table's syscalls bound to `ctx`
+   * (quiet stacks for path misses are the binder's own), inside the full
+   * entry's layers (outerLayers), innermost first.
    */
   protected buildImports(ctx: HostContext): WASIImport {
-    const o = this.options;
-    const layers: Interceptor[] = [quietPathErrors, ...this.outerLayers(ctx)];
     // Every name of the version's table is bound, each with its own arity.
-    return bindImports(ctx, this.syscalls(), layers, o.onHostError ?? 'trap') as unknown as WASIImport;
+    return bindImports(ctx, this.syscalls(), this.outerLayers(ctx), this.options.onHostError ?? 'trap') as unknown as WASIImport;
   }
 
   /** The table to bind: preview1's (the full entry adds wasi_unstable's). */

@@ -21,15 +21,20 @@ export interface WriteBatch {
 
 /** The batch of a host without write-behind: it never accepts, so it never holds or reserves. */
 export function noWriteBehind(): WriteBatch {
-  return {
-    enabled: false,
-    owner: null,
-    accepts: () => false,
-    reserve(): never {
-      throw new Error('wasi-host: reserve() on a host without write-behind');
-    },
-    flush() {},
-  };
+  return new NoBatch();
+}
+
+// A class, not a literal of closures: one small object per context, its methods shared.
+class NoBatch implements WriteBatch {
+  enabled = false;
+  readonly owner = null;
+  accepts(): boolean {
+    return false;
+  }
+  reserve(): never {
+    throw new Error('wasi-host: reserve() on a host without write-behind');
+  }
+  flush(): void {}
 }
 
 /** The error a batched write met, reported once by the next write, sync or close of its descriptor. */

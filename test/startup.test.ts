@@ -1,0 +1,155 @@
+// What the startup work of issue 14 (part 5) restructured, held to the
+// behaviour it had: the import object (src/binder.ts builds it from a shape
+// worked out once per table), the argument checks of every import at every
+// parameter position (one i64 bit mask per import), quiet stacks for path_*
+// calls (folded into the binder), argv and environ encoded on first use
+// (src/memory.ts StringList), and the descriptors closed at the end of a run.
+import { describe, expect, it } from 'vitest';
+import { Errno } from '../src/abi/errno.js';
+import { MemFS, WASI } from '../src/index.js';
+import { WASIHost } from '../src/wasi.js';
+import { nodePlatform } from '../src/platform/node.js';
+import { SYSCALLS } from '../src/syscalls/table.js';
+import { SYSCALLS_UNSTABLE } from '../src/syscalls/unstable.js';
+import { makeHarness, type Imports } from './harness.js';
+
+describe('the import object', () => {
+  it('has every import of the table as an own enumerable function, in table order, each host its own', () => {
+    const a = new WASI({ preopens: { '/': new MemFS() } });
+    const b = new WASI({ preopens: { '/': new MemFS() } });
+    expect(Object.keys(a.wasiImport)).toEqual(SYSCALLS.map((d) => d.name));
+    for (const [name, fn] of Object.entries(a.wasiImport)) {
+      expect(typeof fn, name).toBe('function');
+      expect(fn, name).not.toBe((b.wasiImport as unknown as Record<string, unknown>)[name]);
+    }
+    // Spread and overridden, as embedders do to replace one import.
+    const mine = { ...a.wasiImport, fd_write: () => 0 };
+    expect(mine.path_open).toBe(a.wasiImport.path_open);
+    const unstable = new WASI({ version: 'unstable' });
+    expect(Object.keys(unstable.wasiImport)).toEqual(SYSCALLS_UNSTABLE.map((d) => d.name));
+  });
+
+  it('the core host binds the same names', () => {
+    const core = new WASIHost({}, nodePlatform);
+    expect(Object.keys(core.wasiImport)).toEqual(SYSCALLS.map((d) => d.name));
+  });
+});
+
+describe('argument checks, every import, every parameter', () => {
+  const h = makeHarness({ preopens: { '/': new MemFS() } });
+  const imp = h.imp as unknown as Record<string, (...a: unknown[]) => number>;
+  // Arguments of the declared types that no call gets to use: each case below changes one.
+  const good = (type: string): number | bigint => (type === 'i64' ? 0n : 0);
+
+  for (const def of SYSCALLS) {
+    it(`${def.name}: each parameter of the other type, one too few, one too many → EINVAL`, () => {
+      const args = def.params.map(([, type]) => good(type));
+      def.params.forEach(([name, type], i) => {
+        const wrong = [...args];
+        wrong[i] = type === 'i64' ? 0 : 0n;
+        expect(imp[def.name](...wrong), `${def.name}(${name}: ${type} given the other type)`).toBe(Errno.INVAL);
+      });
+      if (args.length > 0) expect(imp[def.name](...args.slice(0, -1))).toBe(Errno.INVAL);
+      expect(imp[def.name](...args, 0)).toBe(Errno.INVAL);
+      // A number where an i32 belongs that is no 32-bit integer.
+      const i32 = def.params.findIndex(([, type]) => type === 'i32');
+      if (i32 >= 0) {
+        const frac = [...args];
+        frac[i32] = 0.5;
+        expect(imp[def.name](...frac)).toBe(Errno.INVAL);
+      }
+    });
+  }
+});
+
+describe('quiet stacks for path_* calls', () => {
+  it('a path_* call runs with stack traces off and restores the limit; other imports leave it alone', () => {
+    const seen: number[] = [];
+    const vfs = new MemFS({ a: 'x' });
+    const h = makeHarness({ preopens: { '/m': vfs } });
+    const lstat = vfs.lstat.bind(vfs);
+    vfs.lstat = (p) => {
+      seen.push(Error.stackTraceLimit);
+      return lstat(p);
+    };
+    const saved = Error.stackTraceLimit;
+    Error.stackTraceLimit = 13;
+    try {
+      h.putString(100, 'a');
+      expect(h.imp.path_filestat_get(3, 1, 100, 1, 200)).toBe(Errno.SUCCESS);
+      expect(seen.length).toBeGreaterThan(0);
+      expect(new Set(seen)).toEqual(new Set([0]));
+      expect(Error.stackTraceLimit).toBe(13);
+      seen.length = 0;
+      // fd_filestat_get on the preopen reaches the backend too, without quieting it.
+      expect(h.imp.fd_filestat_get(3, 200)).toBe(Errno.SUCCESS);
+      for (const limit of seen) expect(limit).toBe(13);
+    } finally {
+      Error.stackTraceLimit = saved;
+    }
+  });
+
+  it('a host bug in a path_* call still traps with the import named, and the error policy still applies', () => {
+    for (const onHostError of ['trap', 'eio'] as const) {
+      const vfs = new MemFS({ a: 'x' });
+      const h = makeHarness({ preopens: { '/m': vfs }, onHostError });
+      vfs.lstat = () => {
+        throw new SyntaxError('broken store');
+      };
+      vfs.kind = vfs.lstat as unknown as MemFS['kind'];
+      h.putString(100, 'a');
+      if (onHostError === 'eio') {
+        expect(h.imp.path_filestat_get(3, 1, 100, 1, 200)).toBe(Errno.IO);
+        continue;
+      }
+      let err: unknown;
+      try {
+        h.imp.path_filestat_get(3, 1, 100, 1, 200);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(WebAssembly.RuntimeError);
+      expect((err as Error).message).toMatch(/^wasi-host: path_filestat_get failed inside the host .*SyntaxError: broken store/);
+      expect((err as Error & { cause: unknown }).cause).toBeInstanceOf(SyntaxError);
+    }
+  });
+});
+
+describe('argv and environ', () => {
+  it('are the ones given to the constructor, whatever the embedder does to its array later', () => {
+    const args = ['prog', 'é'];
+    const env = { A: '1' };
+    const h = makeHarness({ args, env });
+    args.push('late');
+    args[0] = 'changed';
+    (env as Record<string, string>).B = '2';
+    const imp: Imports = h.imp;
+    expect(imp.args_sizes_get(100, 104)).toBe(Errno.SUCCESS);
+    expect([h.u32(100), h.u32(104)]).toEqual([2, 'prog\0'.length + 3]);
+    expect(imp.args_get(200, 300)).toBe(Errno.SUCCESS);
+    expect(new TextDecoder().decode(h.bytes(300, 8))).toBe('prog\0é\0');
+    expect(imp.environ_sizes_get(100, 104)).toBe(Errno.SUCCESS);
+    expect([h.u32(100), h.u32(104)]).toEqual([1, 4]);
+  });
+});
+
+describe('the end of a run', () => {
+  it('closes every file the guest left open, wherever it sits in the table, and keeps stdio and preopens', () => {
+    const vfs = new MemFS({ a: 'x', b: 'y', c: 'z' });
+    const h = makeHarness({ preopens: { '/m': vfs } });
+    const opened: number[] = [];
+    for (const name of ['a', 'b', 'c']) {
+      h.putString(100, name);
+      expect(h.imp.path_open(3, 0, 100, 1, 0, 0x2n, 0n, 0, 200)).toBe(Errno.SUCCESS);
+      opened.push(h.u32(200));
+    }
+    expect(opened).toEqual([4, 5, 6]);
+    // A hole below the last: the walk must not stop at it.
+    expect(h.imp.fd_close(5)).toBe(Errno.SUCCESS);
+    (h.wasi as unknown as { endRun(): void }).endRun();
+    for (const fd of opened) expect(h.imp.fd_fdstat_get(fd, 300)).toBe(Errno.BADF);
+    for (const fd of [0, 1, 2, 3]) expect(h.imp.fd_fdstat_get(fd, 300)).toBe(Errno.SUCCESS);
+    h.wasi.dispose();
+    for (const fd of [0, 1, 2, 3]) expect(h.imp.fd_fdstat_get(fd, 300)).toBe(Errno.BADF);
+  });
+});
