@@ -2,6 +2,7 @@ import { Link } from '@jsonjoy.com/fs-core/lib/Link.js';
 import { Node } from '@jsonjoy.com/fs-core/lib/Node.js';
 import type { Superblock } from '@jsonjoy.com/fs-core/lib/Superblock.js';
 import type { Volume } from 'memfs';
+import { bufferFrom } from '@jsonjoy.com/fs-node-builtins/lib/internal/buffer.js';
 import { codeError } from '../errors.js';
 import type { Vfs, VfsDirEntry, VfsFile, VfsKind, VfsOpenFlags, VfsStat, VfsTime } from './types.js';
 import { kindOfMode, S_IFMT } from './kinds.js';
@@ -19,9 +20,10 @@ import { timeOf, TimeTable } from './memfs-times.js';
  * `Volume` passed in is used as is: its tree (`vol._core`) is walked and
  * changed the way its own methods change it, so both see one filesystem.
  *
- * Buffers: this file never allocates one. Node contents grow through the
- * node's own `truncate` (memfs's doubling, so appends are amortised O(1)) and
- * bytes move with `Uint8Array#set`.
+ * Buffers: a file's bytes stay in the node's `buf` (a Buffer, `capacity`
+ * bytes, the first `size` of them the file), where memfs's own methods and an
+ * embedder's Volume find them. Small files grow by memfs's doubling; large
+ * ones in place (`grow` below). Bytes move with `Uint8Array#set`.
  *
  * What memfs lacks lives beside this file: nanosecond times (memfs-times.ts)
  * and a byte quota (memfs-quota.ts), both kept per tree in `TreeState`.
@@ -142,12 +144,69 @@ function statOf(s: TreeState, node: Node): VfsStat {
   };
 }
 
+/** The fields of memfs's Node that hold a file's bytes (private in its types; test/memfs-node.test.ts checks them). */
+interface NodeData {
+  buf: Node['buf'];
+  capacity: number;
+  size: number;
+}
+
+/** Files past this size grow in place. Below it memfs's doubling is cheap and a reservation not worth a mapping. */
+const IN_PLACE_FROM = 1 << 20;
+/** A file moved into a resizable ArrayBuffer may grow to this many times its size before it moves again. */
+const RESERVE = 16;
+/** The resizable ArrayBuffers this file made: only these are resized (an embedder's buffer is never touched). */
+const reserved = new WeakSet<ArrayBufferLike>();
+/** ES2024's resizable ArrayBuffer (Node 20, Chromium 111, Firefox 128), beyond this build's ES2022 lib. */
+interface Resizable extends ArrayBuffer {
+  readonly maxByteLength: number;
+  resize(byteLength: number): void;
+}
+const ResizableBuffer = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => Resizable;
+
+/**
+ * Makes room for `end` bytes in `node`. memfs doubles into a new buffer and
+ * leaves the old ones to the garbage collector, so 30 MiB of appends peaked
+ * at 66 MiB (BENCHMARKS.md, issue 14 part 5). A large file instead lives in
+ * a resizable ArrayBuffer reserving RESERVE times its size: it grows there
+ * without a copy, and moves (one copy, geometric, so appends stay amortised
+ * O(1)) only when it outgrows the reservation. Where resizable buffers are
+ * missing or a reservation is refused (address space, a browser's own
+ * limit), memfs's doubling does it.
+ */
+function grow(node: Node, end: number): void {
+  const d = node as unknown as NodeData;
+  if (end <= d.capacity || end < IN_PLACE_FROM) return;
+  let ab = d.buf.buffer as Resizable;
+  const moving = !reserved.has(ab) || ab.maxByteLength < end;
+  // Doubling still, so a run of small appends resizes rarely; pages not yet written cost no memory.
+  let capacity = Math.max(d.capacity * 2, end);
+  try {
+    // 2^32: Node 20's largest reservation.
+    if (moving) ab = new ResizableBuffer(0, { maxByteLength: Math.min(2 ** 32, RESERVE * end) });
+    capacity = Math.min(capacity, ab.maxByteLength);
+    // Throws where resizable buffers are missing (no resize), or past the reservation (a file over 4 GiB).
+    ab.resize(capacity);
+  } catch {
+    return; // memfs's doubling instead
+  }
+  const buf = bufferFrom(ab, 0, capacity);
+  if (moving) {
+    reserved.add(ab);
+    buf.set(d.buf.subarray(0, d.size));
+  }
+  d.buf = buf;
+  d.capacity = capacity;
+}
+
 /** Writes `from` into `node` at `position`, growing it (zeros in any gap) as needed. */
 function writeNode(node: Node, from: Uint8Array, position: number): void {
   const end = position + from.byteLength;
-  // truncate grows by doubling into a buffer of the node's own kind, zero-filling the gap.
-  if (end > node.getSize()) node.truncate(end);
-  else node.touch();
+  if (end > node.getSize()) {
+    grow(node, end);
+    // Zero-fills the gap; past the capacity (a small file) it doubles into a new buffer.
+    node.truncate(end);
+  } else node.touch();
   node.buf.set(from, position);
 }
 
@@ -193,6 +252,7 @@ class MemFile implements VfsFile {
     quota?.resize(node, size);
     const r = times.forNode(node);
     const t0 = Date.now();
+    grow(node, size);
     node.truncate(size);
     if (r !== undefined) r.modifiedSince(t0, node);
   }
