@@ -9,7 +9,7 @@ import { MemFS } from '../src/vfs/memfs.js';
 // bytes stay in the node's `buf`, where memfs's own Volume reads them.
 
 const MiB = 1 << 20;
-const create = { create: true, read: true, write: true };
+const create = { create: true, read: true, write: true, exclusive: false, truncate: false, noFollow: false };
 
 /** A MemFS on a Volume, and a way to reach a file's memfs node. */
 function world(): { fs: MemFS; vol: InstanceType<typeof Volume>; node: (path: string) => Node } {
