@@ -73,11 +73,6 @@ export class GuestMemory {
     return this._shared ? Atomics.load(this._words, ptr >>> 2) : this._words[ptr >>> 2];
   }
 
-  /** The u32 at `ptr`, which the caller has checked: read whole (wordAt) where it can be. */
-  u32Checked(ptr: number): number {
-    return LITTLE_ENDIAN && (ptr & 3) === 0 ? this.wordAt(ptr) : this._view.getUint32(ptr >>> 0, true);
-  }
-
   /**
    * Throws EFAULT unless [ptr, ptr+len) lies inside memory. `ptr` and `len`
    * are raw i32 values; they are read as unsigned so lengths near 2^32 do not wrap.

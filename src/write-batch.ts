@@ -26,7 +26,7 @@ export function noWriteBehind(): WriteBatch {
     owner: null,
     accepts: () => false,
     reserve(): never {
-      throw new Error('wasi-host: reserve() on a host without write-behind');
+      throw new Error('wasi-host: reserve() without write-behind');
     },
     flush() {},
   };

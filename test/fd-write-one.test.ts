@@ -1,7 +1,7 @@
-// fd_write's one-iovec path (src/syscalls/fd-io.ts, writeOne): a write of one
-// iovec to a host file hands the backend guest memory itself with an offset
-// and length (VfsFile.writeRange), making no view per call, and keeps every
-// behaviour of the general path: position, nwritten, EFAULT, empty writes.
+// fd_write to a host file (src/syscalls/fd-io.ts, transfer) hands the backend
+// guest memory itself with an offset and length (VfsFile.writeRange), making
+// no view per call, and keeps every behaviour: position, nwritten, EFAULT,
+// empty writes.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

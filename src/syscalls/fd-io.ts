@@ -48,8 +48,11 @@ function transfer(ctx: HostContext, d: FileDescriptor | StreamDescriptor, list: 
     let done: number;
     try {
       if (d.kind === 'file') {
-        const buf = mem.checkedBytes(ptr, len);
-        done = writing ? d.file.write(buf, position + total) : d.file.read(buf, position + total);
+        // A backend that takes memory and an offset (VfsFile.writeRange) is spared a view per write.
+        const f = d.file;
+        done = !writing ? f.read(mem.checkedBytes(ptr, len), position + total)
+          : f.writeRange !== undefined ? f.writeRange(mem.u8, ptr, len, position + total)
+          : f.write(mem.checkedBytes(ptr, len), position + total);
       } else {
         const s = d.stream;
         if (writing) {
@@ -95,30 +98,6 @@ function writeStream(ctx: HostContext, d: StreamDescriptor, list: Iovecs): numbe
   return d.stream.write(joined);
 }
 
-/**
- * fd_write's common case, one iovec to a file at its position with nothing to
- * batch, without the iovec list or the transfer loop: a million small writes
- * to a host file are a million system calls, and the host's part of each is
- * all this path may add (BENCHMARKS.md, issue 14 part 5).
- */
-function writeOne(ctx: HostContext, d: FileDescriptor, iovs: number, nwrittenOut: number): Errno {
-  const mem = ctx.mem;
-  if (!mem.fits(iovs, 8)) return Errno.FAULT;
-  // Each read once (shared memory): the iovec's buffer and length.
-  const ptr = mem.u32Checked(iovs);
-  const len = mem.u32Checked(iovs + 4);
-  if (len === 0) {
-    mem.setU32(nwrittenOut, 0);
-    return Errno.SUCCESS;
-  }
-  if (!mem.fits(ptr, len)) return Errno.FAULT;
-  const file = d.file;
-  const written = file.writeRange !== undefined ? file.writeRange(mem.u8, ptr, len, d.position) : file.write(mem.checkedBytes(ptr, len), d.position);
-  d.position += written;
-  mem.setU32(nwrittenOut, written);
-  return Errno.SUCCESS;
-}
-
 export function fd_write(ctx: HostContext, fd: number, iovs: number, iovsLen: number, nwrittenOut: number): Errno {
   const d = ctx.fds.getFile(fd, Rights.FD_WRITE);
   ctx.mem.check(nwrittenOut, 4);
@@ -135,9 +114,6 @@ export function fd_write(ctx: HostContext, fd: number, iovs: number, iovsLen: nu
   }
   const deferred = takeDeferred(d);
   if (deferred !== Errno.SUCCESS) return deferred;
-  if (iovsLen === 1 && (d.fdflags & (FdFlags.APPEND | FdFlags.SYNC | FdFlags.DSYNC)) === 0 && (!wb.enabled || !d.writeBehind)) {
-    return writeOne(ctx, d, iovs, nwrittenOut);
-  }
   const list = decodeIovecs(ctx, iovs, iovsLen);
   try {
     const total = list.total;

@@ -151,50 +151,44 @@ interface NodeData {
   size: number;
 }
 
-/** Files past this size grow in place. Below it memfs's doubling is cheap and a reservation not worth a mapping. */
-const IN_PLACE_FROM = 1 << 20;
-/** A file moved into a resizable ArrayBuffer may grow to this many times its size before it moves again. */
-const RESERVE = 16;
-/** The resizable ArrayBuffers this file made: only these are resized (an embedder's buffer is never touched). */
-const reserved = new WeakSet<ArrayBufferLike>();
 /** ES2024's resizable ArrayBuffer (Node 20, Chromium 111, Firefox 128), beyond this build's ES2022 lib. */
 interface Resizable extends ArrayBuffer {
   readonly maxByteLength: number;
   resize(byteLength: number): void;
 }
-const ResizableBuffer = ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => Resizable;
+type ResizableBuffer = new (byteLength: number, options: { maxByteLength: number }) => Resizable;
 
 /**
  * Makes room for `end` bytes in `node`. memfs doubles into a new buffer and
  * leaves the old ones to the garbage collector, so 30 MiB of appends peaked
- * at 66 MiB (BENCHMARKS.md, issue 14 part 5). A large file instead lives in
- * a resizable ArrayBuffer reserving RESERVE times its size: it grows there
- * without a copy, and moves (one copy, geometric, so appends stay amortised
- * O(1)) only when it outgrows the reservation. Where resizable buffers are
- * missing or a reservation is refused (address space, a browser's own
- * limit), memfs's doubling does it.
+ * at 66 MiB (BENCHMARKS.md, issue 14 part 5). A file past 1 MiB instead
+ * lives in a resizable ArrayBuffer reserving 16 times its size: it grows
+ * there without a copy, and moves (one copy, geometric, so appends stay
+ * amortised O(1)) only when it outgrows the reservation. Below 1 MiB
+ * memfs's doubling is cheap and a mapping of its own not worth it. Where
+ * resizable buffers are missing or a reservation is refused (address space,
+ * a browser's own limit), memfs's doubling does it.
  */
 function grow(node: Node, end: number): void {
   const d = node as unknown as NodeData;
-  if (end <= d.capacity || end < IN_PLACE_FROM) return;
+  if (end <= d.capacity || end < 1 << 20) return;
   let ab = d.buf.buffer as Resizable;
-  const moving = !reserved.has(ab) || ab.maxByteLength < end;
-  // Doubling still, so a run of small appends resizes rarely; pages not yet written cost no memory.
-  let capacity = Math.max(d.capacity * 2, end);
+  // A fixed-length buffer's maxByteLength is its length (ES2024), so a buffer memfs made has to move;
+  // one that could hold `end` throws at resize below and is left to memfs. memfs makes no resizable
+  // buffer: one behind a node is this function's.
+  const moving = ab.maxByteLength < end;
+  let capacity;
   try {
     // 2^32: Node 20's largest reservation.
-    if (moving) ab = new ResizableBuffer(0, { maxByteLength: Math.min(2 ** 32, RESERVE * end) });
-    capacity = Math.min(capacity, ab.maxByteLength);
+    if (moving) ab = new (ArrayBuffer as unknown as ResizableBuffer)(0, { maxByteLength: Math.min(2 ** 32, 16 * end) });
+    // Doubling still, so a run of small appends resizes rarely; pages not yet written cost no memory.
     // Throws where resizable buffers are missing (no resize), or past the reservation (a file over 4 GiB).
-    ab.resize(capacity);
+    ab.resize((capacity = Math.min(Math.max(d.capacity * 2, end), ab.maxByteLength)));
   } catch {
     return; // memfs's doubling instead
   }
   const buf = bufferFrom(ab, 0, capacity);
-  if (moving) {
-    reserved.add(ab);
-    buf.set(d.buf.subarray(0, d.size));
-  }
+  if (moving) buf.set(d.buf.subarray(0, d.size));
   d.buf = buf;
   d.capacity = capacity;
 }
