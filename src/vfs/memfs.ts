@@ -2,7 +2,6 @@ import { Link } from '@jsonjoy.com/fs-core/lib/Link.js';
 import { Node } from '@jsonjoy.com/fs-core/lib/Node.js';
 import type { Superblock } from '@jsonjoy.com/fs-core/lib/Superblock.js';
 import type { Volume } from 'memfs';
-import { bufferFrom } from '@jsonjoy.com/fs-node-builtins/lib/internal/buffer.js';
 import { codeError } from '../errors.js';
 import type { Vfs, VfsDirEntry, VfsFile, VfsKind, VfsOpenFlags, VfsStat, VfsTime } from './types.js';
 import { kindOfMode, S_IFMT } from './kinds.js';
@@ -178,16 +177,19 @@ function grow(node: Node, end: number): void {
   // buffer: one behind a node is this function's.
   const moving = ab.maxByteLength < end;
   let capacity;
+  let buf: Node['buf'];
   try {
     // 2^32: Node 20's largest reservation.
     if (moving) ab = new (ArrayBuffer as unknown as ResizableBuffer)(0, { maxByteLength: Math.min(2 ** 32, 16 * end) });
     // Doubling still, so a run of small appends resizes rarely; pages not yet written cost no memory.
     // Throws where resizable buffers are missing (no resize), or past the reservation (a file over 4 GiB).
     ab.resize((capacity = Math.min(Math.max(d.capacity * 2, end), ab.maxByteLength)));
+    // A view of the node's own Buffer class (Node's, or the browser build's stand-in), so memfs's
+    // methods work on it; memfs's package that exports it is not this package's dependency.
+    buf = (d.buf.constructor as unknown as { from(ab: ArrayBuffer, offset: number, length: number): Node['buf'] }).from(ab, 0, capacity);
   } catch {
     return; // memfs's doubling instead
   }
-  const buf = bufferFrom(ab, 0, capacity);
   if (moving) buf.set(d.buf.subarray(0, d.size));
   d.buf = buf;
   d.capacity = capacity;
