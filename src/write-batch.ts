@@ -32,7 +32,7 @@ class NoBatch implements WriteBatch {
     return false;
   }
   reserve(): never {
-    throw new Error('wasi-host: reserve() on a host without write-behind');
+    throw new Error('wasi-host: reserve() without write-behind');
   }
   flush(): void {}
 }

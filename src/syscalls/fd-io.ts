@@ -48,8 +48,11 @@ function transfer(ctx: HostContext, d: FileDescriptor | StreamDescriptor, list: 
     let done: number;
     try {
       if (d.kind === 'file') {
-        const buf = mem.checkedBytes(ptr, len);
-        done = writing ? d.file.write(buf, position + total) : d.file.read(buf, position + total);
+        // A backend that takes memory and an offset (VfsFile.writeRange) is spared a view per write.
+        const f = d.file;
+        done = !writing ? f.read(mem.checkedBytes(ptr, len), position + total)
+          : f.writeRange !== undefined ? f.writeRange(mem.u8, ptr, len, position + total)
+          : f.write(mem.checkedBytes(ptr, len), position + total);
       } else {
         const s = d.stream;
         if (writing) {

@@ -19,9 +19,10 @@ import { timeOf, TimeTable } from './memfs-times.js';
  * `Volume` passed in is used as is: its tree (`vol._core`) is walked and
  * changed the way its own methods change it, so both see one filesystem.
  *
- * Buffers: this file never allocates one. Node contents grow through the
- * node's own `truncate` (memfs's doubling, so appends are amortised O(1)) and
- * bytes move with `Uint8Array#set`.
+ * Buffers: a file's bytes stay in the node's `buf` (a Buffer, `capacity`
+ * bytes, the first `size` of them the file), where memfs's own methods and an
+ * embedder's Volume find them. Small files grow by memfs's doubling; large
+ * ones in place (`grow` below). Bytes move with `Uint8Array#set`.
  *
  * What memfs lacks lives beside this file: nanosecond times (memfs-times.ts)
  * and a byte quota (memfs-quota.ts), both kept per tree in `TreeState`.
@@ -142,12 +143,66 @@ function statOf(s: TreeState, node: Node): VfsStat {
   };
 }
 
+/** The fields of memfs's Node that hold a file's bytes (private in its types; test/memfs-node.test.ts checks them). */
+interface NodeData {
+  buf: Node['buf'];
+  capacity: number;
+  size: number;
+}
+
+/** ES2024's resizable ArrayBuffer (Node 20, Chromium 111, Firefox 128), beyond this build's ES2022 lib. */
+interface Resizable extends ArrayBuffer {
+  readonly maxByteLength: number;
+  resize(byteLength: number): void;
+}
+type ResizableBuffer = new (byteLength: number, options: { maxByteLength: number }) => Resizable;
+
+/**
+ * Makes room for `end` bytes in `node`. memfs doubles into a new buffer and
+ * leaves the old ones to the garbage collector, so 30 MiB of appends peaked
+ * at 66 MiB (BENCHMARKS.md, issue 14 part 5). A file past 1 MiB instead
+ * lives in a resizable ArrayBuffer reserving 16 times its size: it grows
+ * there without a copy, and moves (one copy, geometric, so appends stay
+ * amortised O(1)) only when it outgrows the reservation. Below 1 MiB
+ * memfs's doubling is cheap and a mapping of its own not worth it. Where
+ * resizable buffers are missing or a reservation is refused (address space,
+ * a browser's own limit), memfs's doubling does it.
+ */
+function grow(node: Node, end: number): void {
+  const d = node as unknown as NodeData;
+  if (end <= d.capacity || end < 1 << 20) return;
+  let ab = d.buf.buffer as Resizable;
+  // A fixed-length buffer's maxByteLength is its length (ES2024), so a buffer memfs made has to move;
+  // one that could hold `end` throws at resize below and is left to memfs. memfs makes no resizable
+  // buffer: one behind a node is this function's.
+  const moving = ab.maxByteLength < end;
+  let capacity;
+  let buf: Node['buf'];
+  try {
+    // 2^32: Node 20's largest reservation.
+    if (moving) ab = new (ArrayBuffer as unknown as ResizableBuffer)(0, { maxByteLength: Math.min(2 ** 32, 16 * end) });
+    // Doubling still, so a run of small appends resizes rarely; pages not yet written cost no memory.
+    // Throws where resizable buffers are missing (no resize), or past the reservation (a file over 4 GiB).
+    ab.resize((capacity = Math.min(Math.max(d.capacity * 2, end), ab.maxByteLength)));
+    // A view of the node's own Buffer class (Node's, or the browser build's stand-in), so memfs's
+    // methods work on it; memfs's package that exports it is not this package's dependency.
+    buf = (d.buf.constructor as unknown as { from(ab: ArrayBuffer, offset: number, length: number): Node['buf'] }).from(ab, 0, capacity);
+  } catch {
+    return; // memfs's doubling instead
+  }
+  if (moving) buf.set(d.buf.subarray(0, d.size));
+  d.buf = buf;
+  d.capacity = capacity;
+}
+
 /** Writes `from` into `node` at `position`, growing it (zeros in any gap) as needed. */
 function writeNode(node: Node, from: Uint8Array, position: number): void {
   const end = position + from.byteLength;
-  // truncate grows by doubling into a buffer of the node's own kind, zero-filling the gap.
-  if (end > node.getSize()) node.truncate(end);
-  else node.touch();
+  if (end > node.getSize()) {
+    grow(node, end);
+    // Zero-fills the gap; past the capacity (a small file) it doubles into a new buffer.
+    node.truncate(end);
+  } else node.touch();
   node.buf.set(from, position);
 }
 
@@ -193,6 +248,7 @@ class MemFile implements VfsFile {
     quota?.resize(node, size);
     const r = times.forNode(node);
     const t0 = Date.now();
+    grow(node, size);
     node.truncate(size);
     if (r !== undefined) r.modifiedSince(t0, node);
   }

@@ -148,6 +148,10 @@ class NodeFile implements VfsFile {
     return fs.writeSync(this.#fd, from, 0, from.byteLength, position);
   }
 
+  writeRange(source: Uint8Array, offset: number, length: number, position: number): number {
+    return fs.writeSync(this.#fd, source, offset, length, position);
+  }
+
   stat(): VfsStat {
     return toVfsStat(fs.fstatSync(this.#fd, { bigint: true }));
   }

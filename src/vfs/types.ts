@@ -62,6 +62,12 @@ export type VfsTime = bigint | 'now' | undefined;
 export interface VfsFile {
   read(into: Uint8Array, position: number): number;
   write(from: Uint8Array, position: number): number;
+  /**
+   * Optional, for speed: write(source.subarray(offset, offset + length),
+   * position) without the view. fd_write's one-iovec path passes guest memory
+   * here, so a million small writes make no object each (src/syscalls/fd-io.ts).
+   */
+  writeRange?(source: Uint8Array, offset: number, length: number, position: number): number;
   stat(): VfsStat;
   truncate(size: number): void;
   setTimes(atim: VfsTime, mtim: VfsTime): void;

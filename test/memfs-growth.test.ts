@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { Volume } from 'memfs';
+import type { Node } from '@jsonjoy.com/fs-core/lib/Node.js';
+import { MemFS } from '../src/vfs/memfs.js';
+
+// Large MemFS files grow in place in a resizable ArrayBuffer (src/vfs/memfs.ts,
+// grow) rather than by memfs's doubling into new buffers, so the old ones are
+// not garbage waiting for the collector (BENCHMARKS.md, issue 14 part 5). The
+// bytes stay in the node's `buf`, where memfs's own Volume reads them.
+
+const MiB = 1 << 20;
+const create = { create: true, read: true, write: true, exclusive: false, truncate: false, noFollow: false };
+
+/** A MemFS on a Volume, and a way to reach a file's memfs node. */
+function world(): { fs: MemFS; vol: InstanceType<typeof Volume>; node: (path: string) => Node } {
+  const vol = new Volume();
+  const fs = new MemFS(vol);
+  const node = (path: string): Node => {
+    const link = vol._core.getResolvedLink(path);
+    if (link === null) throw new Error(`no ${path}`);
+    return link.getNode();
+  };
+  return { fs, vol, node };
+}
+
+/** `n` bytes whose value at file offset i is (i * 7 + seed) & 255, so a misplaced byte shows. */
+function pattern(at: number, n: number, seed = 0): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < Math.min(n, 256); i++) out[i] = ((at + i) * 7 + seed) & 255;
+  // Period 256: copy the first period on, doubling.
+  for (let have = 256; have < n; have *= 2) out.copyWithin(have, 0, Math.min(have, n - have));
+  return out;
+}
+
+const isZero = (u: Uint8Array): boolean => Buffer.compare(u, new Uint8Array(u.byteLength)) === 0;
+
+const data = (n: Node): { buf: Uint8Array; capacity: number; size: number } => n as unknown as { buf: Uint8Array; capacity: number; size: number };
+
+describe('MemFS file growth', () => {
+  it('appends past 1 MiB (not below) go into one resizable buffer, grown in place, and read back whole', () => {
+    const { fs, vol, node } = world();
+    const f = fs.open('/log', create);
+    const chunk = 64 * 1024;
+    const buffers = new Set<ArrayBufferLike>();
+    let size = 0;
+    while (size < 12 * MiB) {
+      f.write(pattern(size, chunk), size);
+      size += chunk;
+      if (size > 2 * MiB) buffers.add(data(node('/log')).buf.buffer);
+      // Below 1 MiB, memfs's plain buffers: a mapping per small file would cost more than it saves.
+      if (size === 512 * 1024) expect((data(node('/log')).buf.buffer as ArrayBuffer & { resizable?: boolean }).resizable).toBe(false);
+    }
+    // 2 MiB to 12 MiB: one buffer throughout (its reservation is 16× the size it moved at).
+    expect(buffers.size).toBe(1);
+    const [ab] = buffers as Set<ArrayBuffer & { resizable?: boolean }>;
+    expect(ab.resizable).toBe(true);
+    const d = data(node('/log'));
+    expect(d.size).toBe(12 * MiB);
+    expect(d.buf.byteLength).toBe(d.capacity);
+    expect(Buffer.isBuffer(d.buf)).toBe(true);
+    // The Volume's own read sees the same bytes.
+    expect(Buffer.compare(vol.readFileSync('/log') as Buffer, Buffer.from(pattern(0, size)))).toBe(0);
+    const back = new Uint8Array(size);
+    expect(f.read(back, 0)).toBe(size);
+    expect(Buffer.compare(back, pattern(0, size))).toBe(0);
+  });
+
+  it('moves once it outgrows its reservation, keeping every byte', () => {
+    const { fs, node } = world();
+    const f = fs.open('/big', create);
+    f.write(pattern(0, MiB + 1), 0);
+    const first = data(node('/big')).buf.buffer as ArrayBuffer & { maxByteLength: number };
+    expect(first.maxByteLength).toBeGreaterThan(MiB);
+    // One write past the reservation.
+    const at = first.maxByteLength - 10;
+    f.write(pattern(at, 100, 3), at);
+    const d = data(node('/big'));
+    expect(d.buf.buffer).not.toBe(first);
+    expect((d.buf.buffer as ArrayBuffer & { resizable?: boolean }).resizable).toBe(true);
+    expect(d.size).toBe(at + 100);
+    const back = new Uint8Array(d.size);
+    f.read(back, 0);
+    expect(Buffer.compare(back.subarray(0, MiB + 1), pattern(0, MiB + 1))).toBe(0);
+    // The gap of a write past the end reads as zeros.
+    expect(isZero(back.subarray(MiB + 1, at))).toBe(true);
+    expect(Buffer.compare(back.subarray(at), pattern(at, 100, 3))).toBe(0);
+  });
+
+  it('a shrink then a write past the end zero-fills the gap inside the resizable buffer; truncate extends it with zeros', () => {
+    const { fs, node } = world();
+    const f = fs.open('/f', create);
+    f.write(new Uint8Array(3 * MiB).fill(0xff), 0);
+    const ab = data(node('/f')).buf.buffer as ArrayBuffer & { resizable?: boolean };
+    expect(ab.resizable).toBe(true);
+    f.truncate(MiB);
+    f.write(new Uint8Array([1, 2, 3]), 2 * MiB);
+    f.truncate(5 * MiB);
+    expect(data(node('/f')).buf.buffer).toBe(ab);
+    expect(f.stat().size).toBe(BigInt(5 * MiB));
+    const back = new Uint8Array(5 * MiB);
+    expect(f.read(back, 0)).toBe(5 * MiB);
+    expect(back.subarray(0, MiB).every((b) => b === 0xff)).toBe(true);
+    expect(isZero(back.subarray(MiB, 2 * MiB))).toBe(true);
+    expect([...back.subarray(2 * MiB, 2 * MiB + 3)]).toEqual([1, 2, 3]);
+    expect(isZero(back.subarray(2 * MiB + 3))).toBe(true);
+  });
+
+  it('a Volume write that outgrows the buffer replaces it with its own, and MemFS moves it back when it grows', () => {
+    const { fs, vol, node } = world();
+    const f = fs.open('/shared', create);
+    f.write(pattern(0, 2 * MiB), 0);
+    const ours = data(node('/shared')).buf.buffer;
+    // memfs's own write past the capacity doubles into a plain Buffer (Node.write).
+    const cap = data(node('/shared')).capacity;
+    const fd = vol.openSync('/shared', 'r+');
+    vol.writeSync(fd, Buffer.from(pattern(cap, 10)), 0, 10, cap);
+    vol.closeSync(fd);
+    const theirs = data(node('/shared')).buf.buffer as ArrayBuffer & { resizable?: boolean };
+    expect(theirs).not.toBe(ours);
+    expect(theirs.resizable).toBe(false);
+    const end = cap + 10;
+    f.write(pattern(end, data(node('/shared')).capacity), end);
+    const d = data(node('/shared'));
+    expect((d.buf.buffer as ArrayBuffer & { resizable?: boolean }).resizable).toBe(true);
+    const back = new Uint8Array(d.size);
+    f.read(back, 0);
+    expect(Buffer.compare(back.subarray(0, 2 * MiB), pattern(0, 2 * MiB))).toBe(0);
+    expect(isZero(back.subarray(2 * MiB, cap))).toBe(true);
+    expect(Buffer.compare(back.subarray(cap), pattern(cap, d.size - cap))).toBe(0);
+  });
+});
