@@ -27,10 +27,17 @@ describe('browser build stand-ins (scripts/browser-build.mjs)', () => {
 });
 
 describe('property mangling (INTERNAL_PROPS, scripts/browser-build.mjs)', () => {
+  /**
+   * Types whose members are internal though a public type names them: the
+   * host context, which only the host's own code holds (a syscall's `fn`
+   * takes one, and no API hands one out; subclasses see it as `protected ctx`,
+   * which is not API either).
+   */
+  const OPAQUE = ['HostContext'];
   const ENTRIES = ['src/index.ts', 'src/browser.ts', 'src/core.ts', 'src/porter/index.ts', 'src/runner/node.ts', 'src/runner/browser.ts', 'src/opfs.ts', 'src/browser-napi.ts'];
 
   /** Every non-private member name of every type a public entry exports, followed through members, signatures and type arguments. */
-  function publicMemberNames(): Set<string> {
+  function publicMemberNames(opaque: readonly string[] = OPAQUE): Set<string> {
     const config = ts.getParsedCommandLineOfConfigFile('tsconfig.json', {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
     const program = ts.createProgram(ENTRIES, config!.options);
     const checker = program.getTypeChecker();
@@ -56,10 +63,11 @@ describe('property mangling (INTERNAL_PROPS, scripts/browser-build.mjs)', () => 
       if (inLib(t) && !(t.flags & ts.TypeFlags.Object && checker.getTypeArguments(t as ts.TypeReference).length > 0)) continue;
       if (t.flags & ts.TypeFlags.Object && (t as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) queue.push(...checker.getTypeArguments(t as ts.TypeReference));
       if (inLib(t)) continue;
+      if (opaque.includes((t.aliasSymbol ?? t.getSymbol())?.name ?? '')) continue;
       for (const p of checker.getPropertiesOfType(t)) {
         const d = p.valueDeclaration ?? p.declarations?.[0];
         if (d === undefined) continue;
-        if (ts.getCombinedModifierFlags(d) & ts.ModifierFlags.Private || p.name.startsWith('__#')) continue;
+        if (ts.getCombinedModifierFlags(d) & (opaque.length > 0 ? ts.ModifierFlags.Private | ts.ModifierFlags.Protected : ts.ModifierFlags.Private) || p.name.startsWith('__#')) continue;
         names.add(p.name);
         queue.push(checker.getTypeOfSymbolAtLocation(p, d));
       }
@@ -87,6 +95,12 @@ describe('property mangling (INTERNAL_PROPS, scripts/browser-build.mjs)', () => 
     expect(names.filter((n) => pub.has(n))).toEqual([]);
   }, 60_000);
 
+  it.skipIf(!process.env.LIST_MANGLE)('lists the names only the opaque types reach (LIST_MANGLE=1: candidates for INTERNAL_PROPS)', () => {
+    const all = publicMemberNames([]);
+    const pub = publicMemberNames();
+    console.log([...all].filter((n) => !pub.has(n)).join(' '));
+  }, 60_000);
+
   it('mangles no name that src/ writes as a string (a quoted key or `in` test would miss the renaming)', () => {
     const src = sourcesUnder('src');
     expect(names.filter((n) => new RegExp(`['"\`]${n}['"\`]`).test(src))).toEqual([]);
@@ -99,7 +113,8 @@ describe('property mangling (INTERNAL_PROPS, scripts/browser-build.mjs)', () => 
       const r = await build({ ...browser, entryPoints: [entry], format: 'esm', minify: true, write: false });
       const packages = Object.keys(r.metafile!.inputs).filter((p) => !p.startsWith('src/') && !p.startsWith('standin:')).map((p) => readFileSync(p, 'utf8')).join('\n');
       expect(names.filter((n) => new RegExp(`\\b${n}\\b`).test(packages))).toEqual([]);
-      expect(names.filter((n) => r.outputFiles![0].text.includes(`.${n}`))).toEqual([]);
+      // `.mount` must be gone, `.mounts` may stay: a whole name after the dot.
+      expect(names.filter((n) => new RegExp(`\\.${n}(?![\\w$])`).test(r.outputFiles![0].text))).toEqual([]);
     }
   }, 60_000);
 });
