@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Errno } from '../src/abi/errno.js';
 import { NodeFS } from '../src/index.js';
-import type { VfsFile, VfsOpenFlags } from '../src/vfs/types.js';
+import type { VfsFile, VfsOpenFlags, VfsOpened } from '../src/vfs/types.js';
 import { makeHarness, type Harness } from './harness.js';
 
 const dirs: string[] = [];
@@ -22,6 +22,12 @@ class KeptFS extends NodeFS {
   override open(path: string, flags: VfsOpenFlags): VfsFile {
     const f = super.open(path, flags);
     this.files.push(f);
+    return f;
+  }
+  // A plain path is opened here, in one walk (src/namespace/resolver.ts).
+  override openFile(path: string, flags: VfsOpenFlags): VfsOpened {
+    const f = super.openFile(path, flags);
+    if (typeof f === 'object') this.files.push(f);
     return f;
   }
 }
