@@ -82,6 +82,7 @@ export const INTERNAL_PROPS = [
   'clocks', 'minHi', 'minLo', 'nowRead', 'nowHi', 'nowLo', 'lastFd', 'lastType', 'lastStream', 'lastError', 'lastNbytes',
   'waitUdLo', 'waitUdHi', 'readyEvent',
   'listings', 'rawName', 'deferredErrno', 'trailingSlash', 'trailingDot', 'isMountRoot', 'isEmptyDir', 'preopenName', 'mountsIn', 'statDir', 'enterStat', 'inoOf', 'fdStream', 'defaultStdio', 'hostDirectory', 'outerLayers', 'iovecs', 'scratch', 'gather', 'renumber', 'realtimeNs', 'cputimeNs', 'clockResolutionNs', 'randomFill', 'bufSize', 'writeTo', 'mount', 'maxOpen', 'owner', 'reserve', 'fds', 'openDir', 'syscalls', 'threadWorkers', 'startArg',
+  'underModule', 'exitStatus', 'endRun', 'buildImports',
 ];
 export const browser = { ...common, platform: 'browser', plugins: [browserShims], metafile: true, mangleProps: new RegExp(`^(${INTERNAL_PROPS.join('|')})$`) };
 
