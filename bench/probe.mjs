@@ -10,6 +10,12 @@
 //                     at an explicit position, as NodeFS writes (src/vfs/node.ts)
 //   writesync_stdout  count × fs.writeSync of 32 bytes to fd 1 (the runner
 //                     makes fd 1 a file), as the stdio stream does (src/platform/node.ts)
+//   fdwrite_file_floor   the write_small guest (`wasm`, `count` writes to
+//                     /data/out.bin, `work` preopened as /data) under
+//                     wasi-host with the least JS fd_write
+//                     (bench/least-fd-write.mjs; `dist` is wasi-host's): the
+//                     floor for any JS host of the row write_small
+//   fdwrite_stdout_floor the same writing to stdout, fd 1 (a file): the row write_stdout
 //   clock_floor       count × a wasm loop calling an imported
 //                     clock_time_get(id, precision, ptr) that reads the
 //                     cheapest monotonic clock and stores the i64 at ptr: the
@@ -31,6 +37,8 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { leastFdWriteRun } from './least-fd-write.mjs';
 
 const spec = JSON.parse(process.argv[2]);
 const { probe, count } = spec;
@@ -156,6 +164,17 @@ switch (probe) {
     const t0 = performance.now();
     for (let i = 0; i < count; i++) fs.writeSync(1, buf, 0, 32);
     ms = performance.now() - t0;
+    break;
+  }
+  case 'fdwrite_file_floor':
+  case 'fdwrite_stdout_floor': {
+    const { WASI } = await import(pathToFileURL(path.join(spec.dist, 'index.js')).href);
+    const module = new WebAssembly.Module(fs.readFileSync(spec.wasm));
+    const toStdout = probe === 'fdwrite_stdout_floor';
+    const t0 = performance.now();
+    const status = leastFdWriteRun({ WASI, module, dir: spec.work, mount: '/data', guestPath: '/data/out.bin', count, stdoutFd: toStdout ? 1 : undefined });
+    ms = performance.now() - t0;
+    if (status !== 0) throw new Error(`probe: the guest exited with ${status}`);
     break;
   }
   case 'clock_floor': ms = Math.min(...CLOCK_FLOORS.map(clockRun)); break;

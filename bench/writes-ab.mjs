@@ -5,7 +5,7 @@
 // three alike (the full bench's fresh processes swing ±2× on a loaded machine).
 // Prints the minimum and median µs per write of each, to a host file and to a
 // stdout that is a file. A probe row runs the same guest with the least JS
-// fd_write (leastFdWrite below): the floor for any JS host of this guest.
+// fd_write (bench/least-fd-write.mjs): the floor for any JS host of this guest.
 //
 //   node scripts/build.mjs && node bench/writes-ab.mjs [--rounds N] [--count N]
 
@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { leastFdWriteRun } from './least-fd-write.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const arg = (name, fallback) => {
@@ -30,53 +31,9 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasi-host-writes-'));
 /** A fresh file in `dir` for fd 1 of a stdout run. */
 const outFd = (name) => fs.openSync(path.join(dir, name), 'w');
 
-/**
- * The write_small guest under wasi-host with fd_write replaced by the least a
- * JS import can do: an iovec's two u32s read from a cached view of memory,
- * one fs.writeSync straight from guest memory (at a kept position for a file, at
- * the fd's own offset for stdout), nwritten stored. No checks: a floor, not a
- * host. What it takes over "JS writeSync alone" is the guest's part and the
- * wasm-to-JS call, which no host removes.
- */
+/** The write_small guest with the least JS fd_write (bench/least-fd-write.mjs). */
 function leastFdWrite(guestPath, stdoutFd) {
-  const args = ['write_small', guestPath, String(COUNT), '32'];
-  const wasi = new WASI({ version: 'preview1', args, env: {}, preopens: { '/d': dir }, stdout: stdoutFd ?? 'ignore', returnOnExit: true });
-  const imports = wasi.getImportObject();
-  const host = imports.wasi_snapshot_preview1.fd_write;
-  let instance;
-  let u8 = new Uint8Array(0);
-  let u32 = new Uint32Array(0);
-  let fd = -1;
-  let at = 0;
-  imports.wasi_snapshot_preview1.fd_write = (guestFd, iovs, n, out) => {
-    const toFile = stdoutFd === undefined && guestFd > 2;
-    if (!toFile && !(stdoutFd !== undefined && guestFd === 1)) return host(guestFd, iovs, n, out);
-    const buffer = instance.exports.memory.buffer;
-    if (u32.buffer !== buffer) {
-      u8 = new Uint8Array(buffer);
-      u32 = new Uint32Array(buffer);
-    }
-    // The file wasi-host opened for the guest (its fstat checks the size at the end).
-    if (toFile && fd < 0) fd = fs.openSync(path.join(dir, guestPath.slice(3)), 'r+');
-    let w = 0;
-    // write_small's writes are one iovec; libc's printf (the summary line) passes two.
-    for (let i = 0, p = iovs >>> 2; i < n; i++, p += 2) {
-      if (u32[p + 1] === 0) continue;
-      if (toFile) {
-        const k = fs.writeSync(fd, u8, u32[p], u32[p + 1], at);
-        at += k;
-        w += k;
-      } else {
-        w += fs.writeSync(stdoutFd, u8, u32[p], u32[p + 1]);
-      }
-    }
-    u32[out >>> 2] = w;
-    return 0;
-  };
-  instance = new WebAssembly.Instance(module, imports);
-  const status = wasi.start(instance);
-  if (fd >= 0) fs.closeSync(fd);
-  return status;
+  return leastFdWriteRun({ WASI, module, dir, guestPath, count: COUNT, stdoutFd });
 }
 
 const runs = {
