@@ -82,6 +82,8 @@ export const INTERNAL_PROPS = [
   'clocks', 'minHi', 'minLo', 'nowRead', 'nowHi', 'nowLo', 'lastFd', 'lastType', 'lastStream', 'lastError', 'lastNbytes',
   'waitUdLo', 'waitUdHi', 'readyEvent',
   'listings', 'rawName', 'deferredErrno', 'trailingSlash', 'trailingDot', 'isMountRoot', 'isEmptyDir', 'preopenName', 'mountsIn', 'statDir', 'enterStat', 'inoOf', 'fdStream', 'defaultStdio', 'hostDirectory', 'outerLayers', 'iovecs', 'scratch', 'gather', 'renumber', 'realtimeNs', 'cputimeNs', 'clockResolutionNs', 'randomFill', 'bufSize', 'writeTo', 'mount', 'maxOpen', 'owner', 'reserve', 'fds', 'openDir', 'syscalls', 'threadWorkers', 'startArg',
+  // Issue 14 part 6 (s-startup): the binder's lazy tables, the facade's protected steps, and members only internal types reach.
+  'plans', 'byName', 'unbound', 'underModule', 'exitStatus', 'endRun', 'buildImports', 'asyncMounts', 'embedderMemory', 'peek', 'getDir',
 ];
 export const browser = { ...common, platform: 'browser', plugins: [browserShims], metafile: true, mangleProps: new RegExp(`^(${INTERNAL_PROPS.join('|')})$`) };
 

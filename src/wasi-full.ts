@@ -49,9 +49,9 @@ export interface ThreadedStartOptions {
  * interceptors options.
  */
 export class WASIFullHost extends WASIHost {
-  private embedderMemory: EmbedderMemory | undefined;
+  declare private embedderMemory: EmbedderMemory | undefined;
   /** Holds the journal when a preopen is an AsyncVfs: only JSPI imports can serve the context then. */
-  private readonly asyncMounts: AsyncMounts;
+  declare private readonly asyncMounts: AsyncMounts;
 
   constructor(options: WASIOptions, platform: Platform) {
     const asyncMounts: AsyncMounts = {};
@@ -166,6 +166,7 @@ export class WASIFullHost extends WASIHost {
     const o = this.options;
     const wb = ctx.writeBehind;
     const layers: Interceptor[] = wb instanceof WriteBehind ? [flushFirst(wb)] : [];
+    if (o.interceptors === undefined && o.trace === undefined) return layers;
     // Notes (injected faults) go to the trace line of the call in progress; without tracing, nowhere.
     const notes: string[] = [];
     if (o.interceptors !== undefined) {

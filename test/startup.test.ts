@@ -4,6 +4,8 @@
 // parameter position (one i64 bit mask per import), quiet stacks for path_*
 // calls (folded into the binder), argv and environ encoded on first use
 // (src/memory.ts StringList), and the descriptors closed at the end of a run.
+// Part 6 (s-startup): each import's closure made when it is first read, and
+// guest memory's views made at its first use, not when it is attached.
 import { describe, expect, it } from 'vitest';
 import { Errno } from '../src/abi/errno.js';
 import { MemFS, WASI } from '../src/index.js';
@@ -11,7 +13,10 @@ import { WASIHost } from '../src/wasi.js';
 import { nodePlatform } from '../src/platform/node.js';
 import { SYSCALLS } from '../src/syscalls/table.js';
 import { SYSCALLS_UNSTABLE } from '../src/syscalls/unstable.js';
+import { GuestMemory } from '../src/memory.js';
+import type { Interceptor } from '../src/binder.js';
 import { makeHarness, type Imports } from './harness.js';
+import { wat } from './wat.js';
 
 describe('the import object', () => {
   it('has every import of the table as an own enumerable function, in table order, each host its own', () => {
@@ -27,6 +32,37 @@ describe('the import object', () => {
     expect(mine.path_open).toBe(a.wasiImport.path_open);
     const unstable = new WASI({ version: 'unstable' });
     expect(Object.keys(unstable.wasiImport)).toEqual(SYSCALLS_UNSTABLE.map((d) => d.name));
+  });
+
+  it('binds an import when it is first read: a module importing one import makes one, and every read sees it', async () => {
+    const bound: string[] = [];
+    const spy: Interceptor = { intercept: (call) => void bound.push(call.name) };
+    const wasi = new WASI({ interceptors: [spy], preopens: { '/': new MemFS() } });
+    expect(bound).toEqual([]);
+    const module = new WebAssembly.Module(await wat(`(module
+      (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
+      (memory (export "memory") 1)
+      (func (export "_start") (call 0 (i32.const 7))))`));
+    const instance = new WebAssembly.Instance(module, wasi.getImportObject() as unknown as WebAssembly.Imports);
+    expect(bound).toEqual(['proc_exit']);
+    expect(wasi.start(instance)).toBe(7);
+    // Read again, in every way an embedder reads an object: the same function each time, bound once.
+    const imp = wasi.wasiImport as unknown as Record<string, unknown>;
+    const fd = imp.fd_write;
+    expect(typeof fd).toBe('function');
+    expect(imp.fd_write).toBe(fd);
+    expect(Object.getOwnPropertyDescriptor(imp, 'fd_read')?.value).toBe(imp.fd_read);
+    expect(typeof Object.getOwnPropertyDescriptor(imp, 'fd_seek')?.value).toBe('function');
+    expect({ ...imp }.fd_write).toBe(fd);
+    expect(bound.filter((n) => n === 'fd_write')).toEqual(['fd_write']);
+    expect('fd_close' in imp && !('nope' in imp) && imp.nope === undefined).toBe(true);
+    // Set and deleted as on a plain object.
+    const mine = (): number => 0;
+    imp.fd_close = mine;
+    expect(imp.fd_close).toBe(mine);
+    delete imp.fd_sync;
+    expect(imp.fd_sync).toBeUndefined();
+    expect(Object.keys(imp)).not.toContain('fd_sync');
   });
 
   it('the core host binds the same names', () => {
@@ -112,6 +148,31 @@ describe('quiet stacks for path_* calls', () => {
       expect((err as Error).message).toMatch(/^wasi-host: path_filestat_get failed inside the host .*SyntaxError: broken store/);
       expect((err as Error & { cause: unknown }).cause).toBeInstanceOf(SyntaxError);
     }
+  });
+});
+
+describe('guest memory', () => {
+  it('is not read when attached: its views are made at the first access, and a second attach starts over', () => {
+    let reads = 0;
+    const watched = (m: WebAssembly.Memory): WebAssembly.Memory => {
+      const buffer = Object.getOwnPropertyDescriptor(WebAssembly.Memory.prototype, 'buffer')!.get!;
+      Object.defineProperty(m, 'buffer', { get: () => (reads++, buffer.call(m)) });
+      return m;
+    };
+    const a = watched(new WebAssembly.Memory({ initial: 1 }));
+    const mem = new GuestMemory();
+    mem.attach(a);
+    expect(reads).toBe(0);
+    mem.setU32(8, 42);
+    expect(reads).toBe(1);
+    expect(new DataView(a.buffer).getUint32(8, true)).toBe(42);
+    const b = new WebAssembly.Memory({ initial: 2 });
+    mem.attach(b);
+    expect(mem.u8.byteLength).toBe(2 * 65536);
+    expect(mem.u32(8)).toBe(0);
+    const shared = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    mem.attach(shared);
+    expect(mem.shared).toBe(true);
   });
 });
 
