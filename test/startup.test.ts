@@ -6,7 +6,7 @@
 // (src/memory.ts StringList), and the descriptors closed at the end of a run.
 // Part 6 (s-startup): each import's closure made when it is first read, and
 // guest memory's views made at its first use, not when it is attached.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Errno } from '../src/abi/errno.js';
 import { MemFS, WASI } from '../src/index.js';
 import { WASIHost } from '../src/wasi.js';
@@ -17,6 +17,10 @@ import { GuestMemory } from '../src/memory.js';
 import type { Interceptor } from '../src/binder.js';
 import { makeHarness, type Imports } from './harness.js';
 import { wat } from './wat.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { NodeFS } from '../src/vfs/node.js';
 
 describe('the import object', () => {
   it('has every import of the table as an own enumerable function, in table order, each host its own', () => {
@@ -173,6 +177,31 @@ describe('guest memory', () => {
     const shared = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
     mem.attach(shared);
     expect(mem.shared).toBe(true);
+  });
+});
+
+describe('a host directory', () => {
+  it.runIf(process.platform === 'linux')('registers its held descriptors for closing when it first holds one, not when made', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasi-host-startup-'));
+    fs.mkdirSync(path.join(dir, 'a'));
+    fs.writeFileSync(path.join(dir, 'a', 'f'), 'x');
+    const register = vi.spyOn(FinalizationRegistry.prototype, 'register');
+    try {
+      const vfs = new NodeFS(dir);
+      const wasi = new WASI({ preopens: { '/': dir } });
+      expect(register).not.toHaveBeenCalled();
+      expect(vfs.lstat('/a').kind).toBe('directory');
+      expect(register).not.toHaveBeenCalled();
+      // A name below the root is looked up through its held parent ('/a'): now there is something to close.
+      expect(vfs.lstat('/a/f').kind).toBe('file');
+      expect(vfs.lstat('/a/f').kind).toBe('file');
+      expect(register).toHaveBeenCalledTimes(1);
+      expect(register.mock.calls[0][0]).toBe(vfs);
+      wasi.dispose();
+    } finally {
+      register.mockRestore();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
