@@ -36,7 +36,8 @@ export type SyscallCall = (...args: (number | bigint)[]) => number | undefined;
 /** One layer around the imports: tracing, fault injection, checks, forwarding. */
 export interface Interceptor {
   /**
-   * Called once per import when a host binds its imports. Returns the
+   * Called once per import, when the host binds it: the first time the
+   * import is read (instantiation reads those the module declares). Returns the
    * function that stands in for `next`, or undefined to leave the import
    * alone. Exceptions it lets out are the guest's to see: a `WASIExit`
    * unwinds as proc_exit, anything else traps.
@@ -70,7 +71,7 @@ export interface DescriptorInfo {
 export type HostErrorPolicy = 'trap' | 'eio';
 
 /**
- * The imports of `table` bound to `ctx`, with `layers` around each (innermost
+ * The imports of `table` bound to the context, with `layers` around each (innermost
  * first): an object with every name of the table, each import's closure made
  * the first time it is read (a module reads the imports it declares when it is
  * instantiated: a program importing 8 of 46 makes 8). Reads, spreads,

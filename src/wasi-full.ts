@@ -156,7 +156,7 @@ export class WASIFullHost extends WASIHost {
    * The write-behind flush (when asked for), the embedder's interceptors,
    * then tracing outermost, so a trace shows what the guest saw. Called by
    * the core's constructor, before this class's own fields exist: it reads
-   * only the options and `ctx`.
+   * only the options and the context.
    */
   protected override syscalls(): readonly SyscallDef[] {
     return this.options.version === 'unstable' ? SYSCALLS_UNSTABLE : super.syscalls();

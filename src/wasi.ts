@@ -197,7 +197,7 @@ export class WASIHost {
   }
 
   /**
-   * The import object's functions: the table's syscalls bound to `ctx`
+   * The import object's functions: the table's syscalls bound to the context
    * (quiet stacks for path misses are the binder's own), inside the full
    * entry's layers (outerLayers), innermost first.
    */

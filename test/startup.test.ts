@@ -67,6 +67,12 @@ describe('the import object', () => {
     delete imp.fd_sync;
     expect(imp.fd_sync).toBeUndefined();
     expect(Object.keys(imp)).not.toContain('fd_sync');
+    // Frozen, sealed or made non-extensible, as an embedder may: every import can still be read and bound.
+    for (const lock of [Object.freeze, Object.seal, Object.preventExtensions]) {
+      const locked = lock(new WASI().wasiImport) as unknown as Record<string, unknown>;
+      expect(typeof locked.path_open, lock.name).toBe('function');
+      expect(Object.values(locked).every((f) => typeof f === 'function'), lock.name).toBe(true);
+    }
   });
 
   it('the core host binds the same names', () => {
