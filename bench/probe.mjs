@@ -24,6 +24,15 @@
 //                     the faster reported.
 //   instantiate_floor count × new WebAssembly.Instance of `wasm` with an import
 //                     object of no-op functions
+//   startup_floor     count × what the startup row's host must do at the least
+//                     (startupFloor below): a fresh per-run import object of
+//                     closures over per-run state, answering the calls a
+//                     wasi-libc command's start-up may make (args and environ
+//                     sizes, the prestat loop over one preopen, proc_exit by
+//                     throwing), new WebAssembly.Instance, _start in a
+//                     try/catch that takes the exit code. empty.wasm imports
+//                     only proc_exit and calls nothing: the rest are the least
+//                     any host answering a libc program has per run anyway.
 //   openat_floor      count × the five calls wasi-host's host-directory open
 //                     of dir/fNNNNN made before issue 14 part 5: lstat of the
 //                     directory by path, lstat and open(O_NOFOLLOW) of the
@@ -121,6 +130,76 @@ function noOpImports(module) {
   return ns;
 }
 
+/** proc_exit's unwinding: a plain object, not an Error (no stack to capture). */
+class Exit {
+  constructor(code) {
+    this.code = code;
+  }
+}
+
+/**
+ * ms for count runs of `wasm` each with a fresh minimal host: the per-run
+ * state (argv, environ, preopen names, the instance's memory) and one closure
+ * per import over it, as a WASI host bound to one instance must make. Views
+ * are made on the first call that needs memory (none, for empty.wasm).
+ */
+function startupFloor() {
+  const module = new WebAssembly.Module(fs.readFileSync(spec.wasm));
+  const utf8 = new TextEncoder();
+  const host = (args, env, preopens) => {
+    const s = { memory: undefined, view: undefined };
+    const mem = () => (s.view !== undefined && s.view.buffer === s.memory.buffer ? s.view : (s.view = new DataView(s.memory.buffer)));
+    const sizes = (list) => (countPtr, bytesPtr) => {
+      const v = mem();
+      let bytes = 0;
+      for (const x of list) bytes += utf8.encode(x).length + 1;
+      v.setUint32(countPtr, list.length, true);
+      v.setUint32(bytesPtr, bytes, true);
+      return 0;
+    };
+    const imports = {
+      wasi_snapshot_preview1: {
+        args_sizes_get: sizes(args),
+        environ_sizes_get: sizes(env),
+        fd_prestat_get: (fd, ptr) => {
+          const name = preopens[fd - 3];
+          if (name === undefined) return 8; // EBADF ends libc's loop
+          const v = mem();
+          v.setUint32(ptr, 0, true);
+          v.setUint32(ptr + 4, utf8.encode(name).length, true);
+          return 0;
+        },
+        fd_prestat_dir_name: (fd, ptr, len) => {
+          const name = preopens[fd - 3];
+          if (name === undefined) return 8;
+          new Uint8Array(s.memory.buffer, ptr, len).set(utf8.encode(name).subarray(0, len));
+          return 0;
+        },
+        proc_exit: (code) => {
+          throw new Exit(code);
+        },
+      },
+    };
+    return { s, imports };
+  };
+  const t0 = performance.now();
+  let exits = 0;
+  for (let i = 0; i < count; i++) {
+    const { s, imports } = host(['x'], [], ['/data']);
+    const instance = new WebAssembly.Instance(module, imports);
+    s.memory = instance.exports.memory;
+    try {
+      instance.exports._start();
+    } catch (e) {
+      if (!(e instanceof Exit)) throw e;
+    }
+    exits++;
+  }
+  const ms = performance.now() - t0;
+  if (exits !== count) throw new Error('probe: a run did not finish');
+  return ms;
+}
+
 const C = fs.constants;
 const O_PATH = 0o10000000;
 const names = (n) => Array.from({ length: Math.max(1, n) }, (_, i) => `f${String(i).padStart(5, '0')}`);
@@ -186,6 +265,7 @@ switch (probe) {
     ms = performance.now() - t0;
     break;
   }
+  case 'startup_floor': ms = startupFloor(); break;
   case 'openat_floor': ms = openFloor(5); break;
   case 'openfirst_floor': ms = openFloor(4); break;
   case 'open3_floor': ms = openFloor(3); break;

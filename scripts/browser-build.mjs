@@ -82,7 +82,9 @@ export const INTERNAL_PROPS = [
   'clocks', 'minHi', 'minLo', 'nowRead', 'nowHi', 'nowLo', 'lastFd', 'lastType', 'lastStream', 'lastError', 'lastNbytes',
   'waitUdLo', 'waitUdHi', 'readyEvent',
   'listings', 'rawName', 'deferredErrno', 'trailingSlash', 'trailingDot', 'isMountRoot', 'isEmptyDir', 'preopenName', 'mountsIn', 'statDir', 'enterStat', 'inoOf', 'fdStream', 'defaultStdio', 'hostDirectory', 'outerLayers', 'iovecs', 'scratch', 'gather', 'renumber', 'realtimeNs', 'cputimeNs', 'clockResolutionNs', 'randomFill', 'bufSize', 'writeTo', 'mount', 'maxOpen', 'owner', 'reserve', 'fds', 'openDir', 'syscalls', 'threadWorkers', 'startArg',
-  'underModule', 'exitStatus', 'endRun', 'buildImports',
+  // Issue 14 part 6 (s-startup): the binder's lazy tables, the facade's protected steps, and members only internal types reach.
+  'plans', 'byName', 'unbound', 'underModule', 'exitStatus', 'endRun', 'buildImports', 'asyncMounts', 'embedderMemory', 'peek', 'getDir',
+  'mem', 'ctx', 'monotonicBigNs', 'tid',
 ];
 export const browser = { ...common, platform: 'browser', plugins: [browserShims], metafile: true, mangleProps: new RegExp(`^(${INTERNAL_PROPS.join('|')})$`) };
 

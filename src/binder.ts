@@ -36,7 +36,8 @@ export type SyscallCall = (...args: (number | bigint)[]) => number | undefined;
 /** One layer around the imports: tracing, fault injection, checks, forwarding. */
 export interface Interceptor {
   /**
-   * Called once per import when a host binds its imports. Returns the
+   * Called once per import, when the host binds it: the first time the
+   * import is read (instantiation reads those the module declares). Returns the
    * function that stands in for `next`, or undefined to leave the import
    * alone. Exceptions it lets out are the guest's to see: a `WASIExit`
    * unwinds as proc_exit, anything else traps.
@@ -69,75 +70,93 @@ export interface DescriptorInfo {
 /** What a host bug (an exception with no POSIX code) does: trap the guest (default), or answer EIO. */
 export type HostErrorPolicy = 'trap' | 'eio';
 
-/** The imports of `table` bound to `ctx`, with `layers` around each (innermost first). */
+/**
+ * The imports of `table` bound to the context, with `layers` around each (innermost
+ * first): an object with every name of the table, each import's closure made
+ * the first time it is read (a module reads the imports it declares when it is
+ * instantiated: a program importing 8 of 46 makes 8). Reads, spreads,
+ * Object.keys/entries and property descriptors all see functions, each made
+ * once; a name the embedder sets or deletes stays as set.
+ */
 export function bindImports(
   ctx: HostContext, table: readonly SyscallDef[], layers: readonly Interceptor[], onHostError: HostErrorPolicy,
 ): Record<string, SyscallCall> {
-  const { plans, shape } = bindingOf(table, onHostError);
-  // A copy of a fast object of every name, stored into: a fresh object grown name by name costs ten times as much.
-  const out = { ...shape } as Record<string, SyscallCall>;
-  // Counted loops: an iterator per loop is an object to allocate and step through while this code is still cold.
-  for (let i = 0; i < plans.length; i++) {
-    const p = plans[i];
-    // The plain import, the errno boundary: checks the arguments against the import's core
-    // signature (table.ts: as many as declared, a BigInt for each i64, a 32-bit integer, signed or
-    // unsigned, for each i32; otherwise EINVAL, as from node:wasi, and nothing runs), then calls the
-    // syscall with the context and turns what it throws into an errno (guarded, failure). Fixed
-    // arities avoid rest arguments on the hot paths; each closure holds the context and the plan
-    // only. Made here, not in a function per import: a call less per import while V8 has not yet
-    // optimized this loop (BENCHMARKS.md, "Issue 14, part 5").
-    let fn: SyscallCall;
-    // clock_time_get: no try/catch to set up (measured with bench/ab.mjs: 43 ns a call against 48 through guarded()).
-    if (p.def.total === true && p.n === 3) {
-      fn = function (a: V, b: V, c: V) {
-        if (arguments.length !== 3 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4)) return INVAL;
-        return p.f(ctx, a, b, c);
-      } as SyscallCall;
-    } else switch (p.n) {
-      case 0: fn = function () {
-        if (arguments.length !== 0) return INVAL;
-        return guarded(ctx, p);
-      } as SyscallCall; break;
-      case 1: fn = function (a: V) {
-        if (arguments.length !== 1 || bad(a, p.m & 1)) return INVAL;
-        return guarded(ctx, p, a);
-      } as SyscallCall; break;
-      case 2: fn = function (a: V, b: V) {
-        if (arguments.length !== 2 || bad(a, p.m & 1) || bad(b, p.m & 2)) return INVAL;
-        return guarded(ctx, p, a, b);
-      } as SyscallCall; break;
-      case 3: fn = function (a: V, b: V, c: V) {
-        if (arguments.length !== 3 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4)) return INVAL;
-        return guarded(ctx, p, a, b, c);
-      } as SyscallCall; break;
-      case 4: fn = function (a: V, b: V, c: V, d: V) {
-        if (arguments.length !== 4 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8)) return INVAL;
-        return guarded(ctx, p, a, b, c, d);
-      } as SyscallCall; break;
-      case 5: fn = function (a: V, b: V, c: V, d: V, e1: V) {
-        if (arguments.length !== 5 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8) || bad(e1, p.m & 16)) return INVAL;
-        return guarded(ctx, p, a, b, c, d, e1);
-      } as SyscallCall; break;
-      case 6: fn = function (a: V, b: V, c: V, d: V, e1: V, f1: V) {
-        if (arguments.length !== 6 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8) || bad(e1, p.m & 16) || bad(f1, p.m & 32)) return INVAL;
-        return guarded(ctx, p, a, b, c, d, e1, f1);
-      } as SyscallCall; break;
-      case 7: fn = function (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V) {
-        if (arguments.length !== 7 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8) || bad(e1, p.m & 16) || bad(f1, p.m & 32) || bad(g, p.m & 64)) return INVAL;
-        return guarded(ctx, p, a, b, c, d, e1, f1, g);
-      } as SyscallCall; break;
-      // path_open, the one import with nine.
-      case 9: fn = function (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V, h: V, i: V) {
-        if (arguments.length !== 9 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8) || bad(e1, p.m & 16) || bad(f1, p.m & 32) || bad(g, p.m & 64) || bad(h, p.m & 128) || bad(i, p.m & 256)) return INVAL;
-        return guarded(ctx, p, a, b, c, d, e1, f1, g, h, i);
-      } as SyscallCall; break;
-      // Every import of both tables has one of the arities above.
-      default: throw new Error(`wasi-host: no boundary for ${p.def.name}'s ${p.n} parameters`);
+  const b = bindingOf(table, onHostError);
+  const get = (out: Record<string, SyscallCall | null>, name: string): SyscallCall | null => {
+    let fn = out[name];
+    const p = fn === null ? planOf(b, name) : undefined;
+    if (p !== undefined) {
+      fn = boundary(ctx, p);
+      for (let j = 0; j < layers.length; j++) fn = layers[j].intercept(p.def, fn) ?? fn;
+      out[name] = fn;
     }
-    for (let j = 0; j < layers.length; j++) fn = layers[j].intercept(p.def, fn) ?? fn;
-    out[p.def.name] = fn;
+    return fn;
+  };
+  // A copy of a fast object of every name (null until bound): a fresh object grown name by name costs ten times as much.
+  return new Proxy({ ...b.unbound } as Record<string, SyscallCall | null>, {
+    get,
+    getOwnPropertyDescriptor: (out, name: string) => (get(out, name), Reflect.getOwnPropertyDescriptor(out, name)),
+  }) as Record<string, SyscallCall>;
+}
+
+/**
+ * The plain import, the errno boundary: checks the arguments against the
+ * import's core signature (table.ts: as many as declared, a BigInt for each
+ * i64, a 32-bit integer, signed or unsigned, for each i32; otherwise EINVAL,
+ * as from node:wasi, and nothing runs), then calls the syscall with the
+ * context and turns what it throws into an errno (guarded, failure). Fixed
+ * arities avoid rest arguments on the hot paths; each closure holds the
+ * context and the plan only.
+ */
+function boundary(ctx: HostContext, p: Plan): SyscallCall {
+  // clock_time_get: no try/catch to set up (measured with bench/ab.mjs: 43 ns a call against 48 through guarded()).
+  if (p.def.total === true && p.n === 3) {
+    return function (a: V, b: V, c: V) {
+      if (arguments.length !== 3 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4)) return INVAL;
+      return p.f(ctx, a, b, c);
+    } as SyscallCall;
   }
-  return out;
+  switch (p.n) {
+    case 0: return function () {
+      if (arguments.length !== 0) return INVAL;
+      return guarded(ctx, p);
+    } as SyscallCall;
+    case 1: return function (a: V) {
+      if (arguments.length !== 1 || bad(a, p.m & 1)) return INVAL;
+      return guarded(ctx, p, a);
+    } as SyscallCall;
+    case 2: return function (a: V, b: V) {
+      if (arguments.length !== 2 || bad(a, p.m & 1) || bad(b, p.m & 2)) return INVAL;
+      return guarded(ctx, p, a, b);
+    } as SyscallCall;
+    case 3: return function (a: V, b: V, c: V) {
+      if (arguments.length !== 3 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4)) return INVAL;
+      return guarded(ctx, p, a, b, c);
+    } as SyscallCall;
+    case 4: return function (a: V, b: V, c: V, d: V) {
+      if (arguments.length !== 4 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8)) return INVAL;
+      return guarded(ctx, p, a, b, c, d);
+    } as SyscallCall;
+    case 5: return function (a: V, b: V, c: V, d: V, e1: V) {
+      if (arguments.length !== 5 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8) || bad(e1, p.m & 16)) return INVAL;
+      return guarded(ctx, p, a, b, c, d, e1);
+    } as SyscallCall;
+    case 6: return function (a: V, b: V, c: V, d: V, e1: V, f1: V) {
+      if (arguments.length !== 6 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8) || bad(e1, p.m & 16) || bad(f1, p.m & 32)) return INVAL;
+      return guarded(ctx, p, a, b, c, d, e1, f1);
+    } as SyscallCall;
+    case 7: return function (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V) {
+      if (arguments.length !== 7 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8) || bad(e1, p.m & 16) || bad(f1, p.m & 32) || bad(g, p.m & 64)) return INVAL;
+      return guarded(ctx, p, a, b, c, d, e1, f1, g);
+    } as SyscallCall;
+    // path_open, the one import with nine.
+    case 9: return function (a: V, b: V, c: V, d: V, e1: V, f1: V, g: V, h: V, i: V) {
+      if (arguments.length !== 9 || bad(a, p.m & 1) || bad(b, p.m & 2) || bad(c, p.m & 4) || bad(d, p.m & 8) || bad(e1, p.m & 16) || bad(f1, p.m & 32) || bad(g, p.m & 64) || bad(h, p.m & 128) || bad(i, p.m & 256)) return INVAL;
+      return guarded(ctx, p, a, b, c, d, e1, f1, g, h, i);
+    } as SyscallCall;
+  }
+  // Every import of both tables has one of the arities above.
+  throw new Error(`wasi-host: no boundary for ${p.def.name}'s ${p.n} parameters`);
 }
 
 type AnyFn = (ctx: HostContext, ...args: (number | bigint)[]) => number;
@@ -159,9 +178,13 @@ interface Plan {
 }
 
 interface Binding {
-  readonly plans: readonly Plan[];
-  /** An object with every import's name, in table order, copied for each host. */
-  readonly shape: object;
+  /** The table's imports by name. */
+  readonly byName: ReadonlyMap<string, SyscallDef>;
+  /** Their plans, each worked out the first time a host binds the import. */
+  readonly plans: Map<string, Plan>;
+  readonly eio: boolean;
+  /** An object with every import's name (null: not bound yet), in table order, copied for each host. */
+  readonly unbound: object;
 }
 
 /** Per error policy and table: tables are module constants, so each is worked out once per process. */
@@ -171,19 +194,30 @@ function bindingOf(table: readonly SyscallDef[], policy: HostErrorPolicy): Bindi
   let b = bindings[policy].get(table);
   if (b === undefined) {
     b = {
-      plans: table.map((def) => {
-        const fn = def.fn as unknown as AnyFn;
-        return {
-          def, f: def.name.startsWith('path_') ? quietly(fn) : fn, n: def.params.length,
-          m: def.params.reduce((m, [, type], i) => (type === 'i64' ? m | (1 << i) : m), 0),
-          eio: policy === 'eio',
-        };
-      }),
-      shape: Object.fromEntries(table.map((def) => [def.name, null])),
+      byName: new Map(table.map((def) => [def.name, def])),
+      plans: new Map(),
+      eio: policy === 'eio',
+      unbound: Object.fromEntries(table.map((def) => [def.name, null])),
     };
     bindings[policy].set(table, b);
   }
   return b;
+}
+
+/** The plan of import `name`, or undefined if the table has none of that name. */
+function planOf(b: Binding, name: string): Plan | undefined {
+  let p = b.plans.get(name);
+  const def = p === undefined ? b.byName.get(name) : undefined;
+  if (def !== undefined) {
+    const fn = def.fn as unknown as AnyFn;
+    p = {
+      def, f: name.startsWith('path_') ? quietly(fn) : fn, n: def.params.length,
+      m: def.params.reduce((m, [, type], i) => (type === 'i64' ? m | (1 << i) : m), 0),
+      eio: b.eio,
+    };
+    b.plans.set(name, p);
+  }
+  return p;
 }
 
 /**

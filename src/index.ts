@@ -15,7 +15,8 @@ acceptFsShaped((fs, root, what) => new FsShapedFS(fs, root, what));
 export class WASI extends WASIFullHost {
   /** node:wasi's options, plus `fs` (src/fs-option.ts): string preopens then name directories of that fs. */
   constructor(options: WASIOptions & FsOption = {}) {
-    super(mountFsOption(options), nodePlatform);
+    // Without fs, print or printErr there is nothing to mount or wrap: the options pass as they are, uncopied.
+    super(typeof options !== 'object' || options === null || 'fs' in options || 'print' in options || 'printErr' in options ? mountFsOption(options) : options, nodePlatform);
   }
 
   protected override threadWorkers(url: string | URL | undefined): SpawnThreadWorker {

@@ -19,7 +19,7 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  * can run guest or embedder code; callers fetch `u8`/`view` after such calls.
  */
 export class GuestMemory {
-  private memory: WebAssembly.Memory | undefined;
+  declare private memory: WebAssembly.Memory | undefined;
   private buffer: ArrayBufferLike = EMPTY;
   // Empty until attached; shared, as a zero-length view never changes.
   private _u8 = EMPTY_U8;
@@ -27,9 +27,10 @@ export class GuestMemory {
   private _words = EMPTY_WORDS;
   private _shared = false;
 
+  /** The views are derived at the first access that needs them (check, u8, view): most runs of a small program never read memory. */
   attach(memory: WebAssembly.Memory): void {
     this.memory = memory;
-    this.refresh();
+    this._u8 = EMPTY_U8;
   }
 
   get attached(): boolean {
@@ -37,6 +38,7 @@ export class GuestMemory {
   }
 
   get shared(): boolean {
+    if (this._u8.byteLength === 0) this.refresh();
     return this._shared;
   }
 
@@ -275,9 +277,9 @@ export function encodeUtf8(s: string): Uint8Array {
 
 /** The bytes and count of a list of strings laid out NUL-terminated, as args_get/environ_get write them. */
 export class StringList {
-  readonly count: number;
-  private readonly items: readonly string[];
-  private bytes: Uint8Array[] | undefined;
+  declare readonly count: number;
+  declare private readonly items: readonly string[];
+  declare private bytes: Uint8Array[] | undefined;
   constructor(items: readonly string[]) {
     // A copy: the list is the one given to the constructor, whatever the embedder does to its array later.
     this.items = items.slice();

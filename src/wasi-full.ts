@@ -49,9 +49,9 @@ export interface ThreadedStartOptions {
  * interceptors options.
  */
 export class WASIFullHost extends WASIHost {
-  private embedderMemory: EmbedderMemory | undefined;
+  declare private embedderMemory: EmbedderMemory | undefined;
   /** Holds the journal when a preopen is an AsyncVfs: only JSPI imports can serve the context then. */
-  private readonly asyncMounts: AsyncMounts;
+  declare private readonly asyncMounts: AsyncMounts;
 
   constructor(options: WASIOptions, platform: Platform) {
     const asyncMounts: AsyncMounts = {};
@@ -156,7 +156,7 @@ export class WASIFullHost extends WASIHost {
    * The write-behind flush (when asked for), the embedder's interceptors,
    * then tracing outermost, so a trace shows what the guest saw. Called by
    * the core's constructor, before this class's own fields exist: it reads
-   * only the options and `ctx`.
+   * only the options and the context.
    */
   protected override syscalls(): readonly SyscallDef[] {
     return this.options.version === 'unstable' ? SYSCALLS_UNSTABLE : super.syscalls();
@@ -166,6 +166,7 @@ export class WASIFullHost extends WASIHost {
     const o = this.options;
     const wb = ctx.writeBehind;
     const layers: Interceptor[] = wb instanceof WriteBehind ? [flushFirst(wb)] : [];
+    if (o.interceptors === undefined && o.trace === undefined) return layers;
     // Notes (injected faults) go to the trace line of the call in progress; without tracing, nowhere.
     const notes: string[] = [];
     if (o.interceptors !== undefined) {

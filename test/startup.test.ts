@@ -4,14 +4,23 @@
 // parameter position (one i64 bit mask per import), quiet stacks for path_*
 // calls (folded into the binder), argv and environ encoded on first use
 // (src/memory.ts StringList), and the descriptors closed at the end of a run.
-import { describe, expect, it } from 'vitest';
+// Part 6 (s-startup): each import's closure made when it is first read, and
+// guest memory's views made at its first use, not when it is attached.
+import { describe, expect, it, vi } from 'vitest';
 import { Errno } from '../src/abi/errno.js';
 import { MemFS, WASI } from '../src/index.js';
 import { WASIHost } from '../src/wasi.js';
 import { nodePlatform } from '../src/platform/node.js';
 import { SYSCALLS } from '../src/syscalls/table.js';
 import { SYSCALLS_UNSTABLE } from '../src/syscalls/unstable.js';
+import { GuestMemory } from '../src/memory.js';
+import type { Interceptor } from '../src/binder.js';
 import { makeHarness, type Imports } from './harness.js';
+import { wat } from './wat.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { NodeFS } from '../src/vfs/node.js';
 
 describe('the import object', () => {
   it('has every import of the table as an own enumerable function, in table order, each host its own', () => {
@@ -27,6 +36,43 @@ describe('the import object', () => {
     expect(mine.path_open).toBe(a.wasiImport.path_open);
     const unstable = new WASI({ version: 'unstable' });
     expect(Object.keys(unstable.wasiImport)).toEqual(SYSCALLS_UNSTABLE.map((d) => d.name));
+  });
+
+  it('binds an import when it is first read: a module importing one import makes one, and every read sees it', async () => {
+    const bound: string[] = [];
+    const spy: Interceptor = { intercept: (call) => void bound.push(call.name) };
+    const wasi = new WASI({ interceptors: [spy], preopens: { '/': new MemFS() } });
+    expect(bound).toEqual([]);
+    const module = new WebAssembly.Module(await wat(`(module
+      (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
+      (memory (export "memory") 1)
+      (func (export "_start") (call 0 (i32.const 7))))`));
+    const instance = new WebAssembly.Instance(module, wasi.getImportObject() as unknown as WebAssembly.Imports);
+    expect(bound).toEqual(['proc_exit']);
+    expect(wasi.start(instance)).toBe(7);
+    // Read again, in every way an embedder reads an object: the same function each time, bound once.
+    const imp = wasi.wasiImport as unknown as Record<string, unknown>;
+    const fd = imp.fd_write;
+    expect(typeof fd).toBe('function');
+    expect(imp.fd_write).toBe(fd);
+    expect(Object.getOwnPropertyDescriptor(imp, 'fd_read')?.value).toBe(imp.fd_read);
+    expect(typeof Object.getOwnPropertyDescriptor(imp, 'fd_seek')?.value).toBe('function');
+    expect({ ...imp }.fd_write).toBe(fd);
+    expect(bound.filter((n) => n === 'fd_write')).toEqual(['fd_write']);
+    expect('fd_close' in imp && !('nope' in imp) && imp.nope === undefined).toBe(true);
+    // Set and deleted as on a plain object.
+    const mine = (): number => 0;
+    imp.fd_close = mine;
+    expect(imp.fd_close).toBe(mine);
+    delete imp.fd_sync;
+    expect(imp.fd_sync).toBeUndefined();
+    expect(Object.keys(imp)).not.toContain('fd_sync');
+    // Frozen, sealed or made non-extensible, as an embedder may: every import can still be read and bound.
+    for (const lock of [Object.freeze, Object.seal, Object.preventExtensions]) {
+      const locked = lock(new WASI().wasiImport) as unknown as Record<string, unknown>;
+      expect(typeof locked.path_open, lock.name).toBe('function');
+      expect(Object.values(locked).every((f) => typeof f === 'function'), lock.name).toBe(true);
+    }
   });
 
   it('the core host binds the same names', () => {
@@ -111,6 +157,56 @@ describe('quiet stacks for path_* calls', () => {
       expect(err).toBeInstanceOf(WebAssembly.RuntimeError);
       expect((err as Error).message).toMatch(/^wasi-host: path_filestat_get failed inside the host .*SyntaxError: broken store/);
       expect((err as Error & { cause: unknown }).cause).toBeInstanceOf(SyntaxError);
+    }
+  });
+});
+
+describe('guest memory', () => {
+  it('is not read when attached: its views are made at the first access, and a second attach starts over', () => {
+    let reads = 0;
+    const watched = (m: WebAssembly.Memory): WebAssembly.Memory => {
+      const buffer = Object.getOwnPropertyDescriptor(WebAssembly.Memory.prototype, 'buffer')!.get!;
+      Object.defineProperty(m, 'buffer', { get: () => (reads++, buffer.call(m)) });
+      return m;
+    };
+    const a = watched(new WebAssembly.Memory({ initial: 1 }));
+    const mem = new GuestMemory();
+    mem.attach(a);
+    expect(reads).toBe(0);
+    mem.setU32(8, 42);
+    expect(reads).toBe(1);
+    expect(new DataView(a.buffer).getUint32(8, true)).toBe(42);
+    const b = new WebAssembly.Memory({ initial: 2 });
+    mem.attach(b);
+    expect(mem.u8.byteLength).toBe(2 * 65536);
+    expect(mem.u32(8)).toBe(0);
+    const shared = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    mem.attach(shared);
+    expect(mem.shared).toBe(true);
+  });
+});
+
+describe('a host directory', () => {
+  it.runIf(process.platform === 'linux')('registers its held descriptors for closing when it first holds one, not when made', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasi-host-startup-'));
+    fs.mkdirSync(path.join(dir, 'a'));
+    fs.writeFileSync(path.join(dir, 'a', 'f'), 'x');
+    const register = vi.spyOn(FinalizationRegistry.prototype, 'register');
+    try {
+      const vfs = new NodeFS(dir);
+      const wasi = new WASI({ preopens: { '/': dir } });
+      expect(register).not.toHaveBeenCalled();
+      expect(vfs.lstat('/a').kind).toBe('directory');
+      expect(register).not.toHaveBeenCalled();
+      // A name below the root is looked up through its held parent ('/a'): now there is something to close.
+      expect(vfs.lstat('/a/f').kind).toBe('file');
+      expect(vfs.lstat('/a/f').kind).toBe('file');
+      expect(register).toHaveBeenCalledTimes(1);
+      expect(register.mock.calls[0][0]).toBe(vfs);
+      wasi.dispose();
+    } finally {
+      register.mockRestore();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

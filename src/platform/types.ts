@@ -10,7 +10,7 @@ export interface Platform {
   readonly name: 'node' | 'browser';
   /**
    * Monotonic nanoseconds as a double (exact below 2^53 ns, about 104 days of
-   * uptime); the guest's clock unless `monotonicBigNs` is given.
+   * uptime); the guest's clock unless monotonicBigNs is given.
    */
   monotonicNs(): number;
   /**

@@ -76,10 +76,13 @@ export class Beneath {
   readonly #retired: number[] = [];
   readonly #root: string;
   readonly #prefix: string;
+  /** The NodeFS to register with `closer` when the first directory is held; undefined once registered. */
+  #owner: object | undefined;
 
-  private constructor(root: string, prefix: string) {
+  private constructor(root: string, prefix: string, owner: object) {
     this.#root = root;
     this.#prefix = prefix;
+    this.#owner = owner;
   }
 
   /**
@@ -90,9 +93,9 @@ export class Beneath {
     // Whether /proc/self/fd acts as openat is a property of the process, not of the directory: asked once.
     if (procWorks === undefined) procWorks = probeProc(real);
     if (procWorks !== true) return undefined;
-    const b = new Beneath(real, prefix);
-    closer.register(owner, { held: b.#held, retired: b.#retired });
-    return b;
+    // Registered with `closer` when it first holds a descriptor: a backend whose program never works
+    // below the root (an empty program, files in the root only) costs the registry nothing.
+    return new Beneath(real, prefix, owner);
   }
 
   /**
@@ -146,6 +149,10 @@ export class Beneath {
       this.#drop(p, old);
     }
     this.#held.set(path, { fd, dev: st.dev, ino: st.ino });
+    if (this.#owner !== undefined) {
+      closer.register(this.#owner, { held: this.#held, retired: this.#retired });
+      this.#owner = undefined;
+    }
     return fd;
   }
 

@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// The startup row (bench/workloads/empty.wasm, 200 runs in a fresh process,
+// each with a fresh host, as bench/child.mjs runs it) split into its phases,
+// each timed per run: `new WASI` (with its preopen: a new MemFS, a host
+// directory, or the shim's descriptors), getImportObject() +
+// new WebAssembly.Instance, and start(). Prints the median and mean µs of each
+// phase over the 200 runs and the first run's ms: the median is the code as
+// it runs once warm-ish, the mean adds the garbage collector's pauses.
+// Fresh process per invocation; repeat it, the machine's load moves.
+//
+//   node bench/startup-phases.mjs memfs|host|shim|node [DIST_DIR]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const [which = 'memfs', distDir = path.join(here, '..', 'dist')] = process.argv.slice(2);
+const module = new WebAssembly.Module(fs.readFileSync(path.join(here, 'workloads', 'empty.wasm')));
+const hostDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasi-host-startup-'));
+const base = { version: 'preview1', args: ['x'], env: {}, returnOnExit: true };
+
+/** A fresh host and how it is instantiated: [host with start(), () => import object]. */
+let make;
+if (which === 'shim') {
+  const { WASI, File, OpenFile, PreopenDirectory, ConsoleStdout } = await import('@bjorn3/browser_wasi_shim');
+  make = () => {
+    const fds = [new OpenFile(new File(new ArrayBuffer(0))), new ConsoleStdout(() => {}), new ConsoleStdout(() => {}), new PreopenDirectory('/data', new Map())];
+    const w = new WASI(['x'], [], fds, { debug: false });
+    return [w, () => ({ wasi_snapshot_preview1: w.wasiImport })];
+  };
+} else if (which === 'node') {
+  process.removeAllListeners('warning');
+  const { WASI } = await import('node:wasi');
+  make = () => {
+    const w = new WASI({ ...base, preopens: { '/data': hostDir } });
+    return [w, () => w.getImportObject()];
+  };
+} else if (which === 'memfs' || which === 'host') {
+  const { WASI, MemFS } = await import(pathToFileURL(path.join(distDir, 'index.js')).href);
+  make = () => {
+    const w = new WASI({ ...base, preopens: { '/data': which === 'memfs' ? new MemFS() : hostDir } });
+    return [w, () => w.getImportObject()];
+  };
+} else {
+  console.error('usage: node bench/startup-phases.mjs memfs|host|shim|node [DIST_DIR]');
+  process.exit(2);
+}
+
+const phases = { new: [], instantiate: [], start: [] };
+for (let i = 0; i < 200; i++) {
+  const a = performance.now();
+  const [w, imports] = make();
+  const b = performance.now();
+  const instance = new WebAssembly.Instance(module, imports());
+  const c = performance.now();
+  w.start(instance);
+  const d = performance.now();
+  phases.new.push(b - a);
+  phases.instantiate.push(c - b);
+  phases.start.push(d - c);
+}
+fs.rmSync(hostDir, { recursive: true, force: true });
+const us = (ms) => (ms * 1000).toFixed(1);
+const line = Object.entries(phases).map(([name, t]) => {
+  const median = t.slice().sort((x, y) => x - y)[t.length >> 1];
+  const mean = t.reduce((s, x) => s + x, 0) / t.length;
+  return `${name} ${us(median)} / ${us(mean)} µs (first ${t[0].toFixed(2)} ms)`;
+});
+console.log(`${which}: median / mean per run: ${line.join('; ')}`);
