@@ -184,7 +184,18 @@ export class GuestMemory {
    * refuses views on a SharedArrayBuffer, so shared memories are copied first.
    */
   string(ptr: number, len: number): string {
-    const bytes = this.bytes(ptr, len);
+    this.check(ptr, len);
+    const p = ptr >>> 0;
+    const end = p + (len >>> 0);
+    // A short ASCII string (most paths) is built here, each byte read once: a TextDecoder call
+    // and a view to hand it cost an open+fstat+close more (BENCHMARKS.md, issue 14 part 6).
+    if (end - p < 64) {
+      const u8 = this._u8;
+      let s = '';
+      for (let i = p, c; i < end && (c = u8[i]) < 128; i++) s += String.fromCharCode(c);
+      if (s.length === end - p) return s;
+    }
+    const bytes = this._u8.subarray(p, end);
     try {
       return utf8Decoder.decode(this._shared ? bytes.slice() : bytes);
     } catch {
