@@ -31,7 +31,7 @@ const utf8 = new TextEncoder();
  * it replaces was the largest single cost of an open (BENCHMARKS.md, issue 14
  * part 6).
  */
-function isPlain(path: string): boolean {
+export function isPlain(path: string): boolean {
   let start = 0;
   for (let i = 0; i <= path.length; i++) {
     if (i < path.length && path.charCodeAt(i) !== 47 /* '/' */) continue;
