@@ -185,17 +185,15 @@ export class GuestMemory {
    */
   string(ptr: number, len: number): string {
     this.check(ptr, len);
+    const u8 = this._u8;
     const p = ptr >>> 0;
-    const end = p + (len >>> 0);
-    // A short ASCII string (most paths) is built here, each byte read once: a TextDecoder call
-    // and a view to hand it cost an open+fstat+close more (BENCHMARKS.md, issue 14 part 6).
-    if (end - p < 64) {
-      const u8 = this._u8;
-      let s = '';
-      for (let i = p, c; i < end && (c = u8[i]) < 128; i++) s += String.fromCharCode(c);
-      if (s.length === end - p) return s;
-    }
-    const bytes = this._u8.subarray(p, end);
+    const n = len >>> 0;
+    // A short ASCII string (most paths) is built here, each byte read once: TextDecoder's call and
+    // the view to hand it cost an open+fstat+close more (BENCHMARKS.md, issue 14 part 6).
+    let s = '';
+    for (let i = p, c; n < 64 && i < p + n && (c = u8[i]) < 128; i++) s += String.fromCharCode(c);
+    if (s.length === n) return s;
+    const bytes = u8.subarray(p, p + n);
     try {
       return utf8Decoder.decode(this._shared ? bytes.slice() : bytes);
     } catch {

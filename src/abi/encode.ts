@@ -36,13 +36,9 @@ export function encodeFilestat(v: DataView, p: number, st: FilestatFields, filet
 export function encodeFdstat(
   v: DataView, p: number, filetype: FileType, flags: number, rightsBase: number, rightsInheriting: number,
 ): void {
-  // Rights fit in 32 bits (rightsFromAbi): each u64 as two u32 words, with no BigInt made.
-  v.setUint32(p, 0, true);
-  v.setUint32(p + 4, 0, true);
+  v.setBigUint64(p, 0n, true);
   v.setUint8(p + FdstatOff.FILETYPE, filetype);
   v.setUint16(p + FdstatOff.FLAGS, flags, true);
-  v.setUint32(p + FdstatOff.RIGHTS_BASE, rightsBase, true);
-  v.setUint32(p + FdstatOff.RIGHTS_BASE + 4, 0, true);
-  v.setUint32(p + FdstatOff.RIGHTS_INHERITING, rightsInheriting, true);
-  v.setUint32(p + FdstatOff.RIGHTS_INHERITING + 4, 0, true);
+  v.setBigUint64(p + FdstatOff.RIGHTS_BASE, BigInt(rightsBase >>> 0), true);
+  v.setBigUint64(p + FdstatOff.RIGHTS_INHERITING, BigInt(rightsInheriting >>> 0), true);
 }

@@ -36,8 +36,8 @@ export function isPlain(path: string): boolean {
   for (let i = 0; i <= path.length; i++) {
     if (i < path.length && path.charCodeAt(i) !== 47 /* '/' */) continue;
     const n = i - start;
-    // 46 is '.': a name of one or two dots.
-    if (n === 0 || n > 85 || (path.charCodeAt(start) === 46 && (n === 1 || (n === 2 && path.charCodeAt(start + 1) === 46)))) return false;
+    // 46 is '.': "." and ".." are the names under 3 units that begin and end with one.
+    if (n === 0 || n > 85 || (n < 3 && path.charCodeAt(start) === 46 && path.charCodeAt(i - 1) === 46)) return false;
     start = i + 1;
   }
   return true;
@@ -175,7 +175,7 @@ export class Resolver {
    */
   #openPlain(start: Location, path: string, open: VfsOpenFlags): Resolved | undefined {
     const location = { mount: start.mount, path: joinPath(start.path, path), guestPath: joinPath(start.guestPath, path) };
-    if (!isPlain(path) || location.path.length > MAX_PATH_BYTES || (this.mounts.size > 1 && this.mountsIn(start, true).length > 0)) return undefined;
+    if (!isPlain(path) || location.path.length > MAX_PATH_BYTES || this.mountsIn(start, true).length > 0) return undefined;
     const got = start.mount.vfs.openFile?.(location.path, open);
     if (!got || got === 'symlink') return undefined;
     const file = typeof got === 'object' ? got : undefined;

@@ -102,7 +102,7 @@ interface TreeState {
 }
 
 const states = new WeakMap<Tree, TreeState>();
-// Arbitrary, only distinct per tree: "mem" in ASCII.
+// Arbitrary, only distinct per tree: m, e, m in ASCII.
 let nextDev = 0x6d656d00n;
 
 function stateOf(tree: Tree): TreeState {
