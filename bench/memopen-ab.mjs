@@ -2,9 +2,9 @@
 // process, round after round, so load from other processes on a shared
 // machine falls on every contender alike. Reports min and median per runtime.
 //
-//   node bench/memopen-ab.mjs [OTHER_CHECKOUT] [--rounds N] [--count N] [--calls-only | --guest-only]
+//   node bench/memopen-ab.mjs [OTHER_CHECKOUT] [--rounds N] [--count N] [--calls-only | --guest-only | --cold]
 //
-// Two measurements:
+// Three measurements (the first two by default, --cold alone):
 // - guest: the open_stat workload (bench/workloads/open_stat.wasm) as the bench
 //   row runs it: /in/dir holds 10,000 empty files f00000..f09999, the guest
 //   opens+fstats+closes the first 1,000 in turn, `--count` times in all
@@ -14,6 +14,9 @@
 //   given), and browser_wasi_shim.
 // - calls: path_open+fd_filestat_get+fd_close of "dir/f00007" straight through
 //   the imports (no guest), this build vs OTHER only, ns per triple.
+// - cold (--cold): the guest run as the bench row times it, once per fresh
+//   process (cold JIT, as bench/child.mjs), the contenders' processes started
+//   one after another in a rotating order, `--rounds` each.
 // OTHER must be built (node scripts/build.mjs) and able to resolve memfs.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -34,7 +37,10 @@ const flag = (name) => {
   if (i >= 0) args.splice(i, 1);
   return i >= 0;
 };
-const callsOnly = flag('--calls-only');
+const cold = flag('--cold');
+const childOf = args.indexOf('--child');
+const child = childOf >= 0 ? args.splice(childOf, 2)[1] : undefined;
+const callsOnly = flag('--calls-only') || child !== undefined;
 const guestOnly = flag('--guest-only');
 const other = args[0];
 
@@ -74,6 +80,42 @@ const stat = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return { min: s[0], med: s[s.length >> 1] };
 };
+
+if (child !== undefined) {
+  // One cold run in this fresh process: report its ms on stdout and stop.
+  const run = child === 'browser_wasi_shim' ? shimRun() : wasiHostRun(builds[child]);
+  // As bench/child.mjs settles before timing: the tree just built goes to the old generation now.
+  globalThis.gc?.();
+  globalThis.gc?.();
+  const t0 = process.hrtime.bigint();
+  const code = run();
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (code !== 0) throw new Error(`${child}: exit ${code}`);
+  console.log(JSON.stringify({ ms }));
+  process.exit(0);
+}
+
+if (cold) {
+  const { execFileSync } = await import('node:child_process');
+  const keys = ['this', ...(builds.other ? ['other'] : []), 'browser_wasi_shim'];
+  const ms = Object.fromEntries(keys.map((k) => [k, []]));
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let j = 0; j < keys.length; j++) {
+      const k = keys[(j + r) % keys.length];
+      const out = execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), ...(other ? [other] : []), '--count', String(COUNT), '--child', k], { encoding: 'utf8' });
+      ms[k].push(JSON.parse(out.trim().split('\n').pop()).ms);
+    }
+  }
+  const shim = stat(ms.browser_wasi_shim);
+  console.log(`cold: ${COUNT} × open+fstat+close, one run per fresh process, ${ROUNDS} processes each`);
+  console.log('| runtime | min ms | median ms | ÷ shim (min) | ÷ shim (median) |');
+  console.log('| --- | --: | --: | --: | --: |');
+  for (const k of keys) {
+    const s = stat(ms[k]);
+    console.log(`| ${k === 'browser_wasi_shim' ? k : `memfs (${k})`} | ${s.min.toFixed(1)} | ${s.med.toFixed(1)} | ${(s.min / shim.min).toFixed(2)} | ${(s.med / shim.med).toFixed(2)} |`);
+  }
+  process.exit(0);
+}
 
 if (!callsOnly) {
   const runs = { 'memfs (this)': wasiHostRun(builds.this) };
