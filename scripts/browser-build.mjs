@@ -81,6 +81,7 @@ export const INTERNAL_PROPS = [
   'nlinkIs64', 'fileSize', 'clockId', 'clockTimeout', 'clockFlags',
   'clocks', 'minHi', 'minLo', 'nowRead', 'nowHi', 'nowLo', 'lastFd', 'lastType', 'lastStream', 'lastError', 'lastNbytes',
   'waitUdLo', 'waitUdHi', 'readyEvent',
+  'guestPath', 'vfs',
   'listings', 'rawName', 'deferredErrno', 'trailingSlash', 'trailingDot', 'isMountRoot', 'isEmptyDir', 'preopenName', 'mountsIn', 'statDir', 'enterStat', 'inoOf', 'fdStream', 'defaultStdio', 'hostDirectory', 'outerLayers', 'iovecs', 'scratch', 'gather', 'renumber', 'realtimeNs', 'cputimeNs', 'clockResolutionNs', 'randomFill', 'bufSize', 'writeTo', 'mount', 'maxOpen', 'owner', 'reserve', 'fds', 'openDir', 'syscalls', 'threadWorkers', 'startArg',
   // Issue 14 part 6 (s-startup): the binder's lazy tables, the facade's protected steps, and members only internal types reach.
   'plans', 'byName', 'unbound', 'underModule', 'exitStatus', 'endRun', 'buildImports', 'asyncMounts', 'embedderMemory', 'peek', 'getDir',

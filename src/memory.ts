@@ -186,7 +186,16 @@ export class GuestMemory {
    * refuses views on a SharedArrayBuffer, so shared memories are copied first.
    */
   string(ptr: number, len: number): string {
-    const bytes = this.bytes(ptr, len);
+    this.check(ptr, len);
+    const u8 = this._u8;
+    const p = ptr >>> 0;
+    const n = len >>> 0;
+    // A short ASCII string (most paths) is built here, each byte read once: TextDecoder's call and
+    // the view to hand it cost an open+fstat+close more (BENCHMARKS.md, issue 14 part 6).
+    let s = '';
+    for (let i = p, c; n < 64 && i < p + n && (c = u8[i]) < 128; i++) s += String.fromCharCode(c);
+    if (s.length === n) return s;
+    const bytes = u8.subarray(p, p + n);
     try {
       return utf8Decoder.decode(this._shared ? bytes.slice() : bytes);
     } catch {

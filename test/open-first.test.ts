@@ -9,13 +9,15 @@ import fs, { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlin
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Errno } from '../src/abi/errno.js';
-import { FileType } from '../src/abi/constants.js';
+import { FileType, Rights } from '../src/abi/constants.js';
 import { MemFS } from '../src/vfs/memfs.js';
 import { NodeFS } from '../src/vfs/node.js';
-import type { Vfs } from '../src/vfs/types.js';
-import { ALL, ALL_BUT_WRITE, FOLLOW, Guest, O, RDONLY } from './guest.js';
+import type { Vfs, VfsOpened, VfsOpenFlags } from '../src/vfs/types.js';
+import { isPlain } from '../src/namespace/resolver.js';
+import { ALL, ALL_BUT_WRITE, FDFLAG, FOLLOW, Guest, O, RDONLY, STAT } from './guest.js';
 import { makeHarness } from './harness.js';
 
 const top = mkdtempSync(join(tmpdir(), 'wasi-host-open-first-'));
@@ -133,6 +135,87 @@ describe('MemFS: a plain path is opened in one walk', () => {
     expect(vfs.lookups).toBe(0);
     g.imp.fd_close(g.openOk('lnk/g', { base: RDONLY }));
     expect(vfs.lookups).toBeGreaterThan(0);
+  });
+});
+
+/** MemFS with the one-walk open turned off: every open takes the resolver's general walk. */
+class GeneralMemFS extends MemFS {
+  constructor(seed: ConstructorParameters<typeof MemFS>[0]) {
+    super(seed);
+    (this as { walksBeneath: boolean }).walksBeneath = false;
+  }
+}
+
+/** MemFS counting the opens its one walk answered itself. */
+class OneWalkMemFS extends MemFS {
+  answered = 0;
+  override openFile(path: string, flags: VfsOpenFlags): VfsOpened {
+    const got = super.openFile(path, flags);
+    if (got !== undefined) this.answered++;
+    return got;
+  }
+}
+
+describe('MemFS: the one walk and the general walk agree (property)', () => {
+  // Issue 14 part 6 made the resolver's test of a plain path a char-code pass: it must say what the
+  // regular expression it replaced said, or paths would take the wrong walk.
+  it('isPlain says what the regular expression it replaced said', () => {
+    const NOT_PLAIN = /(^|\/)\.{0,2}(\/|$)|[^/]{86}/;
+    const piece = fc.oneof(
+      fc.constantFrom('', '.', '..', '...', '/', '//', 'a', '.a', 'a.', '..a', 'é', 'x'.repeat(85), 'x'.repeat(86), 'é'.repeat(86)),
+      fc.string({ unit: fc.constantFrom('a', '.', '/', 'é'), maxLength: 100 }),
+    );
+    fc.assert(fc.property(fc.array(piece, { maxLength: 6 }), (parts) => {
+      const path = parts.join('');
+      expect(isPlain(path), JSON.stringify(path)).toBe(!NOT_PLAIN.test(path));
+    }), { numRuns: 5000 });
+  });
+
+  const seed = { f: 'hello', 'd/g': 'x', 'd/e/h': 'deep', 'sub/inner': 'inner', empty: '', 'emptydir/': null };
+  const links: [string, string][] = [['d', '/lnkdir'], ['f', '/lnkf'], ['../outside', '/lnkout'], ['nothing', '/dangling'], ['loop2', '/loop1'], ['loop1', '/loop2'], ['../f', '/d/up']];
+  // Mostly plain names, so that most paths are the one walk's to answer; the rest sends them to the general walk.
+  const name = fc.oneof(
+    { weight: 12, arbitrary: fc.constantFrom('f', 'd', 'g', 'e', 'h', 'up', 'sub', 'inner', 'empty', 'emptydir', 'lnkdir', 'lnkf', 'lnkout', 'dangling', 'loop1', 'new', 'new2', 'n'.repeat(85)) },
+    { weight: 1, arbitrary: fc.constantFrom('.', '..', '', 'n'.repeat(86), 'é'.repeat(128)) },
+  );
+  const path = fc.tuple(fc.array(name, { minLength: 1, maxLength: 3 }), fc.integer({ min: 0, max: 5 })).map(([p, slash]) => p.join('/') + (slash === 0 ? '/' : ''));
+  const op = fc.record({
+    path,
+    oflags: fc.integer({ min: 0, max: 15 }),
+    dirflags: fc.constantFrom(0, FOLLOW),
+    base: fc.constantFrom(ALL, RDONLY, BigInt(Rights.FD_READ), BigInt(Rights.FD_WRITE), BigInt(Rights.FD_READ | Rights.FD_FILESTAT_GET)),
+    fdflags: fc.constantFrom(0, FDFLAG.APPEND),
+  });
+
+  it('path_open gives the same errno, descriptor and file either way, and leaves the same tree', () => {
+    let answered = 0;
+    fc.assert(fc.property(fc.array(op, { minLength: 1, maxLength: 8 }), (ops) => {
+      const fast = new OneWalkMemFS(seed);
+      const general = new GeneralMemFS(seed);
+      for (const [target, at] of links) {
+        fast.symlink(target, at);
+        general.symlink(target, at);
+      }
+      const gs = [guestOn(fast), guestOn(general)];
+      for (const o of ops) {
+        const [a, b] = gs.map((g) => {
+          const r = g.open(o.path, o);
+          if (r.errno !== Errno.SUCCESS) return { errno: r.errno };
+          const fdstat = g.fdstat(r.fd);
+          // Times (the trees are made a few ms apart) and dev (one per tree) differ; the rest must not.
+          const st = g.imp.fd_filestat_get(r.fd, STAT) === Errno.SUCCESS ? { ...g.fstat(r.fd), dev: 0n, atim: 0n, mtim: 0n, ctim: 0n, raw: undefined } : undefined;
+          const text = g.read(r.fd);
+          const wrote = g.write(r.fd, 'W').errno;
+          g.imp.fd_close(r.fd);
+          return { errno: r.errno, fdstat, st, text, wrote };
+        });
+        expect(a, JSON.stringify({ ...o, base: String(o.base) })).toEqual(b);
+      }
+      expect(fast.toJSON()).toEqual(general.toJSON());
+      answered += fast.answered;
+    }), { numRuns: 600 });
+    // The property held over opens the one walk answered, not only over ones it left to the general walk.
+    expect(answered).toBeGreaterThan(200);
   });
 });
 

@@ -1,7 +1,9 @@
 // Memory safety: every guest pointer and length is bounds-checked (FAULT, never a thrown
 // exception), nothing is written on error, shared memories work, and memory may grow mid-call.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Errno } from '../src/abi/errno.js';
+import { Errno, WasiError } from '../src/abi/errno.js';
+import { GuestMemory } from '../src/memory.js';
 import { SYSCALLS } from '../src/syscalls/table.js';
 import { MemFS } from '../src/vfs/memfs.js';
 import { makeHarness, type Harness } from './harness.js';
@@ -341,4 +343,39 @@ describe('memory growing during a call', () => {
     expect(h.imp.random_get(oldEnd, 16)).toBe(Errno.SUCCESS);
     expect(h.imp.args_sizes_get(oldEnd + 100, oldEnd + 200)).toBe(Errno.SUCCESS);
   });
+});
+
+describe('GuestMemory.string: short ASCII strings are built in place, the rest decoded', () => {
+  // Issue 14 part 6: strings under 64 bytes that are all ASCII skip TextDecoder. Both ways must give
+  // what a fatal UTF-8 decoder gives, or ILSEQ where it refuses, in private and shared memory alike.
+  const byte = fc.oneof(
+    { weight: 6, arbitrary: fc.integer({ min: 0, max: 127 }) },
+    { weight: 1, arbitrary: fc.integer({ min: 128, max: 255 }) },
+    { weight: 1, arbitrary: fc.constantFrom(0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80) },
+  );
+  const reference = new TextDecoder('utf-8', { fatal: true });
+  for (const shared of [false, true]) {
+    it(`agrees with a fatal TextDecoder on random bytes (${shared ? 'shared' : 'private'} memory)`, () => {
+      const memory = new WebAssembly.Memory(shared ? { initial: 1, maximum: 1, shared: true } : { initial: 1 });
+      const mem = new GuestMemory();
+      mem.attach(memory);
+      fc.assert(fc.property(fc.array(byte, { maxLength: 90 }), fc.nat(1000), (bytes, at) => {
+        new Uint8Array(memory.buffer).set(bytes, at);
+        let want: string | number;
+        try {
+          want = reference.decode(new Uint8Array(bytes));
+        } catch {
+          want = Errno.ILSEQ;
+        }
+        let got: string | number;
+        try {
+          got = mem.string(at, bytes.length);
+        } catch (e) {
+          got = (e as WasiError).errno;
+        }
+        expect(got).toBe(want);
+      }), { numRuns: 2000 });
+      expect(() => mem.string(65536 - 3, 4)).toThrow(WasiError);
+    });
+  }
 });

@@ -519,6 +519,24 @@ describe('MemFS', () => {
     expect(a.lstat('/shared.txt').mtimNs).toBe(5_000_000_000n);
   });
 
+  it('times the node holds itself read as its own, however stats of other nodes interleave (the ms-to-ns memo)', () => {
+    // Issue 14 part 6: a stat converts a node's millisecond times through a one-value memo; no time
+    // of one node may come back for another's, nor an old value after the node changed.
+    const vol = Volume.fromJSON({ '/a': '', '/b': '', '/c': '' }, '/');
+    const m = new MemFS(vol);
+    vol.utimesSync('/a', 1000, 2000);
+    vol.utimesSync('/b', 3000, 3000);
+    for (let i = 0; i < 3; i++) {
+      expect(m.lstat('/a')).toMatchObject({ atimNs: 1_000_000_000_000n, mtimNs: 2_000_000_000_000n });
+      expect(m.lstat('/b')).toMatchObject({ atimNs: 3_000_000_000_000n, mtimNs: 3_000_000_000_000n });
+    }
+    vol.utimesSync('/b', 4000.5, 4000.5);
+    expect(m.lstat('/b')).toMatchObject({ atimNs: 4_000_500_000_000n, mtimNs: 4_000_500_000_000n });
+    const c = m.lstat('/c');
+    expect(c.ctimNs).toBe(BigInt(vol.statSync('/c').ctimeMs) * 1_000_000n);
+    expect(m.lstat('/a').atimNs).toBe(1_000_000_000_000n);
+  });
+
   it("a write right after setTimes('now') never reads earlier than the set", () => {
     const m = new MemFS();
     const f = m.open('/f', CREATE);

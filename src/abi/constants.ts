@@ -74,7 +74,8 @@ export const RIGHTS_ALL = 0x3fffffff;
 
 /** Drops bits above 29, which guests may send (wasi-libc passes ~0 & inheriting). */
 export function rightsFromAbi(v: bigint): number {
-  return Number(BigInt.asUintN(64, v) & 0x3fffffffn);
+  // The low 30 bits in one step: two BigInt operations cost path_open ~10 ns each.
+  return Number(BigInt.asUintN(30, v));
 }
 export function rightsToAbi(v: number): bigint {
   return BigInt(v >>> 0);

@@ -30,7 +30,7 @@ export class Namespace {
   constructor(private readonly fds: FdTable) {}
 
   /**
-   * Mounts `vfs` at `guestPath` and returns the preopen's descriptor (all
+   * Mounts the backend vfs at the guest path guestPath and returns the preopen's descriptor (all
    * rights). Preopens whose backends share a store and whose roots nest can
    * change the names leading to each other's roots: such roots are checked by
    * identity before each use (Resolver.enter); others cost nothing.

@@ -1,7 +1,7 @@
 import { Errno, WasiError } from '../abi/errno.js';
 import type { DirDescriptor } from '../fd-table.js';
 import type { VfsFile, VfsKind, VfsOpenFlags, VfsStat } from '../vfs/types.js';
-import { parentOf, type Location, type Mount, type NodeId } from './types.js';
+import type { Location, Mount, NodeId } from './types.js';
 
 /**
  * What a path that would leave the sandbox gets: an absolute path, `..` above
@@ -25,10 +25,23 @@ export const MAX_PATH_BYTES = 4096;
 const MAX_NAME_BYTES = 255;
 const utf8 = new TextEncoder();
 /**
- * A path that is not plain: an empty, "." or ".." component, or a name that
- * may be longer than MAX_NAME_BYTES (a UTF-16 unit is at most 3 UTF-8 bytes).
+ * Whether `path` is plain: no empty, "." or ".." component, and no name that
+ * may be longer than MAX_NAME_BYTES (a UTF-16 unit is at most 3 UTF-8 bytes,
+ * so 86 units may be). One pass over the char codes: the regular expression
+ * it replaces was the largest single cost of an open (BENCHMARKS.md, issue 14
+ * part 6).
  */
-const NOT_PLAIN = /(^|\/)\.{0,2}(\/|$)|[^/]{86}/;
+export function isPlain(path: string): boolean {
+  let start = 0;
+  for (let i = 0; i <= path.length; i++) {
+    if (i < path.length && path.charCodeAt(i) !== 47 /* '/' */) continue;
+    const n = i - start;
+    // 46 is '.': "." and ".." are the names under 3 units that begin and end with one.
+    if (n === 0 || n > 85 || (n < 3 && path.charCodeAt(start) === 46 && path.charCodeAt(i - 1) === 46)) return false;
+    start = i + 1;
+  }
+  return true;
+}
 
 function checkNameLength(name: string): void {
   // A UTF-16 unit is at most 3 UTF-8 bytes, so only long names need encoding.
@@ -39,11 +52,9 @@ function checkNameLength(name: string): void {
 
 /** What a guest path named, relative to a directory descriptor. */
 export interface Resolved {
-  /** The directory that holds the final component. */
-  readonly parent: Location;
   /** The final component, or '' when the path named the start directory itself ("." or "a/.."). */
   readonly name: string;
-  /** Where the final component lives (equal to `parent` when `name` is ''). */
+  /** Where the final component lives (the start directory, or the one ".." reached, when `name` is ''). */
   readonly location: Location;
   /** What the final component is (after following it, if followed); undefined if it does not exist. */
   readonly kind: VfsKind | undefined;
@@ -164,12 +175,12 @@ export class Resolver {
    */
   #openPlain(start: Location, path: string, open: VfsOpenFlags): Resolved | undefined {
     const location = { mount: start.mount, path: joinPath(start.path, path), guestPath: joinPath(start.guestPath, path) };
-    if (NOT_PLAIN.test(path) || location.path.length > MAX_PATH_BYTES || this.mountsIn(start, true).length > 0) return undefined;
+    if (!isPlain(path) || location.path.length > MAX_PATH_BYTES || this.mountsIn(start, true).length > 0) return undefined;
     const got = start.mount.vfs.openFile?.(location.path, open);
     if (!got || got === 'symlink') return undefined;
     const file = typeof got === 'object' ? got : undefined;
     return {
-      parent: parentOf(location), name: path.slice(path.lastIndexOf('/') + 1), location,
+      name: path.slice(path.lastIndexOf('/') + 1), location,
       kind: file !== undefined ? 'file' : got === 'none' ? undefined : got as VfsKind, stat: undefined, trailingSlash: false, trailingDot: false, file,
     };
   }
@@ -237,7 +248,7 @@ export class Resolver {
       const stat = isLast && wantStat ? lstatOrUndefined(loc) : undefined;
       const kind = isLast && wantStat ? stat?.kind : kindAt(loc);
       if (kind === undefined) {
-        if (isLast) return { parent: top, name, location: loc, kind, stat, trailingSlash, trailingDot };
+        if (isLast) return { name, location: loc, kind, stat, trailingSlash, trailingDot };
         throw new WasiError(Errno.NOENT);
       }
       if (kind === 'symlink' && (!isLast || followFinal || mustBeDir)) {
@@ -256,7 +267,7 @@ export class Resolver {
       }
       if (isLast) {
         if (mustBeDir && kind !== 'directory') throw new WasiError(Errno.NOTDIR);
-        return { parent: top, name, location: loc, kind, stat, trailingSlash, trailingDot };
+        return { name, location: loc, kind, stat, trailingSlash, trailingDot };
       }
       if (kind !== 'directory') throw new WasiError(Errno.NOTDIR);
       stack.push(loc);
@@ -264,9 +275,8 @@ export class Resolver {
 
     // The path named a directory already on the stack ("." or "a/..").
     const here = stack[stack.length - 1];
-    const parent = stack.length > 1 ? stack[stack.length - 2] : here;
     const stat = wantStat ? here.mount.vfs.lstat(here.path) : undefined;
-    return { parent, name: '', location: here, kind: 'directory', stat, trailingSlash: true, trailingDot: false };
+    return { name: '', location: here, kind: 'directory', stat, trailingSlash: true, trailingDot: false };
   }
 }
 

@@ -7,7 +7,7 @@
 import { FileType } from '../abi/constants.js';
 import type { Vfs, VfsKind } from '../vfs/types.js';
 
-/** A mounted backend: `vfs` rooted at backend path `root`, visible to the guest at `guestPath`. */
+/** A mounted backend (vfs), rooted at backend path `root`, visible to the guest at its guest path. */
 export interface Mount {
   readonly vfs: Vfs;
   readonly root: string;
@@ -40,7 +40,7 @@ export interface CachedListing {
   readonly entries: ListingEntry[];
 }
 
-/** A mount of `vfs` at `guestPath`, rooted at backend path `root`. */
+/** A mount of the backend vfs at guest path guestPath, rooted at backend path `root`. */
 export function makeMount(vfs: Vfs, root: string, guestPath: string): Mount {
   return { vfs, root, guestPath, generation: 0, listings: new Map(), rootId: undefined };
 }

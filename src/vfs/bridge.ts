@@ -372,7 +372,7 @@ export interface VfsBridgeServer {
 }
 
 /**
- * Serves `vfs` to the client of `sab` until stop(): run it on a thread that
+ * Serves the backend vfs to the client of `sab` until stop(): run it on a thread that
  * must not block (a page's main thread, Node's main thread) or in a
  * dedicated Worker (where OPFS has sync access handles). Calls are served
  * one at a time, in order.

@@ -96,9 +96,21 @@ export class Recorded {
   }
 }
 
+// The last millisecond value converted, and its ns: a stat's three times are mostly one value, and
+// files made together share it. Two BigInt allocations and a BigInt multiply per field were a tenth of
+// an open+fstat+close (BENCHMARKS.md, issue 14 part 6). A pure function's memo: nothing it returns
+// can be stale.
+let lastMs = 0;
+let lastNs = 0n;
+
 /** The ns to report for one field: the recorded value while the node still holds `heldMs`, else its own. */
 export function timeOf(field: NsTime | undefined, heldMs: number): bigint {
-  return field !== undefined && field.ms === heldMs ? field.value() : BigInt(heldMs) * 1_000_000n;
+  if (field !== undefined && field.ms === heldMs) return field.value();
+  if (heldMs !== lastMs) {
+    lastNs = BigInt(heldMs) * 1_000_000n;
+    lastMs = heldMs;
+  }
+  return lastNs;
 }
 
 /** The ns to store for one field of a setTimes call. */
