@@ -177,6 +177,29 @@ describe.skipIf(process.platform !== 'linux')('host directory: what an open cost
     expect(fsCalls(() => once('d/g'))).toEqual(['lstat', 'open', 'fstat', 'fstat', 'close']);
   });
 
+  it('two directories down: an lstat of each directory on the way, then the open through the held one', () => {
+    const { vfs, root } = hostWorld();
+    mkdirSync(join(root, 'd', 'e'));
+    writeFileSync(join(root, 'd', 'e', 'h'), 'deep');
+    const g = guestOn(vfs);
+    const len = g.put(0x2000, 'd/e/h');
+    const once = (): void => {
+      if (g.imp.path_open(3, 0, 0x2000, len, 0, RDONLY, 0n, 0, 0x2200) !== 0) throw new Error('open d/e/h');
+      const fd = g.h.u32(0x2200);
+      g.imp.fd_filestat_get(fd, 0x2300);
+      g.imp.fd_close(fd);
+    };
+    once();
+    // The path is checked as normal once (its directories are its prefixes), but each directory is still asked.
+    expect(fsCalls(once)).toEqual(['lstat', 'lstat', 'open', 'fstat', 'fstat', 'close']);
+    // A directory on the way swapped for another: the held descriptor of the old one is not used.
+    fs.renameSync(join(root, 'd', 'e'), join(root, 'old-e'));
+    mkdirSync(join(root, 'd', 'e'));
+    writeFileSync(join(root, 'd', 'e', 'h'), 'new!');
+    const fd = g.openOk('d/e/h', { base: RDONLY });
+    expect(g.read(fd).text).toBe('new!');
+  });
+
   it('fd_filestat_get right after an open sees a write made through another descriptor', () => {
     const g = guestOn(hostWorld().vfs);
     const len = g.put(0x2000, 'f');
