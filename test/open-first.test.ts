@@ -91,7 +91,10 @@ describe.each(backends)('%s: the one-walk open judges as the general walk does',
     expect(g.openErr('new/', { oflags: O.CREAT })).toBe(Errno.ISDIR);
     expect(g.openErr(`d/${'n'.repeat(256)}`, { oflags: O.CREAT })).toBe(Errno.NAMETOOLONG);
     expect(g.openErr(`missing/${'n'.repeat(256)}`, { oflags: O.CREAT })).toBe(Errno.NOENT);
+    // The shortest path that can hold a name past 255 bytes: 86 units of 3 UTF-8 bytes each (258 bytes).
+    expect(g.openErr('€'.repeat(86), { oflags: O.CREAT })).toBe(Errno.NAMETOOLONG);
     expect(vfs.readdir('/d').map((e) => e.name)).toEqual(['g']);
+    g.imp.fd_close(g.openOk(`d/${'€'.repeat(85)}`, { oflags: O.CREAT }));
   });
 
   it('O_TRUNC empties, O_CREAT makes a file a listing taken before it then shows', () => {
