@@ -40,6 +40,9 @@ export function hostDirectoryProblem(path: string): string | undefined {
 }
 
 const C = fs.constants;
+// Options made once: the open path asks for them on every call.
+const BIGINT = { bigint: true } as const;
+const MAY_BE_MISSING = { throwIfNoEntry: false } as const;
 // Windows has no O_NOFOLLOW; the resolver's own symlink check is all there is there.
 const O_NOFOLLOW = C.O_NOFOLLOW ?? 0;
 const WIN32 = process.platform === 'win32';
@@ -153,7 +156,7 @@ class NodeFile implements VfsFile {
   }
 
   stat(): VfsStat {
-    return toVfsStat(fs.fstatSync(this.#fd, { bigint: true }));
+    return toVfsStat(fs.fstatSync(this.#fd, BIGINT));
   }
 
   truncate(size: number): void {
@@ -281,7 +284,7 @@ export class NodeFS implements Vfs {
    * path `path`) without an exception for a missing name, told to Beneath.
    */
   #lstatChecked(path: string, host: string): fs.Stats | undefined {
-    const st = fs.lstatSync(host, { throwIfNoEntry: false });
+    const st = fs.lstatSync(host, MAY_BE_MISSING);
     if (st === undefined) {
       this.#beneath?.checked(path, 0, 0, false);
       return undefined;
