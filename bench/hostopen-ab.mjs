@@ -5,6 +5,14 @@
 // ns per iteration, and each build over the floor.
 //
 //   node bench/hostopen-ab.mjs [OTHER_CHECKOUT] [--rounds N] [--n N] [--only NAME]
+//   node bench/hostopen-ab.mjs [OTHER_CHECKOUT] --wasm [--rounds N] [--n N]
+//
+// With --wasm: the bench's own guest instead (bench/workloads/open_stat.wasm,
+// N opens over 1000 names of /in/dir), a fresh host and instance per run,
+// under node:wasi and each build in turn (a host directory, and a MemFS
+// seeded with the same names): the open_stat row's ratio to
+// node:wasi without a fresh process per runtime (the row's cold-process
+// swings are ±30% on a shared machine). Prints ms per run.
 //
 // Both checkouts must be built (node scripts/build.mjs). As the bench's
 // open_stat row: `dir/fNNNNN` below the preopen, cycling over 1000 names,
@@ -86,6 +94,43 @@ async function host(checkout) {
     imp.fd_close(fd);
   };
   return { 'dir/fNNNNN': run(0, 10), fNNNNN: run(4, 6) };
+}
+
+if (argv.includes('--wasm')) {
+  const module = new WebAssembly.Module(fs.readFileSync(new URL('./workloads/open_stat.wasm', import.meta.url)));
+  const { WASI: NodeWASI } = await import('node:wasi');
+  const args = ['open_stat', '/in/dir', '1000', String(N)];
+  const runners = { 'node:wasi': () => new NodeWASI({ version: 'preview1', args, env: {}, preopens: { '/in': dir }, returnOnExit: true, stdout: fs.openSync('/dev/null', 'w') }) };
+  const builds = { this: '.', ...(other !== undefined ? { other } : {}) };
+  for (const [who, at] of Object.entries(builds)) {
+    const lib = await import(pathToFileURL(resolve(at, 'dist/index.js')).href);
+    runners[who] = () => new lib.WASI({ version: 'preview1', args, env: {}, preopens: { '/in': dir }, returnOnExit: true, stdout: 'ignore' });
+    const seed = Object.fromEntries(names.map((n) => [`dir/${n}`, 'x']));
+    runners[`${who} memfs`] = () => new lib.WASI({ version: 'preview1', args, env: {}, preopens: { '/in': new lib.MemFS(seed) }, returnOnExit: true, stdout: 'ignore' });
+  }
+  const ms = Object.fromEntries(Object.keys(runners).map((k) => [k, []]));
+  const keys = Object.keys(runners);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const who of r % 2 === 0 ? keys : [...keys].reverse()) {
+      const wasi = runners[who]();
+      const instance = new WebAssembly.Instance(module, wasi.getImportObject());
+      const t0 = performance.now();
+      const code = wasi.start(instance);
+      ms[who].push(performance.now() - t0);
+      if (code !== 0) throw new Error(`${who}: exit ${code}`);
+    }
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  const st = (xs) => { const s = [...xs].sort((a, b) => a - b); return { min: s[0], med: s[s.length >> 1] }; };
+  const base = st(ms['node:wasi']);
+  console.log(`open_stat.wasm, ${N} opens, ${ROUNDS} rounds`);
+  console.log('| runtime | min ms | median ms | min ÷ node:wasi | median ÷ node:wasi |');
+  console.log('| --- | --: | --: | --: | --: |');
+  for (const [who, xs] of Object.entries(ms)) {
+    const s = st(xs);
+    console.log(`| ${who} | ${s.min.toFixed(1)} | ${s.med.toFixed(1)} | ${(s.min / base.min).toFixed(3)} | ${(s.med / base.med).toFixed(3)} |`);
+  }
+  process.exit(0);
 }
 
 const subjects = { 'floor 5': { 'dir/fNNNNN': floor(false) }, 'floor 5n': { 'dir/fNNNNN': floor(true) }, 'floor 4n': { fNNNNN: floorTop() }, this: await host('.') };
