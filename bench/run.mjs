@@ -227,7 +227,7 @@ const PROBES = [
   { id: 'instantiate_floor', bounds: 'startup', title: (p) => `instantiate floor: ${n(p.count)} × new WebAssembly.Instance, no-op imports`, spec: (p) => ({ count: p.count, wasm: path.join(workloadsDir, 'empty.wasm') }) },
   { id: 'startup_floor', bounds: 'startup', title: (p) => `startup floor: ${n(p.count)} × a fresh minimal import object (args/environ sizes, prestat loop, proc_exit by throwing) + new WebAssembly.Instance + _start`, spec: (p) => ({ count: p.count, wasm: path.join(workloadsDir, 'empty.wasm') }) },
   { id: 'openat_floor', bounds: 'open_stat', title: (p) => `openat floor, before: ${n(p.count)} × the 5 fs calls of issue 14 part 3 (lstat dir, lstat + open name via /proc/self/fd, fstat, close)`, spec: (p, d) => ({ count: p.count, nfiles: Math.min(1000, p.entries), dir: path.join(d.input, 'dir') }) },
-  { id: 'openfirst_floor', bounds: 'open_stat', title: (p) => `openat floor: ${n(p.count)} × wasi-host's 5 fs calls (lstat dir, open name via /proc/self/fd, fstat, the guest's fstat, close)`, spec: (p, d) => ({ count: p.count, nfiles: Math.min(1000, p.entries), dir: path.join(d.input, 'dir') }) },
+  { id: 'openfirst_floor', bounds: 'open_stat', title: (p) => `openat floor: ${n(p.count)} × wasi-host's 5 fs calls (lstat dir, open name via /proc/self/fd, fstat in number mode, the guest's fstat, close)`, spec: (p, d) => ({ count: p.count, nfiles: Math.min(1000, p.entries), dir: path.join(d.input, 'dir') }) },
   { id: 'open3_floor', bounds: 'open_stat', title: (p) => `openat floor, no lookup: ${n(p.count)} × open via /proc/self/fd + fstat + close`, spec: (p, d) => ({ count: p.count, nfiles: Math.min(1000, p.entries), dir: path.join(d.input, 'dir') }) },
 ];
 

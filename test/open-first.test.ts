@@ -93,7 +93,10 @@ describe.each(backends)('%s: the one-walk open judges as the general walk does',
     expect(g.openErr('new/', { oflags: O.CREAT })).toBe(Errno.ISDIR);
     expect(g.openErr(`d/${'n'.repeat(256)}`, { oflags: O.CREAT })).toBe(Errno.NAMETOOLONG);
     expect(g.openErr(`missing/${'n'.repeat(256)}`, { oflags: O.CREAT })).toBe(Errno.NOENT);
+    // The shortest path that can hold a name past 255 bytes: 86 units of 3 UTF-8 bytes each (258 bytes).
+    expect(g.openErr('€'.repeat(86), { oflags: O.CREAT })).toBe(Errno.NAMETOOLONG);
     expect(vfs.readdir('/d').map((e) => e.name)).toEqual(['g']);
+    g.imp.fd_close(g.openOk(`d/${'€'.repeat(85)}`, { oflags: O.CREAT }));
   });
 
   it('O_TRUNC empties, O_CREAT makes a file a listing taken before it then shows', () => {
@@ -258,6 +261,29 @@ describe.skipIf(process.platform !== 'linux')('host directory: what an open cost
     // The open's own fstat tells what was opened; the guest's fd_filestat_get is a fresh fstat.
     expect(fsCalls(() => once('f'))).toEqual(['open', 'fstat', 'fstat', 'close']);
     expect(fsCalls(() => once('d/g'))).toEqual(['lstat', 'open', 'fstat', 'fstat', 'close']);
+  });
+
+  it('two directories down: an lstat of each directory on the way, then the open through the held one', () => {
+    const { vfs, root } = hostWorld();
+    mkdirSync(join(root, 'd', 'e'));
+    writeFileSync(join(root, 'd', 'e', 'h'), 'deep');
+    const g = guestOn(vfs);
+    const len = g.put(0x2000, 'd/e/h');
+    const once = (): void => {
+      if (g.imp.path_open(3, 0, 0x2000, len, 0, RDONLY, 0n, 0, 0x2200) !== 0) throw new Error('open d/e/h');
+      const fd = g.h.u32(0x2200);
+      g.imp.fd_filestat_get(fd, 0x2300);
+      g.imp.fd_close(fd);
+    };
+    once();
+    // The path is checked as normal once (its directories are its prefixes), but each directory is still asked.
+    expect(fsCalls(once)).toEqual(['lstat', 'lstat', 'open', 'fstat', 'fstat', 'close']);
+    // A directory on the way swapped for another: the held descriptor of the old one is not used.
+    fs.renameSync(join(root, 'd', 'e'), join(root, 'old-e'));
+    mkdirSync(join(root, 'd', 'e'));
+    writeFileSync(join(root, 'd', 'e', 'h'), 'new!');
+    const fd = g.openOk('d/e/h', { base: RDONLY });
+    expect(g.read(fd).text).toBe('new!');
   });
 
   it('fd_filestat_get right after an open sees a write made through another descriptor', () => {

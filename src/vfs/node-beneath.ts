@@ -35,6 +35,8 @@ const HELD = 16;
 
 interface Held {
   readonly fd: number;
+  /** "/proc/self/fd/N/": a name appended is looked up inside it (built once: at() runs on every call). */
+  readonly proc: string;
   readonly dev: number;
   readonly ino: number;
 }
@@ -108,13 +110,13 @@ export class Beneath {
     if (path === '/') return this.#root;
     const cut = path.lastIndexOf('/');
     if (cut === 0) return this.#prefix + path;
-    return `/proc/self/fd/${this.#dir(path.slice(0, cut))}/${path.slice(cut + 1)}`;
+    return this.#dir(path.slice(0, cut)).proc + path.slice(cut + 1);
   }
 
   /** A host path that opens directory `path` itself (for readdir), without following a symlink there. */
   dir(path: string): string {
     this.#closeRetired();
-    return path === '/' ? this.#root : `/proc/self/fd/${this.#dir(path)}`;
+    return path === '/' ? this.#root : `/proc/self/fd/${this.#dir(path).fd}`;
   }
 
   /**
@@ -131,11 +133,11 @@ export class Beneath {
     for (const [path, h] of this.#held) this.#drop(path, h);
   }
 
-  #dir(path: string): number {
-    const h = this.#held.get(path);
-    if (h !== undefined) return h.fd;
+  #dir(path: string): Held {
+    const got = this.#held.get(path);
+    if (got !== undefined) return got;
     const cut = path.lastIndexOf('/');
-    const fd = fs.openSync(cut === 0 ? this.#prefix + path : `/proc/self/fd/${this.#dir(path.slice(0, cut))}/${path.slice(cut + 1)}`, WALK);
+    const fd = fs.openSync(cut === 0 ? this.#prefix + path : this.#dir(path.slice(0, cut)).proc + path.slice(cut + 1), WALK);
     let st: fs.Stats;
     try {
       st = fs.fstatSync(fd);
@@ -148,12 +150,13 @@ export class Beneath {
       const [p, old] = this.#held.entries().next().value as [string, Held];
       this.#drop(p, old);
     }
-    this.#held.set(path, { fd, dev: st.dev, ino: st.ino });
+    const h = { fd, proc: `/proc/self/fd/${fd}/`, dev: st.dev, ino: st.ino };
+    this.#held.set(path, h);
     if (this.#owner !== undefined) {
       closer.register(this.#owner, { held: this.#held, retired: this.#retired });
       this.#owner = undefined;
     }
-    return fd;
+    return h;
   }
 
   #drop(path: string, h: Held): void {

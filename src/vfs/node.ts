@@ -40,6 +40,9 @@ export function hostDirectoryProblem(path: string): string | undefined {
 }
 
 const C = fs.constants;
+// Options made once: the open path asks for them on every call.
+const BIGINT = { bigint: true } as const;
+const MAY_BE_MISSING = { throwIfNoEntry: false } as const;
 // Windows has no O_NOFOLLOW; the resolver's own symlink check is all there is there.
 const O_NOFOLLOW = C.O_NOFOLLOW ?? 0;
 const WIN32 = process.platform === 'win32';
@@ -153,7 +156,7 @@ class NodeFile implements VfsFile {
   }
 
   stat(): VfsStat {
-    return toVfsStat(fs.fstatSync(this.#fd, { bigint: true }));
+    return toVfsStat(fs.fstatSync(this.#fd, BIGINT));
   }
 
   truncate(size: number): void {
@@ -272,14 +275,22 @@ export class NodeFS implements Vfs {
   }
 
   kind(path: string): VfsKind | undefined {
-    // Number-mode lstat without an exception for a missing name: the resolver's per-component question.
-    const st = fs.lstatSync(this.#host(path), { throwIfNoEntry: false });
+    const st = this.#lstatChecked(path, this.#host(path));
+    return st === undefined ? undefined : kindOfMode(st.mode);
+  }
+
+  /**
+   * The resolver's per-component question: a number-mode lstat of host path `host` (for backend
+   * path `path`) without an exception for a missing name, told to Beneath.
+   */
+  #lstatChecked(path: string, host: string): fs.Stats | undefined {
+    const st = fs.lstatSync(host, MAY_BE_MISSING);
     if (st === undefined) {
       this.#beneath?.checked(path, 0, 0, false);
       return undefined;
     }
     this.#beneath?.checked(path, st.dev, st.ino, st.isDirectory());
-    return kindOfMode(st.mode);
+    return st;
   }
 
   open(path: string, flags: VfsOpenFlags): VfsFile {
@@ -302,34 +313,40 @@ export class NodeFS implements Vfs {
    */
   openFile(path: string, flags: VfsOpenFlags): VfsOpened {
     if (PROBE_OPEN === 0) return undefined;
+    // Once: the directories on the way are prefixes of a normal path, and so normal themselves.
+    checkNormal(path);
+    const b = this.#beneath;
     // Each directory on the way, as the resolver's walk checks it (walksBeneath); "/name" has none.
     for (let cut = path.indexOf('/', 1); cut > 0; cut = path.indexOf('/', cut + 1)) {
-      if (this.kind(path.slice(0, cut)) !== 'directory') return undefined;
+      const dir = path.slice(0, cut);
+      const st = this.#lstatChecked(dir, b === undefined ? this.#prefix + dir : b.at(dir));
+      if (st === undefined || !st.isDirectory()) return undefined;
     }
-    const b = this.#beneath;
     let fd: number;
     try {
-      fd = fs.openSync(this.#host(path), openMode(flags) | PROBE_OPEN, 0o666);
+      fd = fs.openSync(b === undefined ? this.#prefix + path : b.at(path), openMode(flags) | PROBE_OPEN, 0o666);
     } catch (err) {
       if ((err as { code?: unknown }).code !== 'ENOENT') return undefined;
       b?.checked(path, 0, 0, false);
       return 'none';
     }
-    let st: fs.BigIntStats;
+    // Number mode, as kind() asks: only the kind and the identity are wanted here, and a
+    // BigIntStats costs its BigInts and their divisions on every open.
+    let st: fs.Stats;
     try {
-      st = fs.fstatSync(fd, { bigint: true });
+      st = fs.fstatSync(fd);
     } catch (err) {
       fs.closeSync(fd);
       throw err;
     }
     // What kind() would tell Beneath: a directory held at this path that it no longer names is dropped.
-    b?.checked(path, Number(st.dev), Number(st.ino), st.isDirectory());
+    b?.checked(path, st.dev, st.ino, st.isDirectory());
     // Not kept for the guest's fd_filestat_get that often follows: another
     // process or thread may change the file in between, and the guest's
     // fstat must see it (measured: one fstat of ~1 µs; not worth a stale answer).
     if (st.isFile()) return new NodeFile(fd);
     fs.closeSync(fd);
-    return kindOfMode(Number(st.mode));
+    return kindOfMode(st.mode);
   }
 
   readdir(path: string): VfsDirEntry[] {
