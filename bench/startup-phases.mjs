@@ -12,37 +12,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { startupHost } from './startup-hosts.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const [which = 'memfs', distDir = path.join(here, '..', 'dist')] = process.argv.slice(2);
 const module = new WebAssembly.Module(fs.readFileSync(path.join(here, 'workloads', 'empty.wasm')));
 const hostDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasi-host-startup-'));
-const base = { version: 'preview1', args: ['x'], env: {}, returnOnExit: true };
-
 /** A fresh host and how it is instantiated: [host with start(), () => import object]. */
-let make;
-if (which === 'shim') {
-  const { WASI, File, OpenFile, PreopenDirectory, ConsoleStdout } = await import('@bjorn3/browser_wasi_shim');
-  make = () => {
-    const fds = [new OpenFile(new File(new ArrayBuffer(0))), new ConsoleStdout(() => {}), new ConsoleStdout(() => {}), new PreopenDirectory('/data', new Map())];
-    const w = new WASI(['x'], [], fds, { debug: false });
-    return [w, () => ({ wasi_snapshot_preview1: w.wasiImport })];
-  };
-} else if (which === 'node') {
-  process.removeAllListeners('warning');
-  const { WASI } = await import('node:wasi');
-  make = () => {
-    const w = new WASI({ ...base, preopens: { '/data': hostDir } });
-    return [w, () => w.getImportObject()];
-  };
-} else if (which === 'memfs' || which === 'host') {
-  const { WASI, MemFS } = await import(pathToFileURL(path.join(distDir, 'index.js')).href);
-  make = () => {
-    const w = new WASI({ ...base, preopens: { '/data': which === 'memfs' ? new MemFS() : hostDir } });
-    return [w, () => w.getImportObject()];
-  };
-} else {
+const make = await startupHost(which, distDir, hostDir);
+if (make === undefined) {
   console.error('usage: node bench/startup-phases.mjs memfs|host|shim|node [DIST_DIR]');
   process.exit(2);
 }
