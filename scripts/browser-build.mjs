@@ -4,6 +4,8 @@
 import { build } from 'esbuild';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { relative } from 'node:path';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -60,6 +62,34 @@ const browserShims = {
       return { errors: [{ text: `${args.path} (imported by ${args.importer}) has no browser stand-in: add one in scripts/browser-build.mjs` }] };
     });
     b.onLoad({ filter: /.*/, namespace: 'standin' }, (args) => ({ contents: STANDINS[args.path], loader: 'js', resolveDir: ROOT }));
+  },
+};
+
+/**
+ * The Node build (dist/index.js and its chunks) leaves packages as imports,
+ * but bundles memfs's tree the way the browser build does: fs-core's Node and
+ * Link with what they reach (thingies' fanout, fs-node-builtins' Buffer
+ * wrapper, fs-core's process helper), and the same five file-type bits for
+ * `@jsonjoy.com/fs-node-utils`. That package's index loads its inspector,
+ * argument-error helpers, glob matcher and tslib: ~17 ms of `import
+ * 'wasi-host'` in a fresh Node process (half the import), for five
+ * constants. Node's own modules (node:buffer, process) stay Node's.
+ */
+const NODE_STANDINS = {
+  '@jsonjoy.com/fs-node-utils': STANDINS['@jsonjoy.com/fs-node-utils'],
+  'node:buffer': 'module.exports = { Buffer: globalThis.Buffer };',
+  process: 'module.exports = globalThis.process;',
+};
+const TREE_PACKAGES = /^(@jsonjoy\.com\/fs-core\/|@jsonjoy\.com\/fs-node-builtins\/|thingies\/)/;
+export const nodeTree = {
+  name: 'node-tree',
+  setup(b) {
+    b.onResolve({ filter: /^@jsonjoy\.com\/fs-node-utils$/ }, (args) => ({ path: args.path, namespace: 'node-standin' }));
+    // An ESM bundle cannot require() Node's modules, and the tree's CommonJS does: Node's own
+    // Buffer and process are globals, handed over as the modules' exports.
+    b.onResolve({ filter: /^(node:buffer|process)$/ }, (args) => (TREE_PACKAGES.test(relative(ROOT, args.importer).replace(/^node_modules\//, '')) ? { path: args.path, namespace: 'node-standin' } : undefined));
+    b.onResolve({ filter: TREE_PACKAGES }, (args) => ({ path: createRequire(args.importer).resolve(args.path) }));
+    b.onLoad({ filter: /.*/, namespace: 'node-standin' }, (args) => ({ contents: NODE_STANDINS[args.path], loader: 'js', resolveDir: ROOT }));
   },
 };
 

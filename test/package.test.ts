@@ -42,7 +42,7 @@ describe('the tarball', () => {
     const allowed = [
       /^package\/(package\.json|README\.md|LICENSE)$/,
       /^package\/bin\/wasi-host\.mjs$/,
-      /^package\/dist\/(index|cli|browser|core|porter|thread-worker|browser-thread-worker|cli-test-worker|runner|runner-worker|browser-runner|browser-runner-worker|opfs|browser-napi|wasi-host\.iife|chunk-[A-Z0-9]+|browser-chunk-[A-Z0-9]+|cli-(test|diff)-[A-Z0-9]+)\.js$/,
+      /^package\/dist\/(index|cli|browser|core|porter|thread-worker|browser-thread-worker|cli-test-worker|runner|runner-worker|browser-runner|browser-runner-worker|opfs|browser-napi|wasi-host\.iife|chunk-[A-Z0-9]+|browser-chunk-[A-Z0-9]+|cli-chunk-[A-Z0-9]+)\.js$/,
       /^package\/dist\/types\/[a-z0-9/-]+\.d\.ts$/,
     ];
     expect(files.filter((f) => !allowed.some((re) => re.test(f)))).toEqual([]);

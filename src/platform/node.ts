@@ -1,8 +1,7 @@
-import { randomFillSync } from 'node:crypto';
 import * as fs from 'node:fs';
-import { isatty } from 'node:tty';
 import { FileType } from '../abi/constants.js';
 import type { HostStream, Platform } from './types.js';
+import { nodeRequire } from './node-require.js';
 import { hostDirectoryProblem, NodeFS } from '../vfs/node.js';
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -19,7 +18,9 @@ function monotonicNs(): number {
 // one clock. From wasm, hrtime.bigint() stored with setBigUint64 is the cheapest reader
 // measured (bench/probe.mjs, clock_floor); hrtime()'s array split into two u32 stores costs more.
 const hrtimeBig = process.hrtime.bigint;
-const originUs = BigInt(Math.round(performance.timeOrigin * 1000));
+// The global `performance` loads Node's perf_hooks (~1.3 ms of a fresh process) at first touch:
+// only a realtime read touches it.
+let originUs: bigint | undefined;
 
 function pause(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
@@ -36,7 +37,7 @@ class FdStream implements HostStream {
   /** Asked on first use (most programs ask once, at startup, through libc's isatty). */
   get filetype(): FileType {
     // A terminal is a character device without seek rights, so libc's isatty() is true (spec/abi-cheatsheet.md rule 7).
-    this.type ??= isatty(this.fd) ? FileType.CHARACTER_DEVICE : FileType.UNKNOWN;
+    this.type ??= (nodeRequire('node:tty') as typeof import('node:tty')).isatty(this.fd) ? FileType.CHARACTER_DEVICE : FileType.UNKNOWN;
     return this.type;
   }
   read(into: Uint8Array): number {
@@ -65,11 +66,13 @@ class FdStream implements HostStream {
   }
 }
 
+let randomFillSync: typeof import('node:crypto').randomFillSync | undefined;
+
 export const nodePlatform: Platform = {
   name: 'node',
   monotonicNs,
   monotonicBigNs: hrtimeBig,
-  realtimeNs: () => originUs * 1000n + BigInt(Math.floor(performance.now() * 1e6)),
+  realtimeNs: () => (originUs ??= BigInt(Math.round(performance.timeOrigin * 1000))) * 1000n + BigInt(Math.floor(performance.now() * 1e6)),
   cputimeNs: () => {
     const u = process.cpuUsage();
     return BigInt(u.user + u.system) * 1000n;
@@ -77,7 +80,7 @@ export const nodePlatform: Platform = {
   clockResolutionNs: 1000n,
   // Node's own call: a tenth faster than its getRandomValues, which checks and wraps more.
   randomFill: (into) => {
-    randomFillSync(into);
+    (randomFillSync ??= (nodeRequire('node:crypto') as typeof import('node:crypto')).randomFillSync)(into);
   },
   sleep: (ns) => {
     // Atomics.wait blocks the thread without spinning; Node allows it on the main thread.

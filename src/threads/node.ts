@@ -1,10 +1,11 @@
-import { Worker } from 'node:worker_threads';
 import type { SpawnThreadWorker } from './group.js';
 import type { ThreadReport } from './protocol.js';
+import { nodeRequire } from '../platform/node-require.js';
 
 /** Guest threads as worker_threads Workers running `url` (dist/thread-worker.js). */
 export function nodeThreadWorkers(url: URL): SpawnThreadWorker {
   return (start, onReport, onFailure) => {
+    const { Worker } = nodeRequire('node:worker_threads') as typeof import('node:worker_threads');
     const worker = new Worker(url, { workerData: start });
     let reported = false;
     worker.on('message', (r: ThreadReport) => {

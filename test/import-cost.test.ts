@@ -1,0 +1,54 @@
+// What `import 'wasi-host'` costs a fresh Node process (issue 14, part 7): the
+// built entry (dist/index.js, as `npm test` builds it first) loads no
+// CommonJS package (memfs's tree is bundled, with five file-type bits for
+// @jsonjoy.com/fs-node-utils), none of Node's modules that only some runs use
+// (crypto, tty, worker_threads, perf_hooks: each loaded at its first use), and
+// one shared chunk. Then a program that asks for randomness and a terminal
+// check runs from that import, so the lazy loads are shown to load.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = pathToFileURL(`${root}dist/index.js`).href;
+
+// The child reports on stderr, the guest writes to stdout.
+const child = `
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+const builtins = () => process.moduleLoadList.filter((m) => m.startsWith('NativeModule ') && !m.includes('internal/')).map((m) => m.slice(13));
+const before = new Set(builtins());
+const { WASI, MemFS } = await import(${JSON.stringify(dist)});
+const atImport = builtins().filter((m) => !before.has(m));
+const cjs = Object.keys(createRequire(import.meta.url).cache);
+const w = new WASI({ version: 'preview1', args: ['random'], env: {}, returnOnExit: true, preopens: { '/': new MemFS() } });
+const module = new WebAssembly.Module(fs.readFileSync(${JSON.stringify(`${root}wasi-fixtures/random.wasm`)}));
+const code = w.start(new WebAssembly.Instance(module, w.getImportObject()));
+const afterRun = builtins().filter((m) => !before.has(m));
+process.stderr.write(JSON.stringify({ atImport, cjs, afterRun, code }));
+`;
+
+describe('importing the built Node entry', () => {
+  it('loads no CommonJS package and none of crypto, tty, worker_threads or perf_hooks until a run asks', () => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-'], { input: child, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(r.stderr) as { atImport: string[]; cjs: string[]; afterRun: string[]; code: number };
+    for (const lazy of ['crypto', 'tty', 'worker_threads', 'perf_hooks']) expect(report.atImport).not.toContain(lazy);
+    expect(report.cjs).toEqual([]);
+    // random.wasm prints through libc's stdio, which asks fd_fdstat_get of stdout (the tty check) and calls random_get.
+    expect(report.code).toBe(0);
+    expect(r.stdout).toBe((JSON.parse(readFileSync(`${root}wasi-fixtures/random.json`, 'utf8')) as { stdout: string }).stdout);
+    expect(report.afterRun).toContain('crypto');
+    expect(report.afterRun).toContain('tty');
+  });
+
+  it('reads two of our modules: the entry and the chunk it shares with wasi-host/runner', () => {
+    const text = readFileSync(`${root}dist/index.js`, 'utf8');
+    const imports = [...text.matchAll(/from "(\.\/[^"]+)"/g)].map((m) => m[1]);
+    expect(imports.length).toBe(1);
+    const chunk = readFileSync(`${root}dist/${imports[0].slice(2)}`, 'utf8');
+    expect([...chunk.matchAll(/from "(\.\/[^"]+)"/g)]).toEqual([]);
+    expect([...chunk.matchAll(/from "([^"]+)"/g)].map((m) => m[1]).every((s) => s.startsWith('node:'))).toBe(true);
+  });
+});
