@@ -170,6 +170,15 @@ const WORKLOADS = [
     iterations: (p) => p.count,
   },
   {
+    // What a fresh process pays before a program's first instruction: importing
+    // the runtime's JS (node:wasi is built into Node) and one run. The startup
+    // row above leaves the import out; here it is the larger part.
+    id: 'cold_start', wasm: 'empty', timeImport: true,
+    sizes: { full: {}, quick: {} },
+    title: () => 'import the runtime + instantiate + run an empty program once (fresh process)',
+    args: () => [],
+  },
+  {
     // The file-reading workload of the thread rows below, run in _start by
     // every runtime: their baseline.
     id: 'read_threads_0', wasm: 'read_threads', sharedPages: 4,
@@ -360,7 +369,7 @@ function runChild(w, runtime, dist) {
   const mounts = [];
   if (w.inputHost) mounts.push({ guest: '/in', host: w.inputHost });
   mounts.push({ guest: '/data', host: work });
-  const spec = { runtime, dist, wasm: path.join(workloadsDir, `${w.wasm}.wasm`), args: w.argv, mounts, iterations: w.iterations, hostOptions: w.hostOptions, sharedPages: w.sharedPages, threaded: w.threaded };
+  const spec = { runtime, dist, wasm: path.join(workloadsDir, `${w.wasm}.wasm`), args: w.argv, mounts, iterations: w.iterations, hostOptions: w.hostOptions, sharedPages: w.sharedPages, threaded: w.threaded, timeImport: w.timeImport };
   const nodeArgs = ['--expose-gc', '--no-warnings'];
   if (cpuProfDir) {
     fs.mkdirSync(cpuProfDir, { recursive: true });
@@ -518,8 +527,10 @@ function targets(rows) {
   const has = (rt) => runtimes.includes(rt) && runtimes.includes('node:wasi');
   if (has('wasi-host')) {
     // Rows node:wasi cannot run (threads) have no ratio to hold to it.
-    const bad = rows.filter((r) => !r.cells['node:wasi'].notRun && !(r.cells['wasi-host'].ratio <= 1.0));
-    out.push(`| every row ≤ 1.0 with the host-directory backend | ${bad.length === 0 ? '**met**' : `not met: ${bad.map((r) => `${r.w.id} ${fmtRatio(r.cells['wasi-host'].ratio)}`).join(', ')}`} |`);
+    // cold_start times importing the runtime, which node:wasi, built into Node, never pays: its ratio says what a JS host costs, not a goal.
+    const bad = rows.filter((r) => r.w.id !== 'cold_start' && !r.cells['node:wasi'].notRun && !(r.cells['wasi-host'].ratio <= 1.0));
+    const besides = get('cold_start') ? ' (but cold_start: node:wasi has no JS to import)' : '';
+    out.push(`| every row ≤ 1.0 with the host-directory backend${besides} | ${bad.length === 0 ? '**met**' : `not met: ${bad.map((r) => `${r.w.id} ${fmtRatio(r.cells['wasi-host'].ratio)}`).join(', ')}`} |`);
     // A goal not met is shown with the probe that bounds it (the limits table): the probe's time ÷ node:wasi's.
     const floor = (id, probe) => {
       const base = get(id)?.cells['node:wasi']?.ms;
