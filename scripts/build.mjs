@@ -57,17 +57,17 @@ rmSync('dist', { recursive: true, force: true });
 // maps and the src/ they point into would triple the package (README, "What
 // the package holds").
 
-// The Node entries are built in groups, each splitting only within itself: Node's ESM loader
-// costs a fresh process ~0.6 ms per module it resolves, reads and links, so `import 'wasi-host'`
-// loads the entry and the chunk it shares with wasi-host/runner (the runner takes MemFS
-// instances made by the main entry, so the two share its classes), not the nine chunks one
-// split across all six entries made (21 → 15 ms; BENCHMARKS.md, "Issue 14, part 7"). A Worker's
-// entry (guest threads, the runner's Worker, `wasi-host test`'s) is one file of its own: each
-// thread's start loads it anew, and a Worker shares no class with the thread that made it.
+// The Node entries are built in two groups, each splitting only within itself. Node's ESM loader
+// costs a fresh process ~0.6 ms or more per module it resolves, reads and links, so the main entry
+// shares one chunk with wasi-host/runner alone (the runner takes MemFS instances made by the main
+// entry, so the two must share its classes): `import 'wasi-host'` reads two files, not the nine
+// chunks one split across all six entries made (21 → 13–15 ms; BENCHMARKS.md, "Issue 14, part 7").
+// The CLI and the Worker entries (guest threads, the runner's Worker, `wasi-host test`'s) split among
+// themselves: they share no class with the main entry's users, and one file each would double
+// the package for ~8 ms of the CLI's start and ~3 ms of a thread's.
 const node = { ...common, outdir: 'dist', format: 'esm', platform: 'node', packages: 'external', plugins: [nodeTree] };
 await build({ ...node, entryPoints: { index: 'src/index.ts', runner: 'src/runner/node.ts' }, splitting: true });
-await build({ ...node, entryPoints: { cli: 'src/cli.ts' }, splitting: true, chunkNames: 'cli-chunk-[hash]' });
-await build({ ...node, entryPoints: { 'thread-worker': 'src/thread-worker.ts', 'cli-test-worker': 'src/cli-test-worker.ts', 'runner-worker': 'src/runner/node-worker.ts' } });
+await build({ ...node, entryPoints: { cli: 'src/cli.ts', 'thread-worker': 'src/thread-worker.ts', 'cli-test-worker': 'src/cli-test-worker.ts', 'runner-worker': 'src/runner/node-worker.ts' }, splitting: true, chunkNames: 'cli-chunk-[hash]' });
 const esm = await build({ ...browser, entryPoints: { browser: 'src/browser.ts', core: 'src/core.ts', porter: 'src/porter/index.ts', 'browser-thread-worker': 'src/browser-thread-worker.ts', 'browser-runner': 'src/runner/browser.ts', 'browser-runner-worker': 'src/runner/browser-worker.ts', opfs: 'src/opfs.ts', 'browser-napi': 'src/browser-napi.ts' }, outdir: 'dist', format: 'esm', splitting: true, chunkNames: 'browser-chunk-[hash]' });
 const iife = await build({ ...browser, entryPoints: { 'wasi-host.iife': 'src/browser.ts' }, outdir: 'dist', format: 'iife', globalName: 'wasiHost', minify: true, define: { 'import.meta.url': 'undefined' } });
 
