@@ -6,12 +6,17 @@
 // one shared chunk. Then a program that asks for randomness and a terminal
 // check runs from that import, so the lazy loads are shown to load.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = pathToFileURL(`${root}dist/index.js`).href;
+
+const randomStdout = (JSON.parse(readFileSync(`${root}wasi-fixtures/random.json`, 'utf8')) as { stdout: string }).stdout;
 
 // The child reports on stderr, the guest writes to stdout.
 const child = `
@@ -38,7 +43,7 @@ describe('importing the built Node entry', () => {
     expect(report.cjs).toEqual([]);
     // random.wasm prints through libc's stdio, which asks fd_fdstat_get of stdout (the tty check) and calls random_get.
     expect(report.code).toBe(0);
-    expect(r.stdout).toBe((JSON.parse(readFileSync(`${root}wasi-fixtures/random.json`, 'utf8')) as { stdout: string }).stdout);
+    expect(r.stdout).toBe(randomStdout);
     expect(report.afterRun).toContain('crypto');
     expect(report.afterRun).toContain('tty');
   });
@@ -50,5 +55,39 @@ describe('importing the built Node entry', () => {
     const chunk = readFileSync(`${root}dist/${imports[0].slice(2)}`, 'utf8');
     expect([...chunk.matchAll(/from "(\.\/[^"]+)"/g)]).toEqual([]);
     expect([...chunk.matchAll(/from "([^"]+)"/g)].map((m) => m[1]).every((s) => s.startsWith('node:'))).toBe(true);
+  });
+
+  // An embedder's app bundled to CommonJS (esbuild, webpack, ncc) has no import.meta.url: the late
+  // loads must not need it, and on Node before 20.16 (no process.getBuiltinModule) they still load.
+  const runRandom = (setup: string, load: string, kind: 'module' | 'commonjs'): string => `
+${setup}
+const fs = require('node:fs');
+const { WASI, MemFS } = ${load};
+const w = new WASI({ version: 'preview1', args: ['random'], env: {}, returnOnExit: true, preopens: { '/': new MemFS() } });
+const module = new WebAssembly.Module(fs.readFileSync(${JSON.stringify(`${root}wasi-fixtures/random.wasm`)}));
+process.exitCode = w.start(new WebAssembly.Instance(module, w.getImportObject()));
+`.replace('const fs = require', kind === 'module' ? 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url); const fs = require' : 'const fs = require');
+
+  it('runs from a CommonJS bundle of an app, where import.meta.url is empty', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wasi-host-cjs-'));
+    try {
+      const app = join(dir, 'app.cjs');
+      await build({ stdin: { contents: runRandom('', `require(${JSON.stringify(`${root}dist/index.js`)})`, 'commonjs'), resolveDir: root, loader: 'js' }, bundle: true, platform: 'node', format: 'cjs', outfile: app, logLevel: 'silent' });
+      expect(readFileSync(app, 'utf8')).toContain('getBuiltinModule');
+      const r = spawnSync(process.execPath, [app], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(randomStdout);
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('loads them with a require of its own on Node without process.getBuiltinModule', () => {
+    const script = runRandom('delete process.getBuiltinModule;', `await import(${JSON.stringify(dist)})`, 'module');
+    const r = spawnSync(process.execPath, ['--input-type=module', '-'], { input: script, encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe(randomStdout);
+    expect(r.status).toBe(0);
   });
 });

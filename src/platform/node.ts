@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { FileType } from '../abi/constants.js';
 import type { HostStream, Platform } from './types.js';
-import { nodeRequire } from './node-require.js';
+import { lateBuiltin } from './late-builtin.js';
 import { hostDirectoryProblem, NodeFS } from '../vfs/node.js';
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -37,7 +37,7 @@ class FdStream implements HostStream {
   /** Asked on first use (most programs ask once, at startup, through libc's isatty). */
   get filetype(): FileType {
     // A terminal is a character device without seek rights, so libc's isatty() is true (spec/abi-cheatsheet.md rule 7).
-    this.type ??= (nodeRequire('node:tty') as typeof import('node:tty')).isatty(this.fd) ? FileType.CHARACTER_DEVICE : FileType.UNKNOWN;
+    this.type ??= lateBuiltin('node:tty').isatty(this.fd) ? FileType.CHARACTER_DEVICE : FileType.UNKNOWN;
     return this.type;
   }
   read(into: Uint8Array): number {
@@ -80,7 +80,7 @@ export const nodePlatform: Platform = {
   clockResolutionNs: 1000n,
   // Node's own call: a tenth faster than its getRandomValues, which checks and wraps more.
   randomFill: (into) => {
-    (randomFillSync ??= (nodeRequire('node:crypto') as typeof import('node:crypto')).randomFillSync)(into);
+    (randomFillSync ??= lateBuiltin('node:crypto').randomFillSync)(into);
   },
   sleep: (ns) => {
     // Atomics.wait blocks the thread without spinning; Node allows it on the main thread.

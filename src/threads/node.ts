@@ -1,11 +1,11 @@
 import type { SpawnThreadWorker } from './group.js';
 import type { ThreadReport } from './protocol.js';
-import { nodeRequire } from '../platform/node-require.js';
+import { lateBuiltin } from '../platform/late-builtin.js';
 
 /** Guest threads as worker_threads Workers running `url` (dist/thread-worker.js). */
 export function nodeThreadWorkers(url: URL): SpawnThreadWorker {
   return (start, onReport, onFailure) => {
-    const { Worker } = nodeRequire('node:worker_threads') as typeof import('node:worker_threads');
+    const { Worker } = lateBuiltin('node:worker_threads');
     const worker = new Worker(url, { workerData: start });
     let reported = false;
     worker.on('message', (r: ThreadReport) => {
