@@ -58,10 +58,13 @@ export function newNode(ino: number, mode: number): Node {
   // Object.assign copies the fields in order, as a loop would, without an iterator step per field while cold.
   const node = Object.assign(Object.create(Node.prototype), NODE_TEMPLATE) as Record<string, unknown>;
   node.changes = new FanOut();
-  node._atime = new Date();
-  node._mtime = new Date();
-  node._ctime = new Date();
-  node._btime = new Date();
+  // One Date for the four times, all "now": fs-core and this backend replace a node's Dates, never
+  // change one in place, and these nodes are never handed to an embedder (a Volume makes its own).
+  const now = new Date();
+  node._atime = now;
+  node._mtime = now;
+  node._ctime = now;
+  node._btime = now;
   node.mode = mode;
   node.ino = ino;
   return node as unknown as Node;
