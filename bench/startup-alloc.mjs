@@ -2,10 +2,13 @@
 // JS heap allocated per run of the startup row (new WASI with one preopen,
 // getImportObject(), new WebAssembly.Instance of bench/workloads/empty.wasm,
 // start()), for one build or several, in fresh processes alternated round
-// after round. Each process runs 50 warm-up runs, collects garbage, then
-// measures the used heap over 100 runs with a young generation so large
-// (64 MiB semi-spaces) that no scavenge runs in between: the delta ÷ 100 is
-// what a run leaves for the collector. Prints min and median KiB per run.
+// after round. Each process collects garbage after its setup, as the bench's
+// child does, then measures the used heap over the row's 200 cold runs with a
+// young generation so large (64 MiB semi-spaces) that no scavenge runs in
+// between: the delta ÷ 200 is what a run leaves for the collector (what V8
+// allocates for the code it optimizes meanwhile included; once warm, after
+// 200 runs, optimized code allocates 2-3 KiB a run, a third of this). Prints
+// min and median KiB per run.
 //
 //   node bench/startup-alloc.mjs [--rounds N] [--runtimes memfs,host,shim] DIST_DIR...
 //
@@ -33,14 +36,14 @@ if (args[0] === '--child') {
     const [w, imports] = make();
     w.start(new WebAssembly.Instance(module, imports()));
   };
-  for (let i = 0; i < 50; i++) run();
   if (mode === 'heap') {
     globalThis.gc();
     const before = process.memoryUsage().heapUsed;
-    for (let i = 0; i < 100; i++) run();
+    for (let i = 0; i < 200; i++) run();
     const after = process.memoryUsage().heapUsed;
-    console.log(`bytes/run ${((after - before) / 100).toFixed(0)}`);
+    console.log(`bytes/run ${((after - before) / 200).toFixed(0)}`);
   } else {
+    for (let i = 0; i < 50; i++) run();
     const { Session } = await import('node:inspector');
     const s = new Session();
     s.connect();
@@ -95,6 +98,6 @@ if (profile) {
 } else {
   for (let r = 0; r < rounds; r++) for (const c of cells) c.kib.push(Number(/bytes\/run (\d+)/.exec(child('heap', c))[1]) / 1024);
   const med = (a) => a.slice().sort((x, y) => x - y)[a.length >> 1];
-  console.log(`${rounds} rounds, KiB of JS heap per run (100 runs, no scavenge between): min / median`);
+  console.log(`${rounds} rounds, KiB of JS heap per run (the 200 cold runs, no scavenge between): min / median`);
   for (const c of cells) console.log(`${name(c).padEnd(48)} ${Math.min(...c.kib).toFixed(2)} / ${med(c.kib).toFixed(2)}`);
 }

@@ -60,8 +60,10 @@ export function buildContext(options: WASIOptions, platform: Platform, extend?: 
       if (!isVfs(target)) throw new TypeError(`preopens['${guest}'] must be a host directory path or a backend (e.g. new MemFS(), or an AsyncVfs with JSPI)`);
       vfs = target;
     }
-    // A host directory was just found to be one (Platform.hostDirectory): the mount need not lstat it.
-    fds.set(fd, ns.mount(guestPath, vfs, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, typeof target === 'string'));
+    // A backend made here has a directory for its root: a host directory was just found to be one
+    // (Platform.hostDirectory), and an AsyncVfs's journaled view answers 'directory' for its root
+    // until an import runs (JournaledVfs.lstat). Only an embedder's backend is asked.
+    fds.set(fd, ns.mount(guestPath, vfs, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, vfs !== target));
   }
 
   // Made on first use: most runs never gather, and a 4 KiB buffer per context is a backing store to allocate.

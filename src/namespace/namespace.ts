@@ -4,7 +4,7 @@ import { FileType } from '../abi/constants.js';
 import { DirDescriptor, type FdTable } from '../fd-table.js';
 import type { Vfs, VfsFile, VfsOpenFlags, VfsStat, VfsTime } from '../vfs/types.js';
 import { Resolver, type Resolved } from './resolver.js';
-import { filetypeOf, makeMount, parentOf, type ListingEntry, type Location, type Mount } from './types.js';
+import { filetypeOf, makeMount, parentOf, type ListingEntry, type Location, type Mount, type NodeId } from './types.js';
 
 const utf8 = new TextEncoder();
 const DOT = utf8.encode('.');
@@ -34,8 +34,9 @@ export class Namespace {
    * rights). Preopens whose backends share a store and whose roots nest can
    * change the names leading to each other's roots: such roots are checked by
    * identity before each use (Resolver.enter, against Mount.rootId); others cost nothing.
-   * `isDirectory`: the caller has just found the backend's root to be a
-   * directory (Platform.hostDirectory), so no lstat asks again.
+   * `isDirectory`: the caller knows the backend's root to be a directory
+   * (src/context-builder.ts), so nothing asks again; otherwise the backend's
+   * cheap `kind` asks where it has one (an lstat makes a whole stat).
    */
   mount(guestPath: string, vfs: Vfs, rightsBase: number, rightsInheriting: number, isDirectory: boolean): DirDescriptor {
     const mount = makeMount(vfs, '/', guestPath);
@@ -46,7 +47,8 @@ export class Namespace {
       }
     }
     if (!isDirectory) {
-      const kind = vfs.lstat(mount.root).kind;
+      // A missing root (undefined) is left to lstat, whose error says so.
+      const kind = vfs.kind?.(mount.root) ?? vfs.lstat(mount.root).kind;
       if (kind !== 'directory') throw new TypeError(`preopens['${guestPath}']: the backend's root is a ${kind}, not a directory`);
     }
     this.#mounts.set(guestPath, mount);
@@ -195,8 +197,8 @@ export class Namespace {
   }
 }
 
-/** The identity of no directory (inos are never negative). */
-const NO_ID = { dev: -1n, ino: -1n };
+/** The identity of no directory: no stat has an undefined dev or ino. */
+const NO_ID = {} as NodeId;
 
 function idOf(st: VfsStat): { dev: bigint; ino: bigint } {
   if (st.kind !== 'directory') throw new WasiError(Errno.NOTDIR);
