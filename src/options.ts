@@ -153,12 +153,11 @@ function describe(v: unknown): string {
  * out), made in the same pass over env as its check.
  */
 function checkOptionShapes(options: object, full: boolean): string[] {
-  // Counted loops over the key arrays: while this runs cold (every `new WASI` of a fresh process), a
-  // for…of step allocates an iterator result and Object.entries a pair per key, garbage that each
-  // start-up run leaves for the collector (BENCHMARKS.md, issue 14 part 7).
-  const keys = Object.keys(options);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
+  // for…in over own keys: while this runs cold (every `new WASI` of a fresh process), Object.keys
+  // makes an array per call and for…of an iterator result per step, garbage that each start-up run
+  // leaves for the collector (BENCHMARKS.md, issue 14 part 7); for…in reads V8's cached key list.
+  for (const key in options) {
+    if (!Object.hasOwn(options, key)) continue;
     if (!full && key in FULL_ONLY) {
       throw new TypeError(`WASI: option \`${key}\` is in the full entry: use the WASI of 'wasi-host' (wasi-host/core leaves it out)`);
     }
@@ -173,9 +172,8 @@ function checkOptionShapes(options: object, full: boolean): string[] {
   const { env, preopens } = options as WASIOptions;
   const environ: string[] = [];
   if (env !== undefined && typeof env === 'object' && env !== null) {
-    const names = Object.keys(env);
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i];
+    for (const name in env) {
+      if (!Object.hasOwn(env, name)) continue;
       const value = (env as Record<string, unknown>)[name];
       if (value !== undefined && typeof value !== 'string') {
         throw new TypeError(`WASI: env.${name} must be a string, got ${describe(value)} (write String(value))`);
@@ -200,7 +198,7 @@ const notString = (a: unknown): boolean => typeof a !== 'string';
 /**
  * Every check of the core's options, each failure a TypeError or RangeError
  * naming the option and the fix; `full` admits the full entry's options,
- * which it checks itself (checkFullOptions). Returns the guest's environment
+ * which it checks itself (src/wasi-full.ts). Returns the guest's environment
  * (`NAME=value` strings), made while env is checked.
  */
 export function checkOptions(options: WASIOptions, full: boolean): string[] {
@@ -236,13 +234,4 @@ export function checkOptions(options: WASIOptions, full: boolean): string[] {
     throw new TypeError(`onHostError must be 'trap' or 'eio', got ${String(policy)}`);
   }
   return environ;
-}
-
-/** The checks of trace and interceptors, which only the full entries take (writeBehind's: src/write-behind.ts). */
-export function checkFullOptions(options: WASIOptions): void {
-  if (options.trace !== undefined && typeof options.trace !== 'function') throw new TypeError('trace must be a function');
-  const ics = options.interceptors;
-  if (ics !== undefined && (!Array.isArray(ics) || ics.some((i) => typeof (i as Partial<Interceptor> | null)?.intercept !== 'function'))) {
-    throw new TypeError('interceptors must be an array of objects with an intercept(call, next) method');
-  }
 }

@@ -2,7 +2,7 @@ import type { Interceptor, InterceptorHost, SyscallCall } from './binder.js';
 import type { ContextExtension } from './context-builder.js';
 import { EmbedderMemory } from './embedder-memory.js';
 import { jspi, suspendingImports } from './jspi.js';
-import { checkFullOptions, type WASIOptions } from './options.js';
+import type { WASIOptions } from './options.js';
 import type { Platform } from './platform/types.js';
 import type { HostContext } from './syscalls/context.js';
 import { runThreaded, type SpawnThreadWorker, type ThreadedEnd } from './threads/group.js';
@@ -23,8 +23,13 @@ import { flushFirst, WriteBehind, writeBehindBytes } from './write-behind.js';
 class AsyncMounts implements ContextExtension {
   declare journal: Journal | undefined;
 
+  /** The checks of trace and interceptors, which only the full entries take, and writeBehind's (src/write-behind.ts). */
   check(options: WASIOptions): WriteBehind | undefined {
-    checkFullOptions(options);
+    if (options.trace !== undefined && typeof options.trace !== 'function') throw new TypeError('trace must be a function');
+    const ics = options.interceptors;
+    if (ics !== undefined && (!Array.isArray(ics) || ics.some((i) => typeof (i as Partial<Interceptor> | null)?.intercept !== 'function'))) {
+      throw new TypeError('interceptors must be an array of objects with an intercept(call, next) method');
+    }
     const bytes = writeBehindBytes(options.writeBehind);
     return bytes > 0 ? new WriteBehind(bytes) : undefined;
   }

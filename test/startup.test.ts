@@ -270,6 +270,18 @@ describe('argv and environ', () => {
   });
 });
 
+describe('own keys only (the option checks walk keys with for…in and hasOwn)', () => {
+  it('an inherited env entry is not the guest\'s, nor is an inherited option checked or taken', () => {
+    const env = Object.assign(Object.create({ INHERITED: 'x' }) as Record<string, string>, { A: '1' });
+    const options = Object.assign(Object.create({ notAnOption: true, env: { B: '2' } }) as object, { env });
+    expect(() => new WASI(options).dispose()).not.toThrow();
+    const h = makeHarness({ env });
+    expect(h.imp.environ_sizes_get(100, 104)).toBe(Errno.SUCCESS);
+    expect([h.u32(100), h.u32(104)]).toEqual([1, 'A=1\0'.length]);
+    expect(() => new WASI({ env, bogus: 1 } as object)).toThrow('WASI: unknown option `bogus`');
+  });
+});
+
 describe('the end of a run', () => {
   it('closes every file the guest left open, wherever it sits in the table, and keeps stdio and preopens', () => {
     const vfs = new MemFS({ a: 'x', b: 'y', c: 'z' });
