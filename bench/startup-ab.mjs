@@ -5,7 +5,10 @@
 // round, so load on the shared machine falls on every build alike; prints
 // the min and median of the 200 runs' wall and CPU ms per build and runtime.
 //
-//   node bench/startup-ab.mjs [--rounds N] [--runtimes memfs,host] DIST_DIR...
+//   node bench/startup-ab.mjs [--rounds N] [--runtimes memfs,host] [--settle] DIST_DIR...
+//
+// --settle: each probe collects garbage before it times, as the bench's child
+// does (bench/startup-probe.mjs --settle).
 //
 // e.g. `git worktree add /tmp/base <commit> && (cd /tmp/base && npm ci && node scripts/build.mjs)`,
 // then `node bench/startup-ab.mjs /tmp/base/dist dist`. `shim` and `node`
@@ -20,6 +23,8 @@ const opt = (name, dflt) => {
   const i = args.indexOf(name);
   return i < 0 ? dflt : args.splice(i, 2)[1];
 };
+const settleAt = args.indexOf('--settle');
+const settle = settleAt >= 0 ? args.splice(settleAt, 1) : [];
 const rounds = Number(opt('--rounds', '9'));
 const runtimes = opt('--runtimes', 'memfs,host').split(',');
 const dists = args.length > 0 ? args : [path.join(here, '..', 'dist')];
@@ -27,7 +32,8 @@ const cells = [];
 for (const rt of runtimes) for (const d of rt === 'shim' || rt === 'node' ? [dists[0]] : dists) cells.push({ rt, d, wall: [], cpu: [] });
 for (let r = 0; r < rounds; r++) {
   for (const c of cells) {
-    const out = spawnSync(process.execPath, [path.join(here, 'startup-probe.mjs'), c.rt, path.resolve(c.d)], { encoding: 'utf8' });
+    const flags = settle.length > 0 ? ['--expose-gc'] : [];
+    const out = spawnSync(process.execPath, [...flags, path.join(here, 'startup-probe.mjs'), c.rt, path.resolve(c.d), ...settle], { encoding: 'utf8' });
     const m = /([\d.]+) ms wall, ([\d.]+) ms CPU/.exec(out.stdout);
     if (m === null) throw new Error(`startup-probe ${c.rt} ${c.d} failed: ${out.stderr}`);
     c.wall.push(Number(m[1]));

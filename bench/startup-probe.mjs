@@ -6,7 +6,11 @@
 // Run it in a fresh process each time: the first runs (our JS compiled and
 // interpreted, then optimized) are what it measures.
 //
-//   node bench/startup-probe.mjs memfs|host|shim|node [DIST_DIR]
+//   node bench/startup-probe.mjs memfs|host|shim|node [DIST_DIR] [--settle]
+//
+// --settle (with node --expose-gc) collects garbage after the setup, as
+// bench/child.mjs does before it times the row: the young generation then
+// starts empty, and which scavenges fall inside the 200 runs is the row's.
 //
 // memfs and host are wasi-host (a new MemFS, or a host directory, per run)
 // from DIST_DIR (default: this checkout's dist/, built by
@@ -20,7 +24,9 @@ import { fileURLToPath } from 'node:url';
 import { startupHost } from './startup-hosts.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const [which = 'memfs', distDir = path.join(here, '..', 'dist')] = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const settle = argv.includes('--settle');
+const [which = 'memfs', distDir = path.join(here, '..', 'dist')] = argv.filter((a) => a !== '--settle');
 const module = new WebAssembly.Module(fs.readFileSync(path.join(here, 'workloads', 'empty.wasm')));
 const hostDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasi-host-startup-'));
 const make = await startupHost(which, distDir, hostDir);
@@ -33,6 +39,12 @@ const run = () => {
   return w.start(new WebAssembly.Instance(module, imports()));
 };
 
+if (settle) {
+  for (let i = 0; i < 5; i++) {
+    globalThis.gc();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 const times = [];
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();

@@ -18,13 +18,14 @@ export interface HostSetup {
 
 /**
  * The full entry's part (src/wasi-full.ts): checks the options only it takes
- * and returns what they add to the context: write-behind, and preopens only
- * it can mount (an AsyncVfs, through the JSPI journal).
+ * and returns the write-behind they ask for (`check`), and mounts preopens
+ * only it can mount (an AsyncVfs, through the JSPI journal). An object with
+ * methods: one per host, not closures.
  */
-export type ContextExtension = (options: WASIOptions) => {
-  readonly writeBehind?: WriteBatch;
-  readonly mount?: (target: unknown) => Vfs | undefined;
-};
+export interface ContextExtension {
+  check(options: WASIOptions): WriteBatch | undefined;
+  mount(target: unknown): Vfs | undefined;
+}
 
 /**
  * Options + platform → the context every syscall runs against: descriptors
@@ -35,11 +36,8 @@ export type ContextExtension = (options: WASIOptions) => {
  * facade (src/wasi.ts) binds imports to it.
  */
 export function buildContext(options: WASIOptions, platform: Platform, extend?: ContextExtension): HostSetup {
-  checkOptions(options, extend !== undefined);
-  const extra = extend?.(options) ?? {};
-  const env = Object.entries(options.env ?? {})
-    .filter((e): e is [string, string] => typeof e[1] === 'string')
-    .map(([k, v]) => `${k}=${v}`);
+  const env = checkOptions(options, extend !== undefined);
+  const writeBehind = extend?.check(options);
   const fds = new FdTable(options.maxOpenFiles ?? 1024);
   const stdio = [
     options.stdin === undefined ? platform.defaultStdio(0) : inputStream(options.stdin, platform),
@@ -49,18 +47,23 @@ export function buildContext(options: WASIOptions, platform: Platform, extend?: 
   for (let i = 0; i < 3; i++) fds.set(i, new StreamDescriptor(stdio[i], i === 0 ? RIGHTS_STDIN_BASE : RIGHTS_STDOUT_BASE));
 
   const ns = new Namespace(fds);
-  let fd = 3;
-  for (const [guest, target] of Object.entries(options.preopens ?? {})) {
+  const preopens = options.preopens ?? {};
+  const guests = Object.keys(preopens);
+  for (let fd = 3; fd < guests.length + 3; fd++) {
+    const guest = guests[fd - 3];
+    const target = preopens[guest];
     const guestPath = normaliseGuestPath(guest);
-    let vfs: Vfs;
-    const mounted = typeof target === 'string' ? undefined : extra.mount?.(target);
-    if (typeof target === 'string') vfs = platform.hostDirectory(target, `preopens['${guest}']`);
-    else if (mounted !== undefined) vfs = mounted;
-    // An AsyncVfs also has lstat and open, returning promises: never mount it as a Vfs.
-    else if (isAsyncVfs(target)) throw new TypeError(`preopens['${guest}'] is an AsyncVfs: the WASI of 'wasi-host' serves it in JSPI mode (getAsyncImportObject, startAsync), and spawn() from wasi-host/runner in a Worker`);
-    else if (isVfs(target)) vfs = target;
-    else throw new TypeError(`preopens['${guest}'] must be a host directory path or a backend (e.g. new MemFS(), or an AsyncVfs with JSPI)`);
-    fds.set(fd++, ns.mount(guestPath, vfs, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING));
+    let vfs = typeof target === 'string' ? platform.hostDirectory(target, `preopens['${guest}']`) : extend?.mount(target);
+    if (vfs === undefined) {
+      // An AsyncVfs also has lstat and open, returning promises: never mount it as a Vfs.
+      if (isAsyncVfs(target)) throw new TypeError(`preopens['${guest}'] is an AsyncVfs: the WASI of 'wasi-host' serves it in JSPI mode (getAsyncImportObject, startAsync), and spawn() from wasi-host/runner in a Worker`);
+      if (!isVfs(target)) throw new TypeError(`preopens['${guest}'] must be a host directory path or a backend (e.g. new MemFS(), or an AsyncVfs with JSPI)`);
+      vfs = target;
+    }
+    // A backend made here has a directory for its root: a host directory was just found to be one
+    // (Platform.hostDirectory), and an AsyncVfs's journaled view answers 'directory' for its root
+    // until an import runs (JournaledVfs.lstat). Only an embedder's backend is asked.
+    fds.set(fd, ns.mount(guestPath, vfs, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, vfs !== target));
   }
 
   // Made on first use: most runs never gather, and a 4 KiB buffer per context is a backing store to allocate.
@@ -70,9 +73,10 @@ export function buildContext(options: WASIOptions, platform: Platform, extend?: 
     fds,
     ns,
     platform,
-    args: new StringList(options.args ?? []),
+    // A copy of the embedder's args (its array may change later); env is already this host's own.
+    args: new StringList((options.args ?? []).slice()),
     env: new StringList(env),
-    writeBehind: extra.writeBehind ?? noWriteBehind(),
+    writeBehind: writeBehind ?? noWriteBehind(),
     iovecs: new Iovecs(),
     scratch(size: number): Uint8Array {
       if (scratch.byteLength < size) scratch = new Uint8Array(Math.max(size, scratch.byteLength * 2, 4096));

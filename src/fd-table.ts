@@ -105,7 +105,8 @@ export type Descriptor = StreamDescriptor | FileDescriptor | DirDescriptor;
  * take the lowest free number, as POSIX and uvwasi do.
  */
 export class FdTable {
-  private slots: (Descriptor | undefined)[] = [];
+  // Room for stdio and one preopen from the start: an empty array grown to four makes a backing store of 17.
+  private slots: (Descriptor | undefined)[] = new Array(4);
   private lowestFree = 0;
   private open = 0;
 

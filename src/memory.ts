@@ -289,9 +289,9 @@ export class StringList {
   declare readonly count: number;
   declare private readonly items: readonly string[];
   declare private bytes: Uint8Array[] | undefined;
+  /** `items` is kept as it is: pass an array nothing else changes (the context builder copies the embedder's). */
   constructor(items: readonly string[]) {
-    // A copy: the list is the one given to the constructor, whatever the embedder does to its array later.
-    this.items = items.slice();
+    this.items = items;
     this.count = items.length;
   }
   /** Encoded on first use: most runs never ask, and each encoding is a buffer to allocate. */

@@ -148,10 +148,16 @@ function describe(v: unknown): string {
 /**
  * The checks node:wasi does not make: unknown keys (a misspelt `preopen`,
  * another library's `fs`), env values that are not strings, preopens that are
- * not a plain object. Each message names the option and the fix.
+ * not a plain object. Each message names the option and the fix. Returns
+ * the environment as the guest sees it (`NAME=value`, undefined values left
+ * out), made in the same pass over env as its check.
  */
-export function checkOptionShapes(options: object, full: boolean): void {
-  for (const key of Object.keys(options)) {
+function checkOptionShapes(options: object, full: boolean): string[] {
+  // for…in over own keys: while this runs cold (every `new WASI` of a fresh process), Object.keys
+  // makes an array per call and for…of an iterator result per step, garbage that each start-up run
+  // leaves for the collector (BENCHMARKS.md, issue 14 part 7); for…in reads V8's cached key list.
+  for (const key in options) {
+    if (!Object.hasOwn(options, key)) continue;
     if (!full && key in FULL_ONLY) {
       throw new TypeError(`WASI: option \`${key}\` is in the full entry: use the WASI of 'wasi-host' (wasi-host/core leaves it out)`);
     }
@@ -164,14 +170,18 @@ export function checkOptionShapes(options: object, full: boolean): void {
     );
   }
   const { env, preopens } = options as WASIOptions;
+  const environ: string[] = [];
   if (env !== undefined && typeof env === 'object' && env !== null) {
-    for (const [name, value] of Object.entries(env)) {
+    for (const name in env) {
+      if (!Object.hasOwn(env, name)) continue;
+      const value = (env as Record<string, unknown>)[name];
       if (value !== undefined && typeof value !== 'string') {
         throw new TypeError(`WASI: env.${name} must be a string, got ${describe(value)} (write String(value))`);
       }
       if (name === '' || name.includes('=')) {
         throw new TypeError(`WASI: env name ${JSON.stringify(name)} must be non-empty and without '='`);
       }
+      if (value !== undefined) environ.push(`${name}=${value}`);
     }
   }
   if (preopens !== undefined && (Array.isArray(preopens) || preopens instanceof Map)) {
@@ -179,23 +189,28 @@ export function checkOptionShapes(options: object, full: boolean): void {
       `WASI: preopens must be an object mapping guest paths to host directories or backends, e.g. { '/data': './data' }; got ${preopens instanceof Map ? 'a Map (use Object.fromEntries(map))' : 'an array'}`,
     );
   }
+  return environ;
 }
+
+// One function for every host: an arrow written in the call would be a new closure per `new WASI`.
+const notString = (a: unknown): boolean => typeof a !== 'string';
 
 /**
  * Every check of the core's options, each failure a TypeError or RangeError
  * naming the option and the fix; `full` admits the full entry's options,
- * which it checks itself (checkFullOptions).
+ * which it checks itself (src/wasi-full.ts). Returns the guest's environment
+ * (`NAME=value` strings), made while env is checked.
  */
-export function checkOptions(options: WASIOptions, full: boolean): void {
+export function checkOptions(options: WASIOptions, full: boolean): string[] {
   if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object');
-  checkOptionShapes(options, full);
+  const environ = checkOptionShapes(options, full);
   if (options.version !== undefined && options.version !== 'preview1' && options.version !== 'unstable') {
     throw new TypeError(`version must be 'preview1' or 'unstable', got ${String(options.version)}`);
   }
   if (!full && options.version === 'unstable') {
     throw new TypeError("WASI: version 'unstable' (wasi_unstable) is in the full entry: use the WASI of 'wasi-host' (wasi-host/core has preview1 only)");
   }
-  if (options.args !== undefined && (!Array.isArray(options.args) || options.args.some((a) => typeof a !== 'string'))) {
+  if (options.args !== undefined && (!Array.isArray(options.args) || options.args.some(notString))) {
     throw new TypeError('args must be an array of strings');
   }
   if (options.env !== undefined && (typeof options.env !== 'object' || options.env === null)) {
@@ -218,13 +233,5 @@ export function checkOptions(options: WASIOptions, full: boolean): void {
   if (policy !== undefined && policy !== 'trap' && policy !== 'eio') {
     throw new TypeError(`onHostError must be 'trap' or 'eio', got ${String(policy)}`);
   }
-}
-
-/** The checks of trace and interceptors, which only the full entries take (writeBehind's: src/write-behind.ts). */
-export function checkFullOptions(options: WASIOptions): void {
-  if (options.trace !== undefined && typeof options.trace !== 'function') throw new TypeError('trace must be a function');
-  const ics = options.interceptors;
-  if (ics !== undefined && (!Array.isArray(ics) || ics.some((i) => typeof (i as Partial<Interceptor> | null)?.intercept !== 'function'))) {
-    throw new TypeError('interceptors must be an array of objects with an intercept(call, next) method');
-  }
+  return environ;
 }

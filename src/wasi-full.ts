@@ -1,7 +1,8 @@
 import type { Interceptor, InterceptorHost, SyscallCall } from './binder.js';
+import type { ContextExtension } from './context-builder.js';
 import { EmbedderMemory } from './embedder-memory.js';
 import { jspi, suspendingImports } from './jspi.js';
-import { checkFullOptions, type WASIOptions } from './options.js';
+import type { WASIOptions } from './options.js';
 import type { Platform } from './platform/types.js';
 import type { HostContext } from './syscalls/context.js';
 import { runThreaded, type SpawnThreadWorker, type ThreadedEnd } from './threads/group.js';
@@ -13,20 +14,29 @@ import { isAsyncVfs } from './vfs/async.js';
 import { Journal, JournaledVfs } from './vfs/journal.js';
 import { flushFirst, WriteBehind, writeBehindBytes } from './write-behind.js';
 
-/** Where a host's AsyncVfs preopens record the current syscall's backend calls (src/vfs/journal.ts); made at the first one. */
-interface AsyncMounts {
-  journal?: Journal;
-}
-
 /**
- * The full entry's options checked, write-behind built when asked for, and
- * AsyncVfs preopens mounted over the JSPI journal (src/context-builder.ts).
+ * The full entry's part of a host's context (ContextExtension): its options
+ * checked, write-behind built when asked for, and AsyncVfs preopens mounted
+ * over the JSPI journal (src/context-builder.ts), which it holds once the
+ * first is mounted: only JSPI imports can serve the context then.
  */
-function fullContext(options: WASIOptions, held: AsyncMounts): { writeBehind?: WriteBehind; mount: (target: unknown) => JournaledVfs | undefined } {
-  checkFullOptions(options);
-  const bytes = writeBehindBytes(options.writeBehind);
-  const mount = (t: unknown): JournaledVfs | undefined => (isAsyncVfs(t) ? new JournaledVfs(t, (held.journal ??= new Journal())) : undefined);
-  return bytes > 0 ? { writeBehind: new WriteBehind(bytes), mount } : { mount };
+class AsyncMounts implements ContextExtension {
+  declare journal: Journal | undefined;
+
+  /** The checks of trace and interceptors, which only the full entries take, and writeBehind's (src/write-behind.ts). */
+  check(options: WASIOptions): WriteBehind | undefined {
+    if (options.trace !== undefined && typeof options.trace !== 'function') throw new TypeError('trace must be a function');
+    const ics = options.interceptors;
+    if (ics !== undefined && (!Array.isArray(ics) || ics.some((i) => typeof (i as Partial<Interceptor> | null)?.intercept !== 'function'))) {
+      throw new TypeError('interceptors must be an array of objects with an intercept(call, next) method');
+    }
+    const bytes = writeBehindBytes(options.writeBehind);
+    return bytes > 0 ? new WriteBehind(bytes) : undefined;
+  }
+
+  mount(t: unknown): JournaledVfs | undefined {
+    return isAsyncVfs(t) ? new JournaledVfs(t, (this.journal ??= new Journal())) : undefined;
+  }
 }
 
 /** startThreaded()'s options. */
@@ -54,8 +64,8 @@ export class WASIFullHost extends WASIHost {
   declare private readonly asyncMounts: AsyncMounts;
 
   constructor(options: WASIOptions, platform: Platform) {
-    const asyncMounts: AsyncMounts = {};
-    super(options, platform, (o) => fullContext(o, asyncMounts));
+    const asyncMounts = new AsyncMounts();
+    super(options, platform, asyncMounts);
     this.asyncMounts = asyncMounts;
   }
 

@@ -23,6 +23,10 @@ describe('MemFS nodes (newNode) are what fs-core makes', () => {
     expect(other.mtime).not.toBe(made.mtime);
     expect(made.isFile() && other.isDirectory()).toBe(true);
     expect(Math.abs(made.mtime.getTime() - Date.now())).toBeLessThan(5_000);
+    // newNode gives a node's four times one Date: safe while a time is only ever replaced, never changed in place.
+    made.mtime = new Date(0);
+    made.atime = new Date(1);
+    expect([made.atime.getTime(), made.mtime.getTime(), made.btime.getTime() > 1]).toEqual([1, 0, true]);
   });
 
   it('asks the process for no uid or gid', () => {

@@ -6,6 +6,7 @@
 // (src/memory.ts StringList), and the descriptors closed at the end of a run.
 // Part 6 (s-startup): each import's closure made when it is first read, and
 // guest memory's views made at its first use, not when it is attached.
+// Part 7 (s-startalloc): a preopen's root asked only what is not known.
 import { describe, expect, it, vi } from 'vitest';
 import { Errno } from '../src/abi/errno.js';
 import { MemFS, WASI } from '../src/index.js';
@@ -211,6 +212,46 @@ describe('a host directory', () => {
   });
 });
 
+describe("a preopen's root", () => {
+  it("of a host directory is not asked again after its realpath found it one; an embedder's backend is asked by kind(), not a whole lstat", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasi-host-startup-'));
+    const lstat = vi.spyOn(NodeFS.prototype, 'lstat');
+    const kind = vi.spyOn(NodeFS.prototype, 'kind');
+    const memLstat = vi.spyOn(MemFS.prototype, 'lstat');
+    const memKind = vi.spyOn(MemFS.prototype, 'kind');
+    try {
+      new WASI({ preopens: { '/d': dir } }).dispose();
+      expect(lstat).not.toHaveBeenCalled();
+      expect(kind).not.toHaveBeenCalled();
+      new WASI({ preopens: { '/m': new MemFS() } }).dispose();
+      expect(memKind).toHaveBeenCalledTimes(1);
+      expect(memLstat).not.toHaveBeenCalled();
+      // The check itself stands: a host file is refused.
+      fs.writeFileSync(path.join(dir, 'f'), '');
+      expect(() => new WASI({ preopens: { '/f': path.join(dir, 'f') } })).toThrow(/is not a directory/);
+    } finally {
+      lstat.mockRestore();
+      kind.mockRestore();
+      memLstat.mockRestore();
+      memKind.mockRestore();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a backend whose root is gone or not a directory is refused as before', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasi-host-startup-'));
+    try {
+      const vfs = new NodeFS(dir);
+      fs.rmSync(dir, { recursive: true });
+      expect(() => new WASI({ preopens: { '/gone': vfs } })).toThrow(expect.objectContaining({ code: 'ENOENT' }));
+      fs.writeFileSync(dir, '');
+      expect(() => new WASI({ preopens: { '/file': vfs } })).toThrow("preopens['/file']: the backend's root is a file, not a directory");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('argv and environ', () => {
   it('are the ones given to the constructor, whatever the embedder does to its array later', () => {
     const args = ['prog', 'é'];
@@ -226,6 +267,18 @@ describe('argv and environ', () => {
     expect(new TextDecoder().decode(h.bytes(300, 8))).toBe('prog\0é\0');
     expect(imp.environ_sizes_get(100, 104)).toBe(Errno.SUCCESS);
     expect([h.u32(100), h.u32(104)]).toEqual([1, 4]);
+  });
+});
+
+describe('own keys only (the option checks walk keys with for…in and hasOwn)', () => {
+  it('an inherited env entry is not the guest\'s, nor is an inherited option checked or taken', () => {
+    const env = Object.assign(Object.create({ INHERITED: 'x' }) as Record<string, string>, { A: '1' });
+    const options = Object.assign(Object.create({ notAnOption: true, env: { B: '2' } }) as object, { env });
+    expect(() => new WASI(options).dispose()).not.toThrow();
+    const h = makeHarness({ env });
+    expect(h.imp.environ_sizes_get(100, 104)).toBe(Errno.SUCCESS);
+    expect([h.u32(100), h.u32(104)]).toEqual([1, 'A=1\0'.length]);
+    expect(() => new WASI({ env, bogus: 1 } as object)).toThrow('WASI: unknown option `bogus`');
   });
 });
 

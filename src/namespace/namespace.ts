@@ -4,7 +4,7 @@ import { FileType } from '../abi/constants.js';
 import { DirDescriptor, type FdTable } from '../fd-table.js';
 import type { Vfs, VfsFile, VfsOpenFlags, VfsStat, VfsTime } from '../vfs/types.js';
 import { Resolver, type Resolved } from './resolver.js';
-import { filetypeOf, makeMount, parentOf, type ListingEntry, type Location, type Mount } from './types.js';
+import { filetypeOf, makeMount, parentOf, type ListingEntry, type Location, type Mount, type NodeId } from './types.js';
 
 const utf8 = new TextEncoder();
 const DOT = utf8.encode('.');
@@ -33,9 +33,12 @@ export class Namespace {
    * Mounts the backend vfs at the guest path guestPath and returns the preopen's descriptor (all
    * rights). Preopens whose backends share a store and whose roots nest can
    * change the names leading to each other's roots: such roots are checked by
-   * identity before each use (Resolver.enter); others cost nothing.
+   * identity before each use (Resolver.enter, against Mount.rootId); others cost nothing.
+   * `isDirectory`: the caller knows the backend's root to be a directory
+   * (src/context-builder.ts), so nothing asks again; otherwise the backend's
+   * cheap `kind` asks where it has one (an lstat makes a whole stat).
    */
-  mount(guestPath: string, vfs: Vfs, rightsBase: number, rightsInheriting: number): DirDescriptor {
+  mount(guestPath: string, vfs: Vfs, rightsBase: number, rightsInheriting: number, isDirectory: boolean): DirDescriptor {
     const mount = makeMount(vfs, '/', guestPath);
     for (const other of this.#mounts.values()) {
       if (mayOverlap(other.vfs, vfs)) {
@@ -43,11 +46,17 @@ export class Namespace {
         mount.rootId ??= idOf(vfs.lstat(mount.root));
       }
     }
-    const st = vfs.lstat(mount.root);
-    if (st.kind !== 'directory') throw new TypeError(`preopens['${guestPath}']: the backend's root is a ${st.kind}, not a directory`);
+    if (!isDirectory) {
+      // A missing root (undefined) is left to lstat, whose error says so.
+      const kind = vfs.kind?.(mount.root) ?? vfs.lstat(mount.root).kind;
+      if (kind !== 'directory') throw new TypeError(`preopens['${guestPath}']: the backend's root is a ${kind}, not a directory`);
+    }
     this.#mounts.set(guestPath, mount);
     const root = { mount, path: mount.root, guestPath };
-    return new DirDescriptor(root, idOf(st), guestPath, rightsBase, rightsInheriting);
+    // No identity of its own: a mount root is checked against the mount's rootId, set above when another
+    // mount may reach it (Resolver.enter), so a root nothing can replace costs no lstat here. Were the
+    // preopen ever anywhere but the root, NO_ID would match no directory: ENOENT, never a pass.
+    return new DirDescriptor(root, NO_ID, guestPath, rightsBase, rightsInheriting);
   }
 
   /** Resolves a guest path from a directory descriptor (see Resolver.resolve for the flags). */
@@ -149,7 +158,8 @@ export class Namespace {
     const st = this.statDir(d);
     const here = d.location;
     const mount = here.mount;
-    const cached = mount.listings.get(here.path);
+    const listings = (mount.listings ??= new Map());
+    const cached = listings.get(here.path);
     if (cached !== undefined && cached.generation === mount.generation && cached.ino === st.ino &&
         cached.mtimNs === st.mtimNs && cached.ctimNs === st.ctimNs) {
       return cached.entries;
@@ -165,8 +175,8 @@ export class Namespace {
       list.push({ name: utf8.encode(e.name), rawName: e.name, filetype: filetypeOf(e.kind), ino: e.ino });
     }
     for (const name of hidden) list.push({ name: utf8.encode(name), rawName: name, filetype: FileType.DIRECTORY, ino: undefined });
-    if (mount.listings.size >= CACHED_LISTINGS) mount.listings.delete(mount.listings.keys().next().value as string);
-    mount.listings.set(here.path, { ino: st.ino, mtimNs: st.mtimNs, ctimNs: st.ctimNs, generation: mount.generation, entries: list });
+    if (listings.size >= CACHED_LISTINGS) listings.delete(listings.keys().next().value as string);
+    listings.set(here.path, { ino: st.ino, mtimNs: st.mtimNs, ctimNs: st.ctimNs, generation: mount.generation, entries: list });
     return list;
   }
 
@@ -186,6 +196,9 @@ export class Namespace {
     return e.ino;
   }
 }
+
+/** The identity of no directory: no stat has an undefined dev or ino. */
+const NO_ID = {} as NodeId;
 
 function idOf(st: VfsStat): { dev: bigint; ino: bigint } {
   if (st.kind !== 'directory') throw new WasiError(Errno.NOTDIR);

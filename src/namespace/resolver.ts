@@ -79,6 +79,18 @@ function kindAt(loc: Location): VfsKind | undefined {
   return lstatOrUndefined(loc)?.kind;
 }
 
+/**
+ * The identity the directory of `d` (at `loc`) must still have, or undefined
+ * when nothing needs checking. At a mount root it is the mount's rootId, set
+ * only when another mount can reach the root: every descriptor there (the
+ * preopen, one opened on ".") reached it through that check, and a preopen
+ * has no identity of its own (Namespace.mount). Anywhere else it is the
+ * directory's own, taken when it was opened.
+ */
+function idToCheck(loc: Location, d: DirDescriptor): NodeId | undefined {
+  return loc.path === loc.mount.root ? loc.mount.rootId : d.id;
+}
+
 /** Whether `st` is the directory `id` names. */
 function isDir(st: VfsStat | undefined, id: NodeId): boolean {
   return st !== undefined && st.kind === 'directory' && st.ino === id.ino && st.dev === id.dev;
@@ -132,8 +144,8 @@ export class Resolver {
   enter(d: DirDescriptor): Location {
     if (d.removed) throw new WasiError(Errno.NOENT);
     const loc = d.location;
-    if (loc.path === loc.mount.root && loc.mount.rootId === undefined) return loc;
-    if (!isDir(lstatIfThere(loc), d.id)) throw new WasiError(Errno.NOENT);
+    const id = idToCheck(loc, d);
+    if (id !== undefined && !isDir(lstatIfThere(loc), id)) throw new WasiError(Errno.NOENT);
     return loc;
   }
 
@@ -141,9 +153,10 @@ export class Resolver {
   enterStat(d: DirDescriptor): VfsStat {
     if (d.removed) throw new WasiError(Errno.NOENT);
     const loc = d.location;
-    if (loc.path === loc.mount.root && loc.mount.rootId === undefined) return loc.mount.vfs.lstat(loc.path);
+    const id = idToCheck(loc, d);
+    if (id === undefined) return loc.mount.vfs.lstat(loc.path);
     const st = lstatIfThere(loc);
-    if (st === undefined || !isDir(st, d.id)) throw new WasiError(Errno.NOENT);
+    if (st === undefined || !isDir(st, id)) throw new WasiError(Errno.NOENT);
     return st;
   }
 

@@ -14,8 +14,8 @@ export interface Mount {
   readonly guestPath: string;
   /** Bumped by every change this host makes to the mount's names (create, remove, rename, link). */
   generation: number;
-  /** Recent directory listings, reused while still valid (Namespace.listing). */
-  readonly listings: Map<string, CachedListing>;
+  /** Recent directory listings, reused while still valid (Namespace.listing); made at the first listing. */
+  listings: Map<string, CachedListing> | undefined;
   /**
    * The root directory's identity, set when another mount's backend can change the names that
    * lead to this root (overlapping preopens, `Vfs.overlaps`): the resolver then checks the root
@@ -42,7 +42,7 @@ export interface CachedListing {
 
 /** A mount of the backend vfs at guest path guestPath, rooted at backend path `root`. */
 export function makeMount(vfs: Vfs, root: string, guestPath: string): Mount {
-  return { vfs, root, guestPath, generation: 0, listings: new Map(), rootId: undefined };
+  return { vfs, root, guestPath, generation: 0, listings: undefined, rootId: undefined };
 }
 
 /** A directory in the guest's namespace: which mount, where in the backend, and its guest path. */

@@ -38,6 +38,7 @@ export interface Platform {
   /**
    * A backend over a host directory (Node only; browsers throw a TypeError).
    * `label` names where the path came from (`preopens['/data']`) in the error.
+   * Throws unless the path is a directory now: the mount does not ask again.
    */
   hostDirectory(path: string, label: string): Vfs;
 }

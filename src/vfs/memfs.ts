@@ -55,13 +55,14 @@ const NODE_TEMPLATE = new Node(0, 0, 0, 0);
 const FanOut = (NODE_TEMPLATE.changes as object).constructor as new () => Node['changes'];
 
 export function newNode(ino: number, mode: number): Node {
-  // Object.assign copies the fields in order, as a loop would, without an iterator step per field while cold.
-  const node = Object.assign(Object.create(Node.prototype), NODE_TEMPLATE) as Record<string, unknown>;
+  // A spread copies the fields in order into an object of their size (V8 clones the template's layout);
+  // Object.assign into Object.create's empty object grew its property store field by field, 144 bytes
+  // more per node, and took longer while cold (BENCHMARKS.md, issue 14 part 7).
+  const node = Object.setPrototypeOf({ ...NODE_TEMPLATE }, Node.prototype) as Record<string, unknown>;
   node.changes = new FanOut();
-  node._atime = new Date();
-  node._mtime = new Date();
-  node._ctime = new Date();
-  node._btime = new Date();
+  // One Date for the four times, all "now": fs-core and this backend replace a node's Dates, never
+  // change one in place, and these nodes are never handed to an embedder (a Volume makes its own).
+  node._atime = node._mtime = node._ctime = node._btime = new Date();
   node.mode = mode;
   node.ino = ino;
   return node as unknown as Node;
@@ -420,8 +421,10 @@ export class MemFS implements Vfs {
   /** The backend's root directory: the tree's root, or the `root` option's directory if it is still there. */
   #base(path: string): Link {
     let link = this.#s.tree.root;
-    for (const name of this.#prefix) {
-      const next = link.children.get(name);
+    const prefix = this.#prefix;
+    // Counted: a for…of makes an iterator per lookup, while this runs cold and when it is hot.
+    for (let i = 0; i < prefix.length; i++) {
+      const next = link.children.get(prefix[i]);
       if (next === undefined || !isDir(next.getNode())) fail('ENOENT', 'no such file or directory', path);
       link = next;
     }

@@ -73,9 +73,11 @@ function probeProc(real: string): boolean | undefined {
 }
 
 export class Beneath {
-  readonly #held = new Map<string, Held>();
+  // Both made when the first directory is held: a backend whose program never works below the root
+  // (an empty program, files in the root only) makes neither (BENCHMARKS.md, issue 14 part 7).
+  #held: Map<string, Held> | undefined;
   /** Descriptors evicted during one call, closed at the start of the next (paths built on them may still be in use). */
-  readonly #retired: number[] = [];
+  #retired: number[] | undefined;
   readonly #root: string;
   readonly #prefix: string;
   /** The NodeFS to register with `closer` when the first directory is held; undefined once registered. */
@@ -124,17 +126,17 @@ export class Beneath {
    * held descriptor whose path now leads elsewhere is dropped.
    */
   checked(path: string, dev: number, ino: number, isDir: boolean): void {
-    const h = this.#held.get(path);
+    const h = this.#held?.get(path);
     if (h !== undefined && (!isDir || h.dev !== dev || h.ino !== ino)) this.#drop(path, h);
   }
 
   /** Renames and removals move or end directories: nothing held stays. */
   forget(): void {
-    for (const [path, h] of this.#held) this.#drop(path, h);
+    if (this.#held !== undefined) for (const [path, h] of this.#held) this.#drop(path, h);
   }
 
   #dir(path: string): Held {
-    const got = this.#held.get(path);
+    const got = this.#held?.get(path);
     if (got !== undefined) return got;
     const cut = path.lastIndexOf('/');
     const fd = fs.openSync(cut === 0 ? this.#prefix + path : this.#dir(path.slice(0, cut)).proc + path.slice(cut + 1), WALK);
@@ -145,26 +147,30 @@ export class Beneath {
       fs.closeSync(fd);
       throw err;
     }
-    if (this.#held.size >= HELD) {
+    const held = (this.#held ??= new Map());
+    const retired = (this.#retired ??= []);
+    if (held.size >= HELD) {
       // The oldest: insertion order is age.
-      const [p, old] = this.#held.entries().next().value as [string, Held];
+      const [p, old] = held.entries().next().value as [string, Held];
       this.#drop(p, old);
     }
     const h = { fd, proc: `/proc/self/fd/${fd}/`, dev: st.dev, ino: st.ino };
-    this.#held.set(path, h);
+    held.set(path, h);
     if (this.#owner !== undefined) {
-      closer.register(this.#owner, { held: this.#held, retired: this.#retired });
+      closer.register(this.#owner, { held, retired });
       this.#owner = undefined;
     }
     return h;
   }
 
+  /** Only for a held directory: #held and #retired exist then. */
   #drop(path: string, h: Held): void {
-    this.#held.delete(path);
-    this.#retired.push(h.fd);
+    this.#held!.delete(path);
+    this.#retired!.push(h.fd);
   }
 
   #closeRetired(): void {
-    while (this.#retired.length > 0) fs.closeSync(this.#retired.pop() as number);
+    const retired = this.#retired;
+    if (retired !== undefined) while (retired.length > 0) fs.closeSync(retired.pop() as number);
   }
 }

@@ -93,7 +93,8 @@ export interface Vfs {
   lstat(path: string): VfsStat;
   /**
    * Optional, for speed: what lstat would say the node is, or undefined if
-   * nothing is there (no error). The resolver asks this of every component.
+   * nothing is there (no error). The resolver asks this of every component,
+   * and mounting a preopen asks it of the root (lstat when it is undefined).
    */
   kind?(path: string): VfsKind | undefined;
   /**
