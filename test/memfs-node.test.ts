@@ -25,11 +25,18 @@ describe('MemFS nodes (newNode) are what fs-core makes', () => {
     expect(made.btime).toBe(made.ctime);
     expect(made.isFile() && other.isDirectory()).toBe(true);
     expect(Math.abs(made.mtime.getTime() - Date.now())).toBeLessThan(5_000);
-    // memfs replaces a time, never changes a Date in place, so the shared Date stays the other times'.
+    // memfs replaces a time, never changes a Date in place, so a shared Date stays the other times' and
+    // the other nodes': nodes made in one millisecond share one.
+    const twins = Array.from({ length: 50 }, (_, i) => newNode(20 + i, 0o100644));
+    const twin = twins.find((n, i) => i > 0 && n.mtime.getTime() === twins[i - 1].mtime.getTime());
+    expect(twin?.mtime).toBe(twins[twins.indexOf(twin!) - 1].mtime);
     const before = made.atime.getTime();
     made.mtime = new Date(before + 10_000);
+    made.touch();
     expect(made.atime.getTime()).toBe(before);
-    expect(made.mtime.getTime()).toBe(before + 10_000);
+    expect(made.btime.getTime()).toBe(before);
+    expect(other.mtime.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(other.mtime).not.toBe(made.mtime);
   });
 
   it('asks the process for no uid or gid', () => {

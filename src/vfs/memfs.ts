@@ -64,12 +64,16 @@ interface Tree {
 const NODE_TEMPLATE = new Node(0, 0, 0, 0);
 const FanOut = (NODE_TEMPLATE.changes as object).constructor as new () => Node['changes'];
 const BUS = new FanOut();
+let stamp = new Date(0);
 
 export function newNode(ino: number, mode: number): Node {
   // Object.assign copies the fields in order, as a loop would, without an iterator step per field while cold.
   const node = Object.assign(Object.create(Node.prototype), NODE_TEMPLATE) as Record<string, unknown>;
   node.changes = BUS;
-  node._atime = node._mtime = node._ctime = node._btime = new Date();
+  // Nodes made in one millisecond share its Date too: a tree built at once holds one.
+  const ms = Date.now();
+  if (ms !== stamp.getTime()) stamp = new Date(ms);
+  node._atime = node._mtime = node._ctime = node._btime = stamp;
   node.mode = mode;
   node.ino = ino;
   return node as unknown as Node;
