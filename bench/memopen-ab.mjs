@@ -2,7 +2,7 @@
 // process, round after round, so load from other processes on a shared
 // machine falls on every contender alike. Reports min and median per runtime.
 //
-//   node bench/memopen-ab.mjs [OTHER_CHECKOUT] [--rounds N] [--count N] [--calls-only | --guest-only | --cold]
+//   node bench/memopen-ab.mjs [OTHER_CHECKOUT] [--rounds N] [--count N] [--calls-only | --guest-only | --cold [--settle]]
 //
 // Three measurements (the first two by default, --cold alone):
 // - guest: the open_stat workload (bench/workloads/open_stat.wasm) as the bench
@@ -16,7 +16,10 @@
 //   the imports (no guest), this build vs OTHER only, ns per triple.
 // - cold (--cold): the guest run as the bench row times it, once per fresh
 //   process (cold JIT, as bench/child.mjs), the contenders' processes started
-//   one after another in a rotating order, `--rounds` each.
+//   one after another in a rotating order, `--rounds` each. Each child collects
+//   garbage twice before timing; with --settle, as bench/child.mjs does (every 10 ms
+//   until RSS holds still), which can leave V8's young generation larger (and the
+//   run paying a page fault for each of its pages it touches first).
 // OTHER must be built (node scripts/build.mjs) and able to resolve memfs.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -38,6 +41,7 @@ const flag = (name) => {
   return i >= 0;
 };
 const cold = flag('--cold');
+const settle = flag('--settle');
 const childOf = args.indexOf('--child');
 const child = childOf >= 0 ? args.splice(childOf, 2)[1] : undefined;
 const callsOnly = flag('--calls-only') || child !== undefined;
@@ -85,8 +89,21 @@ if (child !== undefined) {
   // One cold run in this fresh process: report its ms on stdout and stop.
   const run = child === 'browser_wasi_shim' ? shimRun() : wasiHostRun(builds[child]);
   // As bench/child.mjs settles before timing: the tree just built goes to the old generation now.
+  // With --settle, the way bench/child.mjs does it (a gc() every 10 ms until RSS holds still):
+  // V8 may grow the young generation in those collections, which changes what the run pays.
   globalThis.gc?.();
   globalThis.gc?.();
+  if (settle) {
+    const rss = () => Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
+    let last = Infinity;
+    for (let i = 0; i < 50; i++) {
+      globalThis.gc?.();
+      await new Promise((r) => setTimeout(r, 10));
+      const now = rss();
+      if (Math.abs(last - now) < 1024) break;
+      last = now;
+    }
+  }
   const t0 = process.hrtime.bigint();
   const code = run();
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -102,7 +119,7 @@ if (cold) {
   for (let r = 0; r < ROUNDS; r++) {
     for (let j = 0; j < keys.length; j++) {
       const k = keys[(j + r) % keys.length];
-      const out = execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), ...(other ? [other] : []), '--count', String(COUNT), '--child', k], { encoding: 'utf8' });
+      const out = execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), ...(other ? [other] : []), '--count', String(COUNT), ...(settle ? ['--settle'] : []), '--child', k], { encoding: 'utf8' });
       ms[k].push(JSON.parse(out.trim().split('\n').pop()).ms);
     }
   }

@@ -41,7 +41,6 @@ export class FileDescriptor extends DescriptorBase {
   constructor(
     readonly file: VfsFile,
     readonly mount: Mount,
-    readonly path: string,
     readonly readable: boolean,
     readonly writable: boolean,
     rightsBase: number,

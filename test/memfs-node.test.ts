@@ -1,13 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Node } from '@jsonjoy.com/fs-core/lib/Node.js';
-import { newNode } from '../src/vfs/memfs.js';
+import { MemFS, newNode, NO_CHILDREN } from '../src/vfs/memfs.js';
 
 // MemFS makes its nodes without memfs's Node constructor (src/vfs/memfs.ts,
 // newNode), which asks the process for its uid and gid on every node. These
 // hold newNode to that constructor, so an fs-core upgrade that changes the
 // fields fails here.
 describe('MemFS nodes (newNode) are what fs-core makes', () => {
-  it('the same fields in the same order, the same values but their own change bus and times', () => {
+  it('the same fields in the same order, the same values; one change bus for all, one Date for a new node\'s times', () => {
     const made = newNode(7, 0o100644);
     const real = new Node(7, 0o100644, 0, 0);
     expect(Object.getPrototypeOf(made)).toBe(Node.prototype);
@@ -19,14 +19,29 @@ describe('MemFS nodes (newNode) are what fs-core makes', () => {
     };
     expect(plain(made)).toEqual(plain(real));
     const other = newNode(8, 0o040755);
-    expect(other.changes).not.toBe(made.changes);
-    expect(other.mtime).not.toBe(made.mtime);
+    // Nodes of a store never leave memfs.ts, so nothing listens on their bus: one serves them all.
+    expect(other.changes).toBe(made.changes);
+    expect(made.atime).toBe(made.mtime);
+    expect(made.btime).toBe(made.ctime);
     expect(made.isFile() && other.isDirectory()).toBe(true);
     expect(Math.abs(made.mtime.getTime() - Date.now())).toBeLessThan(5_000);
+    // memfs replaces a time, never changes a Date in place, so a shared Date stays the other times' and
+    // the other nodes': nodes made in one millisecond share one.
+    const twins = Array.from({ length: 50 }, (_, i) => newNode(20 + i, 0o100644));
+    const twin = twins.find((n, i) => i > 0 && n.mtime.getTime() === twins[i - 1].mtime.getTime());
+    expect(twin?.mtime).toBe(twins[twins.indexOf(twin!) - 1].mtime);
+    const before = made.atime.getTime();
+    made.mtime = new Date(before + 10_000);
+    made.touch();
+    expect(made.atime.getTime()).toBe(before);
+    expect(made.btime.getTime()).toBe(before);
+    expect(other.mtime.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(other.mtime).not.toBe(made.mtime);
+    const solo = newNode(99, 0o100644);
     // newNode gives a node's four times one Date: safe while a time is only ever replaced, never changed in place.
-    made.mtime = new Date(0);
-    made.atime = new Date(1);
-    expect([made.atime.getTime(), made.mtime.getTime(), made.btime.getTime() > 1]).toEqual([1, 0, true]);
+    solo.mtime = new Date(0);
+    solo.atime = new Date(1);
+    expect([solo.atime.getTime(), solo.mtime.getTime(), solo.btime.getTime() > 1]).toEqual([1, 0, true]);
   });
 
   it('asks the process for no uid or gid', () => {
@@ -55,5 +70,22 @@ describe('MemFS nodes (newNode) are what fs-core makes', () => {
     n.changes.listen(() => seen++);
     n.touch();
     expect(seen).toBe(1);
+  });
+
+  it('links to files in a store share one empty children map, which no operation adds to', () => {
+    const fs = new MemFS({ 'd/a': 'x', 'd/e/': null, b: '' });
+    const flags = { read: true, write: true, create: true, exclusive: false, truncate: false, noFollow: true };
+    fs.open('/d/new', flags).close();
+    fs.link('/d/a', '/d/hard');
+    fs.symlink('a', '/d/sym');
+    fs.rename('/d/hard', '/b');
+    fs.rename('/d', '/moved');
+    fs.mkdir('/moved/e/f');
+    fs.rename('/moved/new', '/moved/e/f/new');
+    fs.unlink('/moved/a');
+    expect(NO_CHILDREN.size).toBe(0);
+    expect(fs.toJSON()).toEqual({ b: 'x', 'moved/e/f/new': '' });
+    expect(fs.readdir('/moved').map((e) => e.name)).toEqual(['e', 'sym']);
+    expect(() => fs.open('/b/x', flags)).toThrow(expect.objectContaining({ code: 'ENOTDIR' }));
   });
 });

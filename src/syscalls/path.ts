@@ -75,7 +75,7 @@ export function path_open(
 
   const loc = r.location;
   const file = ctx.ns.open(r, flags);
-  const d = new FileDescriptor(file, loc.mount, loc.path, readable, writable, base & RIGHTS_FILE_BASE, inheriting & RIGHTS_FILE_BASE, fdflags);
+  const d = new FileDescriptor(file, loc.mount, readable, writable, base & RIGHTS_FILE_BASE, inheriting & RIGHTS_FILE_BASE, fdflags);
   try {
     ctx.mem.setU32(fdOut, ctx.fds.insert(d));
   } catch (err) {

@@ -47,25 +47,59 @@ interface Tree {
  * passes both): four system calls in Node, most of the cost of a new file in
  * a MemFS. A node of our own store is made instead as one made by that
  * constructor with uid and gid 0, field for field in the constructor's order
- * (one hidden class): a copy of a template, with its own change bus and
- * times. test/memfs-node.test.ts holds this to fs-core's constructor, so an
- * upgrade that adds a field fails there, not here.
+ * (one hidden class): a copy of a template. test/memfs-node.test.ts holds
+ * this to fs-core's constructor, so an upgrade that adds a field fails there,
+ * not here.
+ *
+ * What such a node and its link hold is kept small, because a tree the
+ * embedder builds before a run stays in the young generation long enough to
+ * make V8 grow it (to 32 MiB for 10,000 files, 1.4 KB each), and every page
+ * of young generation a run touches for the first time costs a page fault
+ * (BENCHMARKS.md, issue 14 part 7). So: one `Date` for a new node's four
+ * times (memfs replaces a time, never changes a `Date` in place), and one
+ * change bus for every node and link of our stores, where nothing can listen
+ * (nodes and links of a store never leave this file; memfs's deprecated
+ * per-node buses are for Volume users).
  */
 const NODE_TEMPLATE = new Node(0, 0, 0, 0);
 const FanOut = (NODE_TEMPLATE.changes as object).constructor as new () => Node['changes'];
+const BUS = new FanOut();
+let stamp = new Date(0);
 
 export function newNode(ino: number, mode: number): Node {
   // A spread copies the fields in order into an object of their size (V8 clones the template's layout);
   // Object.assign into Object.create's empty object grew its property store field by field, 144 bytes
   // more per node, and took longer while cold (BENCHMARKS.md, issue 14 part 7).
   const node = Object.setPrototypeOf({ ...NODE_TEMPLATE }, Node.prototype) as Record<string, unknown>;
-  node.changes = new FanOut();
-  // One Date for the four times, all "now": fs-core and this backend replace a node's Dates, never
-  // change one in place, and these nodes are never handed to an embedder (a Volume makes its own).
-  node._atime = node._mtime = node._ctime = node._btime = new Date();
+  // Nodes of a store never leave this file, so nothing listens on their change bus: one serves them all.
+  node.changes = BUS;
+  // One Date for the four times, and for every node made in the same millisecond (a tree seeded at
+  // once holds one): fs-core and this backend replace a node's Dates, never change one in place, and
+  // these nodes are never handed to an embedder (a Volume makes its own).
+  const ms = Date.now();
+  if (ms !== stamp.getTime()) stamp = new Date(ms);
+  node._atime = node._mtime = node._ctime = node._btime = stamp;
   node.mode = mode;
   node.ino = ino;
   return node as unknown as Node;
+}
+
+/** The children of every link of a store that is not a directory's: nothing ever adds to them (exported for a test). */
+export const NO_CHILDREN = new Map<string, Link>();
+
+/**
+ * A link `name` to `node` in `dir`, by fs-core's `createChild`; in a store of
+ * ours it then drops what it made of its own but needs not: its change bus,
+ * and but for a directory's, its `Map` of children (garbage at once, never
+ * kept).
+ */
+function addChild(dir: Link, name: string, node: Node): Link {
+  const link = dir.createChild(name, node);
+  if (dir.vol instanceof Store) {
+    (link as { changes: unknown }).changes = BUS;
+    if (!isDir(node)) link.children = NO_CHILDREN;
+  }
+  return link;
 }
 
 /** A tree of MemFS's own, without a Volume: memfs's Links and Nodes and an ino counter. */
@@ -383,6 +417,7 @@ export class MemFS implements Vfs {
     }
     const files = given === undefined ? (seed as MemFSSeed | undefined) : undefined;
     if (files !== undefined) {
+      const utf8 = new TextEncoder();
       for (const key of Object.keys(files)) {
         const value = files[key];
         const parts = components(key);
@@ -394,10 +429,11 @@ export class MemFS implements Vfs {
         if (name === undefined) continue;
         const dir = this.#mkdirs(parts);
         let link = dir.children.get(name);
-        if (link === undefined) link = dir.createChild(name, tree.createNode(S_IFREG | 0o666));
-        const node = link.getNode();
-        node.truncate(0);
-        writeNode(node, typeof value === 'string' ? new TextEncoder().encode(value) : value, 0);
+        // A new node is empty already: an empty file makes no buffer and no new times (see newNode).
+        if (link === undefined) link = addChild(dir, name, tree.createNode(S_IFREG | 0o666));
+        else link.getNode().truncate(0);
+        const bytes = typeof value === 'string' ? utf8.encode(value) : value;
+        if (bytes.byteLength > 0) writeNode(link.getNode(), bytes, 0);
       }
     }
     if (options.maxBytes !== undefined) {
@@ -531,7 +567,7 @@ export class MemFS implements Vfs {
     let link = this.#base('/');
     for (const name of parts) {
       let next = link.children.get(name);
-      if (next === undefined) next = link.createChild(name, this.#s.tree.createNode(S_IFDIR | 0o777));
+      if (next === undefined) next = addChild(link, name, this.#s.tree.createNode(S_IFDIR | 0o777));
       else if (!isDir(next.getNode())) fail('ENOTDIR', 'not a directory', '/' + parts.join('/'));
       link = next;
     }
@@ -649,7 +685,7 @@ export class MemFS implements Vfs {
 
   /** A new regular file `name` in `dir`. */
   #create(dir: Link, name: string): Link {
-    return this.#newEntry(dir, name, 0, () => dir.createChild(name, this.#s.tree.createNode(S_IFREG | 0o666)));
+    return this.#newEntry(dir, name, 0, () => addChild(dir, name, this.#s.tree.createNode(S_IFREG | 0o666)));
   }
 
   /** Opens `node` (reached through `path`) as `flags` say. */
@@ -682,7 +718,7 @@ export class MemFS implements Vfs {
   mkdir(path: string): void {
     const { dir, name, link } = this.#entry(path);
     if (link !== undefined) fail('EEXIST', 'file exists', path);
-    this.#newEntry(dir, name, 0, () => dir.createChild(name, this.#s.tree.createNode(S_IFDIR | 0o777)));
+    this.#newEntry(dir, name, 0, () => addChild(dir, name, this.#s.tree.createNode(S_IFDIR | 0o777)));
   }
 
   rmdir(path: string): void {
@@ -751,7 +787,7 @@ export class MemFS implements Vfs {
     this.#newEntry(dir, name, targetBytes(target), () => {
       const node = this.#s.tree.createNode(S_IFLNK | 0o666);
       node.symlink = target;
-      dir.createChild(name, node);
+      addChild(dir, name, node);
     });
   }
 
@@ -766,7 +802,7 @@ export class MemFS implements Vfs {
     const { dir, name, link } = this.#entry(path);
     if (link !== undefined) fail('EEXIST', 'file exists', path);
     this.#newEntry(dir, name, 0, () => {
-      dir.createChild(name, node);
+      addChild(dir, name, node);
       node.nlink++;
     }, false);
   }
