@@ -52,6 +52,9 @@ const quiet = process.argv.includes('--quiet');
 // (~200 ns a path), and rightsFromAbi as one BigInt.asUintN(30, ...): core 15962 B, full 30713 B, 7 B headroom.
 // Part 7 (s-memshort): MemFS's lean store (addChild, one Date per millisecond, one change bus) +66 B of
 // the full build, FileDescriptor's unused path −7/−13 B: core 15940 → 15933 B, full 30632 → 30698 B, 22 B headroom.
+// Merged with s-startalloc (its startup work +71 B) the full build was 30782 B: its byte-costly micro-steps
+// were taken back (option keys by for…in + hasOwn, the binder's handler class, a hoisted `some` callback) and
+// MemFS's #base loops by for…of again, each a few bytes of garbage a run: core 15945 B, full 30714 B, 6 B headroom.
 const BUDGET = { core: Math.round(15.9 * 1024), full: 30 * 1024 };
 
 rmSync('dist', { recursive: true, force: true });

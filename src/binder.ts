@@ -82,33 +82,21 @@ export function bindImports(
   ctx: HostContext, table: readonly SyscallDef[], layers: readonly Interceptor[], onHostError: HostErrorPolicy,
 ): Record<string, SyscallCall> {
   const b = bindingOf(table, onHostError);
-  // A copy of a fast object of every name (null until bound): a fresh object grown name by name costs ten times as much.
-  return new Proxy({ ...b.unbound } as Record<string, SyscallCall | null>, new Binder(ctx, b, layers)) as Record<string, SyscallCall>;
-}
-
-/**
- * The handler of one host's import object: its traps are methods, so a host
- * makes one object here, not a closure per trap and their context.
- */
-class Binder {
-  constructor(readonly ctx: HostContext, readonly binding: Binding, readonly layers: readonly Interceptor[]) {}
-
-  get(out: Record<string, SyscallCall | null>, name: string): SyscallCall | null {
+  const get = (out: Record<string, SyscallCall | null>, name: string): SyscallCall | null => {
     let fn = out[name];
-    const p = fn === null ? planOf(this.binding, name) : undefined;
+    const p = fn === null ? planOf(b, name) : undefined;
     if (p !== undefined) {
-      fn = boundary(this.ctx, p);
-      const layers = this.layers;
+      fn = boundary(ctx, p);
       for (let j = 0; j < layers.length; j++) fn = layers[j].intercept(p.def, fn) ?? fn;
       out[name] = fn;
     }
     return fn;
-  }
-
-  getOwnPropertyDescriptor(out: Record<string, SyscallCall | null>, name: string): PropertyDescriptor | undefined {
-    this.get(out, name);
-    return Reflect.getOwnPropertyDescriptor(out, name);
-  }
+  };
+  // A copy of a fast object of every name (null until bound): a fresh object grown name by name costs ten times as much.
+  return new Proxy({ ...b.unbound } as Record<string, SyscallCall | null>, {
+    get,
+    getOwnPropertyDescriptor: (out, name: string) => (get(out, name), Reflect.getOwnPropertyDescriptor(out, name)),
+  }) as Record<string, SyscallCall>;
 }
 
 /**

@@ -153,11 +153,7 @@ function describe(v: unknown): string {
  * out), made in the same pass over env as its check.
  */
 function checkOptionShapes(options: object, full: boolean): string[] {
-  // for…in over own keys: while this runs cold (every `new WASI` of a fresh process), Object.keys
-  // makes an array per call and for…of an iterator result per step, garbage that each start-up run
-  // leaves for the collector (BENCHMARKS.md, issue 14 part 7); for…in reads V8's cached key list.
-  for (const key in options) {
-    if (!Object.hasOwn(options, key)) continue;
+  for (const key of Object.keys(options)) {
     if (!full && key in FULL_ONLY) {
       throw new TypeError(`WASI: option \`${key}\` is in the full entry: use the WASI of 'wasi-host' (wasi-host/core leaves it out)`);
     }
@@ -172,9 +168,7 @@ function checkOptionShapes(options: object, full: boolean): string[] {
   const { env, preopens } = options as WASIOptions;
   const environ: string[] = [];
   if (env !== undefined && typeof env === 'object' && env !== null) {
-    for (const name in env) {
-      if (!Object.hasOwn(env, name)) continue;
-      const value = (env as Record<string, unknown>)[name];
+    for (const [name, value] of Object.entries(env)) {
       if (value !== undefined && typeof value !== 'string') {
         throw new TypeError(`WASI: env.${name} must be a string, got ${describe(value)} (write String(value))`);
       }
@@ -192,9 +186,6 @@ function checkOptionShapes(options: object, full: boolean): string[] {
   return environ;
 }
 
-// One function for every host: an arrow written in the call would be a new closure per `new WASI`.
-const notString = (a: unknown): boolean => typeof a !== 'string';
-
 /**
  * Every check of the core's options, each failure a TypeError or RangeError
  * naming the option and the fix; `full` admits the full entry's options,
@@ -210,7 +201,7 @@ export function checkOptions(options: WASIOptions, full: boolean): string[] {
   if (!full && options.version === 'unstable') {
     throw new TypeError("WASI: version 'unstable' (wasi_unstable) is in the full entry: use the WASI of 'wasi-host' (wasi-host/core has preview1 only)");
   }
-  if (options.args !== undefined && (!Array.isArray(options.args) || options.args.some(notString))) {
+  if (options.args !== undefined && (!Array.isArray(options.args) || options.args.some((a) => typeof a !== 'string'))) {
     throw new TypeError('args must be an array of strings');
   }
   if (options.env !== undefined && (typeof options.env !== 'object' || options.env === null)) {

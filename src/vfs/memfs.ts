@@ -457,10 +457,8 @@ export class MemFS implements Vfs {
   /** The backend's root directory: the tree's root, or the `root` option's directory if it is still there. */
   #base(path: string): Link {
     let link = this.#s.tree.root;
-    const prefix = this.#prefix;
-    // Counted: a for…of makes an iterator per lookup, while this runs cold and when it is hot.
-    for (let i = 0; i < prefix.length; i++) {
-      const next = link.children.get(prefix[i]);
+    for (const name of this.#prefix) {
+      const next = link.children.get(name);
       if (next === undefined || !isDir(next.getNode())) fail('ENOENT', 'no such file or directory', path);
       link = next;
     }
