@@ -73,6 +73,12 @@ rmSync('dist', { recursive: true, force: true });
 const node = { ...common, outdir: 'dist', format: 'esm', platform: 'node', packages: 'external', plugins: [nodeTree] };
 await build({ ...node, entryPoints: { index: 'src/index.ts', runner: 'src/runner/node.ts' }, splitting: true });
 await build({ ...node, entryPoints: { cli: 'src/cli.ts', 'thread-worker': 'src/thread-worker.ts', 'cli-test-worker': 'src/cli-test-worker.ts', 'runner-worker': 'src/runner/node-worker.ts' }, splitting: true, chunkNames: 'cli-chunk-[hash]' });
+// A guest thread's Worker boots ~7 ms sooner from CommonJS than from an ES module (Node 20 sets up
+// its ESM loader in each Worker first: 47–49 against 53–56 ms for an empty Worker here), and a
+// threaded program starts one per thread: thread-worker.cjs, one file, is what startThreaded runs by
+// default (BENCHMARKS.md, "Issue 14, part 7"). thread-worker.js stays for a workerUrl that names it.
+// createRequire takes a path as well as a URL: the late builtins' fallback gets this file's.
+await build({ ...node, format: 'cjs', entryPoints: { 'thread-worker': 'src/thread-worker.ts' }, outExtension: { '.js': '.cjs' }, define: { 'import.meta.url': '__filename' } });
 const esm = await build({ ...browser, entryPoints: { browser: 'src/browser.ts', core: 'src/core.ts', porter: 'src/porter/index.ts', 'browser-thread-worker': 'src/browser-thread-worker.ts', 'browser-runner': 'src/runner/browser.ts', 'browser-runner-worker': 'src/runner/browser-worker.ts', opfs: 'src/opfs.ts', 'browser-napi': 'src/browser-napi.ts' }, outdir: 'dist', format: 'esm', splitting: true, chunkNames: 'browser-chunk-[hash]' });
 const iife = await build({ ...browser, entryPoints: { 'wasi-host.iife': 'src/browser.ts' }, outdir: 'dist', format: 'iife', globalName: 'wasiHost', minify: true, define: { 'import.meta.url': 'undefined' } });
 

@@ -20,7 +20,7 @@ export class WASI extends WASIFullHost {
   }
 
   protected override threadWorkers(url: string | URL | undefined): SpawnThreadWorker {
-    return nodeThreadWorkers(url === undefined ? new URL('./thread-worker.js', import.meta.url) : new URL(url));
+    return nodeThreadWorkers(url === undefined ? new URL('./thread-worker.cjs', import.meta.url) : new URL(url));
   }
 }
 

@@ -44,7 +44,8 @@ export interface ThreadedStartOptions {
   /** Threads alive at once at most, `_start`'s included (default 64); thread-spawn answers a negative number past it. */
   maxThreads?: number;
   /**
-   * The script each thread's Worker runs: dist/thread-worker.js (Node) or
+   * The script each thread's Worker runs: dist/thread-worker.cjs (Node; its
+   * ES module twin dist/thread-worker.js works too) or
    * dist/browser-thread-worker.js (browsers), found beside wasi-host's own
    * module by default; pass its URL where that is not possible (the IIFE build, a bundler).
    */

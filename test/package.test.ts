@@ -43,11 +43,12 @@ describe('the tarball', () => {
       /^package\/(package\.json|README\.md|LICENSE)$/,
       /^package\/bin\/wasi-host\.mjs$/,
       /^package\/dist\/(index|cli|browser|core|porter|thread-worker|browser-thread-worker|cli-test-worker|runner|runner-worker|browser-runner|browser-runner-worker|opfs|browser-napi|wasi-host\.iife|chunk-[A-Z0-9]+|browser-chunk-[A-Z0-9]+|cli-chunk-[A-Z0-9]+)\.js$/,
+      /^package\/dist\/thread-worker\.cjs$/,
       /^package\/dist\/types\/[a-z0-9/-]+\.d\.ts$/,
     ];
     expect(files.filter((f) => !allowed.some((re) => re.test(f)))).toEqual([]);
     for (const f of ['LICENSE', 'README.md', 'bin/wasi-host.mjs', 'dist/index.js', 'dist/cli.js', 'dist/browser.js', 'dist/core.js',
-      'dist/wasi-host.iife.js', 'dist/thread-worker.js', 'dist/browser-thread-worker.js', 'dist/types/index.d.ts', 'dist/types/browser.d.ts', 'dist/types/core.d.ts',
+      'dist/wasi-host.iife.js', 'dist/thread-worker.js', 'dist/thread-worker.cjs', 'dist/browser-thread-worker.js', 'dist/types/index.d.ts', 'dist/types/browser.d.ts', 'dist/types/core.d.ts',
       'dist/porter.js', 'dist/types/porter/index.d.ts', 'dist/cli-test-worker.js']) {
       expect(files, f).toContain(`package/${f}`);
     }

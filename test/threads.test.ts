@@ -1,5 +1,5 @@
 // wasi-threads in Node (the built dist/, whose thread Workers run
-// dist/thread-worker.js): the WAT fixtures of wasi-fixtures/threads on MemFS
+// dist/thread-worker.cjs by default; its ES module twin dist/thread-worker.js too, below): the WAT fixtures of wasi-fixtures/threads on MemFS
 // and on a host directory, every thread reaching one descriptor table and one
 // namespace through the thread channel (src/threads/).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -136,6 +136,18 @@ describe('threads', () => {
     await expect(new WASI({}).startThreaded(m)).rejects.toThrow(/memory option: new WebAssembly.Memory\(\{ initial, maximum, shared: true \}\)/);
     await expect(new WASI({ memory: new WebAssembly.Memory({ initial: 1 }) }).startThreaded(m)).rejects.toThrow(TypeError);
     await expect(new WASI({ memory: sharedMemory() }).startThreaded(m, { maxThreads: 0 })).rejects.toThrow(RangeError);
+  });
+});
+
+describe('the thread Worker script', () => {
+  it('is dist/thread-worker.cjs by default, and the ES module dist/thread-worker.js runs the same threads as workerUrl', async () => {
+    expect(readFileSync(new URL('../dist/index.js', import.meta.url), 'utf8')).toMatch(/new URL\(["']\.\/thread-worker\.cjs["'], import\.meta\.url\)/);
+    for (const workerUrl of [undefined, new URL('../dist/thread-worker.js', import.meta.url)]) {
+      const b = backend('memfs');
+      const wasi = new WASI({ memory: sharedMemory(), preopens: { '/': b.root }, stdout: 'collect' });
+      expect(await wasi.startThreaded(await module('read_by_path'), { workerUrl })).toBe(0);
+      expect(new TextDecoder().decode(wasi.getStdout())).toBe('zero\none\ntwo\n');
+    }
   });
 });
 

@@ -2,7 +2,7 @@ import type { SpawnThreadWorker } from './group.js';
 import type { ThreadReport } from './protocol.js';
 import { lateBuiltin } from '../platform/late-builtin.js';
 
-/** Guest threads as worker_threads Workers running `url` (dist/thread-worker.js). */
+/** Guest threads as worker_threads Workers running `url` (dist/thread-worker.cjs). */
 export function nodeThreadWorkers(url: URL): SpawnThreadWorker {
   return (start, onReport, onFailure) => {
     const { Worker } = lateBuiltin('node:worker_threads');
