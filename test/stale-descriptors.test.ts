@@ -279,6 +279,24 @@ describe.each([hostWorld, memWorld, fsShapedWorld, fsShapedEachWorld, frontingWo
     expect(g.list(EXTRA)).toBe(Errno.NOENT);
     expect(w.outside()).toBe(before);
   });
+
+  // A descriptor at a mount root is checked against the mount's identity, not one of its own
+  // (part 7: a preopen holds none): one opened on "." of the overlapping preopen, kept across the swap.
+  it('overlapping preopens: a descriptor opened on "." of the replaced root never leads out either', () => {
+    w = makeWorld();
+    const before = w.outside();
+    const { g } = w.make('sub');
+    const dot = g.open(EXTRA, '.', O.DIRECTORY);
+    expect(dot.errno).toBe(0);
+    expect(g.read(dot.fd, 'inside.txt')).toEqual({ errno: 0, text: 'inside\n' });
+    expect(g.rename(SANDBOX, 'sub', 'sub-old')).toBe(0);
+    expect(g.symlink('../outside', SANDBOX, 'sub')).toBe(0);
+    expect(g.read(dot.fd, 'secret.txt').errno).toBe(Errno.NOENT);
+    expect(g.create(dot.fd, 'x')).toBe(Errno.NOENT);
+    expect(g.list(dot.fd)).toBe(Errno.NOENT);
+    expect(g.fdFilestat(dot.fd)).toBe(Errno.NOENT);
+    expect(w.outside()).toBe(before);
+  });
 });
 
 describe('symlink targets and resolved paths are bounded (PATH_MAX)', () => {
