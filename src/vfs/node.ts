@@ -253,6 +253,11 @@ export class NodeFS implements Vfs {
    */
   #host(path: string, fresh = true): string {
     checkNormal(path);
+    return this.#mapped(path, fresh);
+  }
+
+  /** The host path of a backend path already checked normal. */
+  #mapped(path: string, fresh = true): string {
     if (this.#beneath !== undefined) return this.#beneath.at(path, fresh);
     return path === '/' ? this.root : this.#prefix + path;
   }
@@ -319,12 +324,12 @@ export class NodeFS implements Vfs {
     // Each directory on the way, as the resolver's walk checks it (walksBeneath); "/name" has none.
     for (let cut = path.indexOf('/', 1); cut > 0; cut = path.indexOf('/', cut + 1)) {
       const dir = path.slice(0, cut);
-      const st = this.#lstatChecked(dir, b === undefined ? this.#prefix + dir : b.at(dir));
+      const st = this.#lstatChecked(dir, this.#mapped(dir));
       if (st === undefined || !st.isDirectory()) return undefined;
     }
     let fd: number;
     try {
-      fd = fs.openSync(b === undefined ? this.#prefix + path : b.at(path), openMode(flags) | PROBE_OPEN, 0o666);
+      fd = fs.openSync(this.#mapped(path), openMode(flags) | PROBE_OPEN, 0o666);
     } catch (err) {
       if ((err as { code?: unknown }).code !== 'ENOENT') return undefined;
       b?.checked(path, 0, 0, false);
