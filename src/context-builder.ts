@@ -49,8 +49,8 @@ export function buildContext(options: WASIOptions, platform: Platform, extend?: 
   const ns = new Namespace(fds);
   const preopens = options.preopens ?? {};
   const guests = Object.keys(preopens);
-  for (let fd = 3; fd < guests.length + 3; fd++) {
-    const guest = guests[fd - 3];
+  for (let i = 0; i < guests.length; i++) {
+    const guest = guests[i];
     const target = preopens[guest];
     const guestPath = normaliseGuestPath(guest);
     let vfs = typeof target === 'string' ? platform.hostDirectory(target, `preopens['${guest}']`) : extend?.mount(target);
@@ -63,7 +63,7 @@ export function buildContext(options: WASIOptions, platform: Platform, extend?: 
     // A backend made here has a directory for its root: a host directory was just found to be one
     // (Platform.hostDirectory), and an AsyncVfs's journaled view answers 'directory' for its root
     // until an import runs (JournaledVfs.lstat). Only an embedder's backend is asked.
-    fds.set(fd, ns.mount(guestPath, vfs, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, vfs !== target));
+    fds.set(3 + i, ns.mount(guestPath, vfs, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, vfs !== target));
   }
 
   // Made on first use: most runs never gather, and a 4 KiB buffer per context is a backing store to allocate.
