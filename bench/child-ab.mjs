@@ -16,10 +16,10 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { takeOption } from './options.mjs';
 
 const args = process.argv.slice(2);
-const at = args.indexOf('--rounds');
-const ROUNDS = at >= 0 ? Number(args.splice(at, 2)[1]) : 11;
+const ROUNDS = Number(takeOption(args, '--rounds', 11));
 const other = args[0];
 if (other === undefined) throw new Error('usage: node bench/child-ab.mjs OTHER_CHECKOUT [--rounds N]');
 const here = dirname(fileURLToPath(import.meta.url));

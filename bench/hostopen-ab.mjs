@@ -27,18 +27,12 @@ import fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { takeOption } from './options.mjs';
 
 const argv = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = argv.indexOf(name);
-  if (i < 0) return dflt;
-  const v = argv[i + 1];
-  argv.splice(i, 2);
-  return v;
-};
-const ROUNDS = Number(opt('--rounds', 11));
-const N = Number(opt('--n', 20000));
-const only = opt('--only', undefined);
+const ROUNDS = Number(takeOption(argv, '--rounds', 11));
+const N = Number(takeOption(argv, '--n', 20000));
+const only = takeOption(argv, '--only', undefined);
 const other = argv[0];
 
 const C = fs.constants;

@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { takeOption } from './options.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -41,12 +42,8 @@ if (process.argv[2] === '--child') {
 }
 
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i < 0 ? dflt : args.splice(i, 2)[1];
-};
-const rounds = Number(opt('--rounds', '9'));
-const runtimes = opt('--runtimes', 'memfs,host,shim,node').split(',');
+const rounds = Number(takeOption(args, '--rounds', '9'));
+const runtimes = takeOption(args, '--runtimes', 'memfs,host,shim,node').split(',');
 const dists = args.length > 0 ? args : [path.join(here, '..', 'dist')];
 const cells = [];
 for (const rt of runtimes) for (const d of rt === 'shim' || rt === 'node' ? [dists[0]] : dists) cells.push({ rt, d, m: { importMs: [], firstMs: [], allMs: [] } });

@@ -24,28 +24,16 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { takeFlag, takeOption } from './options.mjs';
 
 const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(name);
-  if (i < 0) return def;
-  const v = args[i + 1];
-  args.splice(i, 2);
-  return Number(v);
-};
-const ROUNDS = opt('--rounds', 11);
-const COUNT = opt('--count', 100_000);
-const flag = (name) => {
-  const i = args.indexOf(name);
-  if (i >= 0) args.splice(i, 1);
-  return i >= 0;
-};
-const cold = flag('--cold');
-const settle = flag('--settle');
-const childOf = args.indexOf('--child');
-const child = childOf >= 0 ? args.splice(childOf, 2)[1] : undefined;
-const callsOnly = flag('--calls-only') || child !== undefined;
-const guestOnly = flag('--guest-only');
+const ROUNDS = Number(takeOption(args, '--rounds', 11));
+const COUNT = Number(takeOption(args, '--count', 100_000));
+const cold = takeFlag(args, '--cold');
+const settle = takeFlag(args, '--settle');
+const child = takeOption(args, '--child', undefined);
+const callsOnly = takeFlag(args, '--calls-only') || child !== undefined;
+const guestOnly = takeFlag(args, '--guest-only');
 const other = args[0];
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -16,17 +16,13 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { takeFlag, takeOption } from './options.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i < 0 ? dflt : args.splice(i, 2)[1];
-};
-const settleAt = args.indexOf('--settle');
-const settle = settleAt >= 0 ? args.splice(settleAt, 1) : [];
-const rounds = Number(opt('--rounds', '9'));
-const runtimes = opt('--runtimes', 'memfs,host').split(',');
+const settle = takeFlag(args, '--settle') ? ['--settle'] : [];
+const rounds = Number(takeOption(args, '--rounds', '9'));
+const runtimes = takeOption(args, '--runtimes', 'memfs,host').split(',');
 const dists = args.length > 0 ? args : [path.join(here, '..', 'dist')];
 const cells = [];
 for (const rt of runtimes) for (const d of rt === 'shim' || rt === 'node' ? [dists[0]] : dists) cells.push({ rt, d, wall: [], cpu: [] });

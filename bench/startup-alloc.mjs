@@ -21,6 +21,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { takeFlag, takeOption } from './options.mjs';
 import { startupHost } from './startup-hosts.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -71,18 +72,9 @@ if (args[0] === '--child') {
   process.exit(0);
 }
 
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i < 0 ? dflt : args.splice(i, 2)[1];
-};
-const flag = (name) => {
-  const i = args.indexOf(name);
-  if (i >= 0) args.splice(i, 1);
-  return i >= 0;
-};
-const profile = flag('--profile');
-const rounds = Number(opt('--rounds', '5'));
-const runtimes = opt('--runtimes', 'memfs,host').split(',');
+const profile = takeFlag(args, '--profile');
+const rounds = Number(takeOption(args, '--rounds', '5'));
+const runtimes = takeOption(args, '--runtimes', 'memfs,host').split(',');
 const dists = args.length > 0 ? args : [path.join(here, '..', 'dist')];
 const cells = [];
 for (const rt of runtimes) for (const d of rt === 'shim' || rt === 'node' ? [dists[0]] : dists) cells.push({ rt, d: path.resolve(d), kib: [] });
