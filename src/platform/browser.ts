@@ -62,8 +62,9 @@ export const browserPlatform: Platform = {
   cputimeNs: () => BigInt(Math.floor((performance.now() - startMs) * 1e6)),
   // Browsers coarsen performance.now() to 5-100 microseconds.
   clockResolutionNs: 100000n,
+  // getRandomValues fills at most 65,536 bytes a call.
   randomFill: (into) => {
-    crypto.getRandomValues(into);
+    for (let i = 0; i < into.length; ) crypto.getRandomValues(into.subarray(i, (i += 65536)));
   },
   /**
    * Returns once the monotonic clock the guest reads has advanced by `ns`, so

@@ -25,7 +25,7 @@ export interface Platform {
   cputimeNs(): bigint;
   /** Finest resolution of the clocks above, ns. */
   readonly clockResolutionNs: bigint;
-  /** Fills `into` with cryptographically strong bytes (into is never shared memory). */
+  /** Fills `into`, of any length, with cryptographically strong bytes (into is never shared memory). */
   randomFill(into: Uint8Array): void;
   /** Blocks the calling thread for `ns` without spinning where the platform allows. */
   sleep(ns: number): void;
