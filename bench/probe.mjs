@@ -22,6 +22,9 @@
 //                     least a JS import can do for that call. Two readers are
 //                     timed (process.hrtime.bigint(), performance.now()) and
 //                     the faster reported.
+//   randomfill_floor  count × crypto.randomFillSync of `size` bytes into a view
+//                     of a wasm memory: what random_get of a large buffer
+//                     costs at the least in Node (the row random_big)
 //   instantiate_floor count × new WebAssembly.Instance of `wasm` with an import
 //                     object of no-op functions
 //   startup_floor     count × what the startup row's host must do at the least
@@ -264,6 +267,14 @@ switch (probe) {
     const imports = noOpImports(module);
     const t0 = performance.now();
     for (let i = 0; i < count; i++) new WebAssembly.Instance(module, imports);
+    ms = performance.now() - t0;
+    break;
+  }
+  case 'randomfill_floor': {
+    const { randomFillSync } = await import('node:crypto');
+    const view = new Uint8Array(new WebAssembly.Memory({ initial: Math.ceil(spec.size / 65536) + 1 }).buffer, 16, spec.size);
+    const t0 = performance.now();
+    for (let i = 0; i < count; i++) randomFillSync(view);
     ms = performance.now() - t0;
     break;
   }
