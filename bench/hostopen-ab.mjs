@@ -27,12 +27,13 @@ import fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { takeOption } from './options.mjs';
+import { takeFlag, takeOption } from './options.mjs';
 
 const argv = process.argv.slice(2);
 const ROUNDS = Number(takeOption(argv, '--rounds', 11));
 const N = Number(takeOption(argv, '--n', 20000));
 const only = takeOption(argv, '--only', undefined);
+const wasm = takeFlag(argv, '--wasm');
 const other = argv[0];
 
 const C = fs.constants;
@@ -90,7 +91,7 @@ async function host(checkout) {
   return { 'dir/fNNNNN': run(0, 10), fNNNNN: run(4, 6) };
 }
 
-if (argv.includes('--wasm')) {
+if (wasm) {
   const module = new WebAssembly.Module(fs.readFileSync(new URL('./workloads/open_stat.wasm', import.meta.url)));
   const { WASI: NodeWASI } = await import('node:wasi');
   const args = ['open_stat', '/in/dir', '1000', String(N)];
