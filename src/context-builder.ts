@@ -66,8 +66,6 @@ export function buildContext(options: WASIOptions, platform: Platform, extend?: 
     fds.set(3 + i, ns.mount(guestPath, vfs, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, vfs !== target));
   }
 
-  // Made on first use: most runs never gather, and a 4 KiB buffer per context is a backing store to allocate.
-  let scratch = NO_BYTES;
   const ctx: HostContext = {
     mem: new GuestMemory(),
     fds,
@@ -78,15 +76,9 @@ export function buildContext(options: WASIOptions, platform: Platform, extend?: 
     env: new StringList(env),
     writeBehind: writeBehind ?? noWriteBehind(),
     iovecs: new Iovecs(),
-    scratch(size: number): Uint8Array {
-      if (scratch.byteLength < size) scratch = new Uint8Array(Math.max(size, scratch.byteLength * 2, 4096));
-      return scratch;
-    },
   };
   return { ctx, stdio };
 }
-
-const NO_BYTES = new Uint8Array(0);
 
 function isVfs(v: unknown): v is Vfs {
   return typeof v === 'object' && v !== null && typeof (v as Vfs).lstat === 'function' && typeof (v as Vfs).open === 'function';
