@@ -280,6 +280,17 @@ describe('own keys only (the option checks walk keys with for…in and hasOwn)',
     expect([h.u32(100), h.u32(104)]).toEqual([1, 'A=1\0'.length]);
     expect(() => new WASI({ env, bogus: 1 } as object)).toThrow('WASI: unknown option `bogus`');
   });
+
+  it('an inherited preopen is not mounted: the own ones take 3, 4, … in order', () => {
+    const preopens = Object.assign(Object.create({ '/inherited': new MemFS() }) as Record<string, MemFS>, { '/a': new MemFS(), '/b': new MemFS() });
+    const h = makeHarness({ preopens });
+    for (const [fd, name] of [[3, '/a'], [4, '/b']] as const) {
+      expect(h.imp.fd_prestat_get(fd, 100)).toBe(Errno.SUCCESS);
+      expect(h.imp.fd_prestat_dir_name(fd, 200, 2)).toBe(Errno.SUCCESS);
+      expect(h.bytes(200, 2)).toEqual(new TextEncoder().encode(name));
+    }
+    expect(h.imp.fd_prestat_get(5, 100)).toBe(Errno.BADF);
+  });
 });
 
 describe('the end of a run', () => {
