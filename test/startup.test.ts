@@ -7,6 +7,7 @@
 // Part 6 (s-startup): each import's closure made when it is first read, and
 // guest memory's views made at its first use, not when it is attached.
 // Part 7 (s-startalloc): a preopen's root asked only what is not known.
+// Part 8 (s-warm): own keys walked with for…in; one boundary per arity, the last taking nine.
 import { describe, expect, it, vi } from 'vitest';
 import { Errno } from '../src/abi/errno.js';
 import { MemFS, WASI } from '../src/index.js';
@@ -79,6 +80,14 @@ describe('the import object', () => {
   it('the core host binds the same names', () => {
     const core = new WASIHost({}, nodePlatform);
     expect(Object.keys(core.wasiImport)).toEqual(SYSCALLS.map((d) => d.name));
+  });
+});
+
+describe('the boundary of each arity (src/binder.ts)', () => {
+  it('every import of both tables has an arity the binder has a closure for: 0-7, or 9 (path_open)', () => {
+    // The binder's last case takes any other arity as nine, and would answer EINVAL to every call of it.
+    for (const def of [...SYSCALLS, ...SYSCALLS_UNSTABLE]) expect([0, 1, 2, 3, 4, 5, 6, 7, 9], def.name).toContain(def.params.length);
+    expect([...SYSCALLS, ...SYSCALLS_UNSTABLE].filter((d) => d.params.length === 9).map((d) => d.name)).toEqual(['path_open', 'path_open']);
   });
 });
 
