@@ -7,7 +7,7 @@
 // Part 6 (s-startup): each import's closure made when it is first read, and
 // guest memory's views made at its first use, not when it is attached.
 // Part 7 (s-startalloc): a preopen's root asked only what is not known.
-// Part 8 (s-warm): own keys walked with for…in; one boundary per arity, the last taking nine.
+// Part 8 (s-warm): a MemFS's tree made at first use; own keys walked with for…in.
 import { describe, expect, it, vi } from 'vitest';
 import { Errno } from '../src/abi/errno.js';
 import { MemFS, WASI } from '../src/index.js';
@@ -23,6 +23,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { NodeFS } from '../src/vfs/node.js';
+import { Link } from '@jsonjoy.com/fs-core/lib/Link.js';
+import { Volume } from 'memfs';
 
 describe('the import object', () => {
   it('has every import of the table as an own enumerable function, in table order, each host its own', () => {
@@ -258,6 +260,43 @@ describe("a preopen's root", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("a MemFS's tree (part 8: made at first use)", () => {
+  it('an empty MemFS makes its root only when something looks: a preopen of it and a run that opens nothing make none', async () => {
+    const setNode = vi.spyOn(Link.prototype, 'setNode');
+    try {
+      const vfs = new MemFS();
+      const wasi = new WASI({ preopens: { '/m': vfs } });
+      const module = new WebAssembly.Module(await wat(`(module (memory (export "memory") 1) (func (export "_start")))`));
+      expect(wasi.start(new WebAssembly.Instance(module, wasi.getImportObject() as unknown as WebAssembly.Imports))).toBe(0);
+      expect(setNode).not.toHaveBeenCalled();
+      // Asked, it is there, a directory like any other.
+      expect(vfs.lstat('/').kind).toBe('directory');
+      expect(setNode).toHaveBeenCalledTimes(1);
+    } finally {
+      setNode.mockRestore();
+    }
+  });
+
+  it("the root made late is the store's first node (ino 1), with the store's making for its times, and kind('/') answers as lstat does", async () => {
+    const vfs = new MemFS();
+    const made = Date.now();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(vfs.kind('/')).toBe('directory');
+    const st = vfs.lstat('/');
+    expect(st.ino).toBe(1n);
+    expect(Number(st.mtimNs / 1_000_000n)).toBeLessThanOrEqual(made);
+    expect(Number(st.ctimNs / 1_000_000n)).toBeLessThanOrEqual(made);
+    vfs.mkdir('/d');
+    expect(vfs.lstat('/d').ino).toBe(2n);
+    // A `root` option's directory is still looked up: removed through the Volume, it is gone.
+    const vol = Volume.fromJSON({ '/sub/f': 'x' });
+    const sub = new MemFS(vol, { root: '/sub' });
+    expect(sub.kind('/')).toBe('directory');
+    vol.rmSync('/sub', { recursive: true });
+    expect(sub.kind('/')).toBeUndefined();
   });
 });
 

@@ -66,7 +66,7 @@ const FanOut = (NODE_TEMPLATE.changes as object).constructor as new () => Node['
 const BUS = new FanOut();
 let stamp = new Date(0);
 
-export function newNode(ino: number, mode: number): Node {
+export function newNode(ino: number, mode: number, ms = Date.now()): Node {
   // A spread copies the fields in order into an object of their size (V8 clones the template's layout);
   // Object.assign into Object.create's empty object grew its property store field by field, 144 bytes
   // more per node, and took longer while cold (BENCHMARKS.md, issue 14 part 7).
@@ -76,7 +76,6 @@ export function newNode(ino: number, mode: number): Node {
   // One Date for the four times, and for every node made in the same millisecond (a tree seeded at
   // once holds one): fs-core and this backend replace a node's Dates, never change one in place, and
   // these nodes are never handed to an embedder (a Volume makes its own).
-  const ms = Date.now();
   if (ms !== stamp.getTime()) stamp = new Date(ms);
   node._atime = node._mtime = node._ctime = node._btime = stamp;
   node.mode = mode;
@@ -104,17 +103,27 @@ function addChild(dir: Link, name: string, node: Node): Link {
 
 /** A tree of MemFS's own, without a Volume: memfs's Links and Nodes and an ino counter. */
 class Store implements Tree {
-  declare readonly root: Link;
   /** This store's state, kept here rather than in `states`: a WeakMap entry per MemFS costs the GC. */
   declare state: TreeState | undefined;
   #ino = 0;
+  #root: Link | undefined;
+  /** The root's times, whenever the root is made: the store's making. */
+  readonly #born = Date.now();
 
-  constructor() {
-    // Link keeps its tree only to make default nodes (createChild without one), which this file never asks for.
-    this.root = new Link(this as unknown as Superblock, undefined, '');
-    this.root.setNode(this.createNode(S_IFDIR | 0o777));
-    this.root.children.set('.', this.root);
-    this.root.children.set('..', this.root);
+  /**
+   * The root directory, made at its first use: a MemFS whose program never looks at a file makes no
+   * Link, Node, Map, Set or Date for it (BENCHMARKS.md, issue 14 part 8). The first node made, so ino 1.
+   */
+  get root(): Link {
+    let root = this.#root;
+    if (root === undefined) {
+      // Link keeps its tree only to make default nodes (createChild without one), which this file never asks for.
+      root = this.#root = new Link(this as unknown as Superblock, undefined, '');
+      root.setNode(newNode(++this.#ino, S_IFDIR | 0o777, this.#born));
+      root.children.set('.', root);
+      root.children.set('..', root);
+    }
+    return root;
   }
 
   createNode(mode: number): Node {
@@ -638,6 +647,9 @@ export class MemFS implements Vfs {
   }
 
   kind(path: string): VfsKind | undefined {
+    // A tree's root is a directory for the tree's life (a Volume's too): answered without the lookup,
+    // which would make a store's root (Store.root) for a preopen's check (Namespace.mount).
+    if (path === '/' && this.#prefix.length === 0) return 'directory';
     // The resolver's per-component question: nothing there, even for want of a parent, is undefined.
     let link: Link | undefined;
     try {
