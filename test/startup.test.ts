@@ -300,6 +300,27 @@ describe("a MemFS's tree (part 8: made at first use)", () => {
   });
 });
 
+describe('write-behind off (part 8: one batch for every such host)', () => {
+  it("a host's write lands at once even while another host's run has the shared batch enabled", () => {
+    const a = makeHarness({ preopens: { '/m': new MemFS() } });
+    const vfs = new MemFS();
+    const b = makeHarness({ preopens: { '/m': vfs } });
+    const batch = (h: typeof a) => (h.wasi as unknown as { ctx: { writeBehind: { enabled: boolean; accepts(): boolean } } }).ctx.writeBehind;
+    expect(batch(a)).toBe(batch(b));
+    batch(a).enabled = true;
+    try {
+      b.putString(100, 'f');
+      expect(b.imp.path_open(3, 0, 100, 1, 1, 0x40n, 0n, 0, 200)).toBe(Errno.SUCCESS);
+      b.putString(300, 'hi');
+      b.putIovecs(400, [[300, 2]]);
+      expect(b.imp.fd_write(b.u32(200), 400, 1, 500)).toBe(Errno.SUCCESS);
+      expect(vfs.readText('/f')).toBe('hi');
+    } finally {
+      batch(a).enabled = false;
+    }
+  });
+});
+
 describe('argv and environ', () => {
   it('are the ones given to the constructor, whatever the embedder does to its array later', () => {
     const args = ['prog', 'é'];
