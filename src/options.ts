@@ -192,6 +192,9 @@ function checkOptionShapes(options: object, full: boolean): string[] {
   return environ;
 }
 
+/** A module function, not an arrow in checkOptions: an arrow there is a closure made per host. */
+const notString = (a: unknown): boolean => typeof a !== 'string';
+
 /**
  * Every check of the core's options, each failure a TypeError or RangeError
  * naming the option and the fix; `full` admits the full entry's options,
@@ -207,7 +210,7 @@ export function checkOptions(options: WASIOptions, full: boolean): string[] {
   if (!full && options.version === 'unstable') {
     throw new TypeError("WASI: version 'unstable' (wasi_unstable) is in the full entry: use the WASI of 'wasi-host' (wasi-host/core has preview1 only)");
   }
-  if (options.args !== undefined && (!Array.isArray(options.args) || options.args.some((a) => typeof a !== 'string'))) {
+  if (options.args !== undefined && (!Array.isArray(options.args) || options.args.some(notString))) {
     throw new TypeError('args must be an array of strings');
   }
   if (options.env !== undefined && (typeof options.env !== 'object' || options.env === null)) {
