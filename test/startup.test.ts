@@ -10,6 +10,7 @@
 // Part 8 (s-warm): a MemFS's tree made at first use; own keys walked with for…in.
 import { describe, expect, it, vi } from 'vitest';
 import { Errno } from '../src/abi/errno.js';
+import { FileType } from '../src/abi/constants.js';
 import { MemFS, WASI } from '../src/index.js';
 import { WASIHost } from '../src/wasi.js';
 import { nodePlatform } from '../src/platform/node.js';
@@ -317,6 +318,31 @@ describe('write-behind off (part 8: one batch for every such host)', () => {
       expect(vfs.readText('/f')).toBe('hi');
     } finally {
       batch(a).enabled = false;
+    }
+  });
+});
+
+describe('default stdio (part 8: one stream per fd for every host)', () => {
+  it('every host without stdio options shares the process\'s streams, each asking isatty when asked, not once', () => {
+    expect(nodePlatform.defaultStdio(1)).toBe(nodePlatform.defaultStdio(1));
+    expect(nodePlatform.defaultStdio(0)).not.toBe(nodePlatform.defaultStdio(1));
+    // A terminal's fd closed and its number taken by a file: the stream now says what the fd is.
+    let fd: number;
+    try {
+      fd = fs.openSync('/dev/ptmx', 'r+');
+    } catch {
+      return; // no pseudo-terminals here
+    }
+    const stream = nodePlatform.fdStream(fd, 'write');
+    expect(stream.filetype).toBe(FileType.CHARACTER_DEVICE);
+    fs.closeSync(fd);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasi-host-startup-'));
+    const file = fs.openSync(path.join(dir, 'f'), 'w');
+    try {
+      if (file === fd) expect(stream.filetype).toBe(FileType.UNKNOWN);
+    } finally {
+      fs.closeSync(file);
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
