@@ -36,7 +36,8 @@ const MAX_HOPS = 40;
 
 /** What this file needs of a tree: a Volume's Superblock has it, and so does `Store`. */
 interface Tree {
-  readonly root: Link;
+  /** Undefined only in a store whose root is not made yet (Store.plant). */
+  readonly root: Link | undefined;
   createNode(mode: number): Node;
   deleteNode(node: Node): void;
 }
@@ -106,23 +107,22 @@ class Store implements Tree {
   /** This store's state, kept here rather than in `states`: a WeakMap entry per MemFS costs the GC. */
   declare state: TreeState | undefined;
   #ino = 0;
-  #root: Link | undefined;
+  /**
+   * The root directory, made at its first use (plant): a MemFS whose program never looks at a file
+   * makes no Link, Node, Map, Set or Date for it (BENCHMARKS.md, issue 14 part 8). A data property,
+   * not a getter: every lookup reads it (a getter there cost opens 6% and listings 10%, bench/ab.mjs).
+   */
+  declare root: Link | undefined;
   /** The root's times, whenever the root is made: the store's making. */
   readonly #born = Date.now();
 
-  /**
-   * The root directory, made at its first use: a MemFS whose program never looks at a file makes no
-   * Link, Node, Map, Set or Date for it (BENCHMARKS.md, issue 14 part 8). The first node made, so ino 1.
-   */
-  get root(): Link {
-    let root = this.#root;
-    if (root === undefined) {
-      // Link keeps its tree only to make default nodes (createChild without one), which this file never asks for.
-      root = this.#root = new Link(this as unknown as Superblock, undefined, '');
-      root.setNode(newNode(++this.#ino, S_IFDIR | 0o777, this.#born));
-      root.children.set('.', root);
-      root.children.set('..', root);
-    }
+  /** Makes the root: the first node made, so ino 1. */
+  plant(): Link {
+    // Link keeps its tree only to make default nodes (createChild without one), which this file never asks for.
+    const root = (this.root = new Link(this as unknown as Superblock, undefined, ''));
+    root.setNode(newNode(++this.#ino, S_IFDIR | 0o777, this.#born));
+    root.children.set('.', root);
+    root.children.set('..', root);
     return root;
   }
 
@@ -447,7 +447,7 @@ export class MemFS implements Vfs {
     }
     if (options.maxBytes !== undefined) {
       const s = this.#s;
-      if (s.quota === undefined) s.quota = new Quota(tree.root, options.maxBytes);
+      if (s.quota === undefined) s.quota = new Quota(tree.root ?? (tree as Store).plant(), options.maxBytes);
       else s.quota.max = options.maxBytes;
       s.quota.recount();
     }
@@ -465,7 +465,8 @@ export class MemFS implements Vfs {
 
   /** The backend's root directory: the tree's root, or the `root` option's directory if it is still there. */
   #base(path: string): Link {
-    let link = this.#s.tree.root;
+    const tree = this.#s.tree;
+    let link = tree.root ?? (tree as Store).plant();
     for (const name of this.#prefix) {
       const next = link.children.get(name);
       if (next === undefined || !isDir(next.getNode())) fail('ENOENT', 'no such file or directory', path);
