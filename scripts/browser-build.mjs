@@ -116,6 +116,8 @@ export const INTERNAL_PROPS = [
   // Issue 14 part 6 (s-startup): the binder's lazy tables, the facade's protected steps, and members only internal types reach.
   'plans', 'byName', 'unbound', 'underModule', 'exitStatus', 'endRun', 'buildImports', 'asyncMounts', 'embedderMemory', 'peek', 'getDir',
   'mem', 'ctx', 'monotonicBigNs', 'tid',
+  // Issue 14 part 8 (s-warm): Iovecs' reused copy buffer.
+  'spare',
 ];
 export const browser = { ...common, platform: 'browser', plugins: [browserShims], metafile: true, mangleProps: new RegExp(`^(${INTERNAL_PROPS.join('|')})$`) };
 

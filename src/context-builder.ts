@@ -47,10 +47,11 @@ export function buildContext(options: WASIOptions, platform: Platform, extend?: 
   for (let i = 0; i < 3; i++) fds.set(i, new StreamDescriptor(stdio[i], i === 0 ? RIGHTS_STDIN_BASE : RIGHTS_STDOUT_BASE));
 
   const ns = new Namespace(fds);
-  const preopens = options.preopens ?? {};
-  const guests = Object.keys(preopens);
-  for (let i = 0; i < guests.length; i++) {
-    const guest = guests[i];
+  const preopens = options.preopens;
+  // Own keys by for…in, as checkOptionShapes walks the options: no keys array per host.
+  let fd = 3;
+  for (const guest in preopens) {
+    if (!Object.hasOwn(preopens, guest)) continue;
     const target = preopens[guest];
     const guestPath = normaliseGuestPath(guest);
     let vfs = typeof target === 'string' ? platform.hostDirectory(target, `preopens['${guest}']`) : extend?.mount(target);
@@ -63,11 +64,9 @@ export function buildContext(options: WASIOptions, platform: Platform, extend?: 
     // A backend made here has a directory for its root: a host directory was just found to be one
     // (Platform.hostDirectory), and an AsyncVfs's journaled view answers 'directory' for its root
     // until an import runs (JournaledVfs.lstat). Only an embedder's backend is asked.
-    fds.set(3 + i, ns.mount(guestPath, vfs, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, vfs !== target));
+    fds.set(fd++, ns.mount(guestPath, vfs, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, vfs !== target));
   }
 
-  // Made on first use: most runs never gather, and a 4 KiB buffer per context is a backing store to allocate.
-  let scratch = NO_BYTES;
   const ctx: HostContext = {
     mem: new GuestMemory(),
     fds,
@@ -78,15 +77,9 @@ export function buildContext(options: WASIOptions, platform: Platform, extend?: 
     env: new StringList(env),
     writeBehind: writeBehind ?? noWriteBehind(),
     iovecs: new Iovecs(),
-    scratch(size: number): Uint8Array {
-      if (scratch.byteLength < size) scratch = new Uint8Array(Math.max(size, scratch.byteLength * 2, 4096));
-      return scratch;
-    },
   };
   return { ctx, stdio };
 }
-
-const NO_BYTES = new Uint8Array(0);
 
 function isVfs(v: unknown): v is Vfs {
   return typeof v === 'object' && v !== null && typeof (v as Vfs).lstat === 'function' && typeof (v as Vfs).open === 'function';

@@ -235,6 +235,19 @@ export class Iovecs {
   /** Sum of `len`: at most 2^32-1, so the count reported is never more than moved nor wrapped. */
   total = 0;
   busy = false;
+  /** The buffer scratch() hands out: an empty one until a call needs it (most runs never do). */
+  private spare = EMPTY_U8;
+
+  /**
+   * A buffer of at least `size` bytes for a copy between guest memory and a host that cannot take a
+   * shared view (a gathered stream write, a partial dirent), reused from call to call. A method here,
+   * not a closure in the context: the closure and its scope were made for every host, used or not
+   * (BENCHMARKS.md, issue 14 part 8).
+   */
+  scratch(size: number): Uint8Array {
+    if (this.spare.byteLength < size) this.spare = new Uint8Array(Math.max(size, this.spare.byteLength * 2, 4096));
+    return this.spare;
+  }
 
   /**
    * Reads `n` iovecs at `iovs` (at most IOV_MAX) and checks each buffer

@@ -19,23 +19,26 @@ export interface WriteBatch {
   flush(): void;
 }
 
-/** The batch of a host without write-behind: it never accepts, so it never holds or reserves. */
+/**
+ * The batch of a host without write-behind: it never accepts, so it never holds or reserves. One for
+ * every such host: `enabled`, which start() and the end of a run set, is read by nothing here.
+ */
 export function noWriteBehind(): WriteBatch {
-  return new NoBatch();
+  return NO_BATCH;
 }
 
-// A class, not a literal of closures: one small object per context, its methods shared.
 class NoBatch implements WriteBatch {
   enabled = false;
   readonly owner = null;
   accepts(): boolean {
     return false;
   }
-  reserve(): never {
-    throw new Error('wasi-host: reserve() without write-behind');
-  }
+  // Never called (accepts() never says yes): a call would be a host bug, and a TypeError that traps.
+  declare reserve: never;
   flush(): void {}
 }
+
+const NO_BATCH = new NoBatch();
 
 /** The error a batched write met, reported once by the next write, sync or close of its descriptor. */
 export function takeDeferred(d: FileDescriptor): Errno {

@@ -7,8 +7,10 @@
 // Part 6 (s-startup): each import's closure made when it is first read, and
 // guest memory's views made at its first use, not when it is attached.
 // Part 7 (s-startalloc): a preopen's root asked only what is not known.
+// Part 8 (s-warm): a MemFS's tree made at first use; own keys walked with for…in.
 import { describe, expect, it, vi } from 'vitest';
 import { Errno } from '../src/abi/errno.js';
+import { FileType } from '../src/abi/constants.js';
 import { MemFS, WASI } from '../src/index.js';
 import { WASIHost } from '../src/wasi.js';
 import { nodePlatform } from '../src/platform/node.js';
@@ -22,6 +24,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { NodeFS } from '../src/vfs/node.js';
+import { Link } from '@jsonjoy.com/fs-core/lib/Link.js';
+import { Volume } from 'memfs';
 
 describe('the import object', () => {
   it('has every import of the table as an own enumerable function, in table order, each host its own', () => {
@@ -79,6 +83,14 @@ describe('the import object', () => {
   it('the core host binds the same names', () => {
     const core = new WASIHost({}, nodePlatform);
     expect(Object.keys(core.wasiImport)).toEqual(SYSCALLS.map((d) => d.name));
+  });
+});
+
+describe('the boundary of each arity (src/binder.ts)', () => {
+  it('every import of both tables has an arity the binder has a closure for: 0-7, or 9 (path_open)', () => {
+    // The binder's last case takes any other arity as nine, and would answer EINVAL to every call of it.
+    for (const def of [...SYSCALLS, ...SYSCALLS_UNSTABLE]) expect([0, 1, 2, 3, 4, 5, 6, 7, 9], def.name).toContain(def.params.length);
+    expect([...SYSCALLS, ...SYSCALLS_UNSTABLE].filter((d) => d.params.length === 9).map((d) => d.name)).toEqual(['path_open', 'path_open']);
   });
 });
 
@@ -252,6 +264,89 @@ describe("a preopen's root", () => {
   });
 });
 
+describe("a MemFS's tree (part 8: made at first use)", () => {
+  it('an empty MemFS makes its root only when something looks: a preopen of it and a run that opens nothing make none', async () => {
+    const setNode = vi.spyOn(Link.prototype, 'setNode');
+    try {
+      const vfs = new MemFS();
+      const wasi = new WASI({ preopens: { '/m': vfs } });
+      const module = new WebAssembly.Module(await wat(`(module (memory (export "memory") 1) (func (export "_start")))`));
+      expect(wasi.start(new WebAssembly.Instance(module, wasi.getImportObject() as unknown as WebAssembly.Imports))).toBe(0);
+      expect(setNode).not.toHaveBeenCalled();
+      // Asked, it is there, a directory like any other.
+      expect(vfs.lstat('/').kind).toBe('directory');
+      expect(setNode).toHaveBeenCalledTimes(1);
+    } finally {
+      setNode.mockRestore();
+    }
+  });
+
+  it("the root made late is the store's first node (ino 1), with the store's making for its times, and kind('/') answers as lstat does", async () => {
+    const vfs = new MemFS();
+    const made = Date.now();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(vfs.kind('/')).toBe('directory');
+    const st = vfs.lstat('/');
+    expect(st.ino).toBe(1n);
+    expect(Number(st.mtimNs / 1_000_000n)).toBeLessThanOrEqual(made);
+    expect(Number(st.ctimNs / 1_000_000n)).toBeLessThanOrEqual(made);
+    vfs.mkdir('/d');
+    expect(vfs.lstat('/d').ino).toBe(2n);
+    // A `root` option's directory is still looked up: removed through the Volume, it is gone.
+    const vol = Volume.fromJSON({ '/sub/f': 'x' });
+    const sub = new MemFS(vol, { root: '/sub' });
+    expect(sub.kind('/')).toBe('directory');
+    vol.rmSync('/sub', { recursive: true });
+    expect(sub.kind('/')).toBeUndefined();
+  });
+});
+
+describe('write-behind off (part 8: one batch for every such host)', () => {
+  it("a host's write lands at once even while another host's run has the shared batch enabled", () => {
+    const a = makeHarness({ preopens: { '/m': new MemFS() } });
+    const vfs = new MemFS();
+    const b = makeHarness({ preopens: { '/m': vfs } });
+    const batch = (h: typeof a) => (h.wasi as unknown as { ctx: { writeBehind: { enabled: boolean; accepts(): boolean } } }).ctx.writeBehind;
+    expect(batch(a)).toBe(batch(b));
+    batch(a).enabled = true;
+    try {
+      b.putString(100, 'f');
+      expect(b.imp.path_open(3, 0, 100, 1, 1, 0x40n, 0n, 0, 200)).toBe(Errno.SUCCESS);
+      b.putString(300, 'hi');
+      b.putIovecs(400, [[300, 2]]);
+      expect(b.imp.fd_write(b.u32(200), 400, 1, 500)).toBe(Errno.SUCCESS);
+      expect(vfs.readText('/f')).toBe('hi');
+    } finally {
+      batch(a).enabled = false;
+    }
+  });
+});
+
+describe('default stdio (part 8: one stream per fd for every host)', () => {
+  it('every host without stdio options shares the process\'s streams, each asking isatty when asked, not once', () => {
+    expect(nodePlatform.defaultStdio(1)).toBe(nodePlatform.defaultStdio(1));
+    expect(nodePlatform.defaultStdio(0)).not.toBe(nodePlatform.defaultStdio(1));
+    // A terminal's fd closed and its number taken by a file: the stream now says what the fd is.
+    let fd: number;
+    try {
+      fd = fs.openSync('/dev/ptmx', 'r+');
+    } catch {
+      return; // no pseudo-terminals here
+    }
+    const stream = nodePlatform.fdStream(fd, 'write');
+    expect(stream.filetype).toBe(FileType.CHARACTER_DEVICE);
+    fs.closeSync(fd);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasi-host-startup-'));
+    const file = fs.openSync(path.join(dir, 'f'), 'w');
+    try {
+      if (file === fd) expect(stream.filetype).toBe(FileType.UNKNOWN);
+    } finally {
+      fs.closeSync(file);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('argv and environ', () => {
   it('are the ones given to the constructor, whatever the embedder does to its array later', () => {
     const args = ['prog', 'é'];
@@ -279,6 +374,17 @@ describe('own keys only (the option checks walk keys with for…in and hasOwn)',
     expect(h.imp.environ_sizes_get(100, 104)).toBe(Errno.SUCCESS);
     expect([h.u32(100), h.u32(104)]).toEqual([1, 'A=1\0'.length]);
     expect(() => new WASI({ env, bogus: 1 } as object)).toThrow('WASI: unknown option `bogus`');
+  });
+
+  it('an inherited preopen is not mounted: the own ones take 3, 4, … in order', () => {
+    const preopens = Object.assign(Object.create({ '/inherited': new MemFS() }) as Record<string, MemFS>, { '/a': new MemFS(), '/b': new MemFS() });
+    const h = makeHarness({ preopens });
+    for (const [fd, name] of [[3, '/a'], [4, '/b']] as const) {
+      expect(h.imp.fd_prestat_get(fd, 100)).toBe(Errno.SUCCESS);
+      expect(h.imp.fd_prestat_dir_name(fd, 200, 2)).toBe(Errno.SUCCESS);
+      expect(h.bytes(200, 2)).toEqual(new TextEncoder().encode(name));
+    }
+    expect(h.imp.fd_prestat_get(5, 100)).toBe(Errno.BADF);
   });
 });
 

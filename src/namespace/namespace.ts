@@ -40,7 +40,8 @@ export class Namespace {
    */
   mount(guestPath: string, vfs: Vfs, rightsBase: number, rightsInheriting: number, isDirectory: boolean): DirDescriptor {
     const mount = makeMount(vfs, '/', guestPath);
-    for (const other of this.#mounts.values()) {
+    // Only with mounts to ask: for…of over an empty Map's values still makes an iterator and its result.
+    if (this.#mounts.size > 0) for (const other of this.#mounts.values()) {
       if (mayOverlap(other.vfs, vfs)) {
         other.rootId ??= idOf(other.vfs.lstat(other.root));
         mount.rootId ??= idOf(vfs.lstat(mount.root));

@@ -32,13 +32,15 @@ function pause(ms: number): void {
  * moment and retries rather than losing output.
  */
 class FdStream implements HostStream {
-  private type: FileType | undefined;
   constructor(private readonly fd: number) {}
-  /** Asked on first use (most programs ask once, at startup, through libc's isatty). */
+  /**
+   * Asked each time (most programs ask once, at startup, through libc's isatty): the process may
+   * have pointed the fd elsewhere since (dup2), and one ioctl is all the answer costs. Keeping no
+   * answer is also what lets every host share the default stdio's streams (defaultStdio).
+   */
   get filetype(): FileType {
     // A terminal is a character device without seek rights, so libc's isatty() is true (spec/abi-cheatsheet.md rule 7).
-    this.type ??= lateBuiltin('node:tty').isatty(this.fd) ? FileType.CHARACTER_DEVICE : FileType.UNKNOWN;
-    return this.type;
+    return (isatty ??= lateBuiltin('node:tty').isatty)(this.fd) ? FileType.CHARACTER_DEVICE : FileType.UNKNOWN;
   }
   read(into: Uint8Array): number {
     for (;;) {
@@ -67,6 +69,12 @@ class FdStream implements HostStream {
 }
 
 let randomFillSync: typeof import('node:crypto').randomFillSync | undefined;
+let isatty: typeof import('node:tty').isatty | undefined;
+/**
+ * The process's fds 0-2 as streams, one each for every host that takes the default stdio: an
+ * FdStream holds nothing but its fd (BENCHMARKS.md, issue 14 part 8).
+ */
+const defaultStreams: FdStream[] = [];
 
 export const nodePlatform: Platform = {
   name: 'node',
@@ -87,7 +95,7 @@ export const nodePlatform: Platform = {
     pause(ns / 1e6);
   },
   fdStream: (fd) => new FdStream(fd),
-  defaultStdio: (fd) => new FdStream(fd),
+  defaultStdio: (fd) => (defaultStreams[fd] ??= new FdStream(fd)),
   hostDirectory: (path, label) => {
     try {
       return new NodeFS(path);

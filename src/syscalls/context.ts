@@ -29,10 +29,8 @@ export interface HostContext {
   readonly args: StringList;
   readonly env: StringList;
   readonly writeBehind: WriteBatch;
-  /** The reused copy of a call's iovecs (fd-io.ts). */
+  /** The reused copy of a call's iovecs (fd-io.ts), and the reused buffer of its copies (Iovecs.scratch). */
   readonly iovecs: Iovecs;
-  /** A reusable buffer for copying between guest memory and hosts that cannot take a shared view. */
-  scratch(size: number): Uint8Array;
 }
 
 /** Thrown by proc_exit to unwind out of the guest; the one exception allowed to leave an import. */

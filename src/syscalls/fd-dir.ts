@@ -27,7 +27,7 @@ export function fd_readdir(
     const size = DIRENT_SIZE + e.name.byteLength;
     const room = len - used;
     // A whole entry is written in place; a partial one goes through scratch and is cut to fit.
-    const out = size <= room ? mem.bytes(base + used, size) : ctx.scratch(size).subarray(0, size);
+    const out = size <= room ? mem.bytes(base + used, size) : ctx.iovecs.scratch(size).subarray(0, size);
     const v = new DataView(out.buffer, out.byteOffset, DIRENT_SIZE);
     v.setBigUint64(DirentOff.NEXT, BigInt(i + 1), true);
     v.setBigUint64(DirentOff.INO, ctx.ns.inoOf(d, e), true);

@@ -93,7 +93,7 @@ const GATHER_MAX = 64 * 1024;
 function writeStream(ctx: HostContext, d: StreamDescriptor, list: Iovecs): number {
   const total = list.total;
   if (list.count < 2 || total > GATHER_MAX || d.stream.write === undefined) return transfer(ctx, d, list, 0, true);
-  const joined = ctx.scratch(total).subarray(0, total);
+  const joined = list.scratch(total).subarray(0, total);
   list.gather(ctx.mem, joined);
   return d.stream.write(joined);
 }

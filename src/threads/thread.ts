@@ -63,15 +63,10 @@ function localContext(memory: WebAssembly.Memory, platform: Platform): HostConte
   const fds = new FdTable(4);
   const mem = new GuestMemory();
   mem.attach(memory);
-  let scratch = new Uint8Array(64);
   return {
     mem, fds, ns: new Namespace(fds), platform,
     args: new StringList([]), env: new StringList([]),
     writeBehind: noWriteBehind(), iovecs: new Iovecs(),
-    scratch(size: number): Uint8Array {
-      if (scratch.byteLength < size) scratch = new Uint8Array(size);
-      return scratch;
-    },
   };
 }
 

@@ -36,7 +36,8 @@ const MAX_HOPS = 40;
 
 /** What this file needs of a tree: a Volume's Superblock has it, and so does `Store`. */
 interface Tree {
-  readonly root: Link;
+  /** Undefined only in a store whose root is not made yet (Store.plant). */
+  readonly root: Link | undefined;
   createNode(mode: number): Node;
   deleteNode(node: Node): void;
 }
@@ -66,7 +67,7 @@ const FanOut = (NODE_TEMPLATE.changes as object).constructor as new () => Node['
 const BUS = new FanOut();
 let stamp = new Date(0);
 
-export function newNode(ino: number, mode: number): Node {
+export function newNode(ino: number, mode: number, ms = Date.now()): Node {
   // A spread copies the fields in order into an object of their size (V8 clones the template's layout);
   // Object.assign into Object.create's empty object grew its property store field by field, 144 bytes
   // more per node, and took longer while cold (BENCHMARKS.md, issue 14 part 7).
@@ -76,7 +77,6 @@ export function newNode(ino: number, mode: number): Node {
   // One Date for the four times, and for every node made in the same millisecond (a tree seeded at
   // once holds one): fs-core and this backend replace a node's Dates, never change one in place, and
   // these nodes are never handed to an embedder (a Volume makes its own).
-  const ms = Date.now();
   if (ms !== stamp.getTime()) stamp = new Date(ms);
   node._atime = node._mtime = node._ctime = node._btime = stamp;
   node.mode = mode;
@@ -104,17 +104,26 @@ function addChild(dir: Link, name: string, node: Node): Link {
 
 /** A tree of MemFS's own, without a Volume: memfs's Links and Nodes and an ino counter. */
 class Store implements Tree {
-  declare readonly root: Link;
   /** This store's state, kept here rather than in `states`: a WeakMap entry per MemFS costs the GC. */
   declare state: TreeState | undefined;
   #ino = 0;
+  /**
+   * The root directory, made at its first use (plant): a MemFS whose program never looks at a file
+   * makes no Link, Node, Map, Set or Date for it (BENCHMARKS.md, issue 14 part 8). A data property,
+   * not a getter: every lookup reads it (a getter there cost opens 6% and listings 10%, bench/ab.mjs).
+   */
+  declare root: Link | undefined;
+  /** The root's times, whenever the root is made: the store's making. */
+  readonly #born = Date.now();
 
-  constructor() {
+  /** Makes the root: the first node made, so ino 1. */
+  plant(): Link {
     // Link keeps its tree only to make default nodes (createChild without one), which this file never asks for.
-    this.root = new Link(this as unknown as Superblock, undefined, '');
-    this.root.setNode(this.createNode(S_IFDIR | 0o777));
-    this.root.children.set('.', this.root);
-    this.root.children.set('..', this.root);
+    const root = (this.root = new Link(this as unknown as Superblock, undefined, ''));
+    root.setNode(newNode(++this.#ino, S_IFDIR | 0o777, this.#born));
+    root.children.set('.', root);
+    root.children.set('..', root);
+    return root;
   }
 
   createNode(mode: number): Node {
@@ -438,7 +447,7 @@ export class MemFS implements Vfs {
     }
     if (options.maxBytes !== undefined) {
       const s = this.#s;
-      if (s.quota === undefined) s.quota = new Quota(tree.root, options.maxBytes);
+      if (s.quota === undefined) s.quota = new Quota(tree.root ?? (tree as Store).plant(), options.maxBytes);
       else s.quota.max = options.maxBytes;
       s.quota.recount();
     }
@@ -456,7 +465,8 @@ export class MemFS implements Vfs {
 
   /** The backend's root directory: the tree's root, or the `root` option's directory if it is still there. */
   #base(path: string): Link {
-    let link = this.#s.tree.root;
+    const tree = this.#s.tree;
+    let link = tree.root ?? (tree as Store).plant();
     for (const name of this.#prefix) {
       const next = link.children.get(name);
       if (next === undefined || !isDir(next.getNode())) fail('ENOENT', 'no such file or directory', path);
@@ -638,6 +648,9 @@ export class MemFS implements Vfs {
   }
 
   kind(path: string): VfsKind | undefined {
+    // A tree's root is a directory for the tree's life (a Volume's too): answered without the lookup,
+    // which would make a store's root (Store.root) for a preopen's check (Namespace.mount).
+    if (path === '/' && this.#prefix.length === 0) return 'directory';
     // The resolver's per-component question: nothing there, even for want of a parent, is undefined.
     let link: Link | undefined;
     try {
