@@ -58,6 +58,22 @@ describe('importing the built Node entry', () => {
     expect(runner).not.toMatch(/class MemFS|var MemFS\b/);
   });
 
+  // Work at import is paid by every run, even one that never needs it (BENCHMARKS.md, "Issue 14, part 8"):
+  // the Node platform's sleeper and interval-clock base are made at first use.
+  it('reads no clock and makes no SharedArrayBuffer at import', () => {
+    const script = `
+let hrtimes = 0, sabs = 0;
+const hrtime = process.hrtime;
+process.hrtime = Object.assign((...a) => (hrtimes++, hrtime(...a)), { bigint: hrtime.bigint });
+globalThis.SharedArrayBuffer = class extends SharedArrayBuffer { constructor(n) { super(n); sabs++; } };
+await import(${JSON.stringify(dist)});
+process.stderr.write(JSON.stringify([hrtimes, sabs]));
+`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-'], { input: script, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stderr)).toEqual([0, 0]);
+  });
+
   // An embedder's app bundled to CommonJS (esbuild, webpack, ncc) has no import.meta.url: the late
   // loads must not need it, and on Node before 20.16 (no process.getBuiltinModule) they still load.
   const runRandom = (setup: string, load: string, kind: 'module' | 'commonjs'): string => `
