@@ -55,6 +55,8 @@ const quiet = process.argv.includes('--quiet');
 // Merged with s-startalloc (its startup work +71 B) the full build was 30782 B: its byte-costly micro-steps
 // were taken back (option keys by for…in + hasOwn, the binder's handler class, a hoisted `some` callback) and
 // MemFS's #base loops by for…of again, each a few bytes of garbage a run: core 15945 B, full 30714 B, 6 B headroom.
+// Part 8 (s-cold): the tree's stand-ins as CommonJS (no __esm/__toCommonJS wrappers) −98 B, the errno map and
+// poll_oneoff's state made at first use +1 B: core 15944 B, full 30612 B, 108 B headroom.
 const BUDGET = { core: Math.round(15.9 * 1024), full: 30 * 1024 };
 
 rmSync('dist', { recursive: true, force: true });
