@@ -8,11 +8,12 @@ import { Errno, ERRNO_NAMES, WasiError } from './abi/errno.js';
 let codes: Readonly<Record<string, Errno>> | undefined;
 
 /**
- * Made at the first error with a code, not at import: most runs never have
- * one, and building it cost a fresh process ~0.2 ms of `import 'wasi-host'`
- * (BENCHMARKS.md, "Issue 14, part 8"). POSIX spells every WASI errno but success and notcapable as E + its name
+ * POSIX spells every WASI errno but success and notcapable as E + its name
  * in capitals (`noent` is ENOENT, `2big` is E2BIG), plus two aliases Linux
- * gives a second name: built from the one name table (src/abi/errno.ts).
+ * gives a second name: built from the one name table (src/abi/errno.ts), at
+ * the first error with a code, not at import: most runs never have one, and
+ * building it cost a fresh process ~0.2 ms of `import 'wasi-host'`
+ * (BENCHMARKS.md, "Issue 14, part 8").
  */
 function codeMap(): Record<string, Errno> {
   const map: Record<string, Errno> = { EWOULDBLOCK: Errno.AGAIN, EOPNOTSUPP: Errno.NOTSUP };
