@@ -25,8 +25,11 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 //   checks them against the package's own).
 export const FILE_TYPE_BITS = { S_IFMT: 0o170000, S_IFDIR: 0o040000, S_IFREG: 0o100000, S_IFLNK: 0o120000, S_IFCHR: 0o020000 };
 const unavailable = (what) => `() => { throw new Error(${JSON.stringify(`${what} is left out of the wasi-host browser build`)}); }`;
+// The stand-ins are CommonJS, as the tree that require()s them: an ES module required from CommonJS
+// brings esbuild's __esm/__export/__toCommonJS wrappers (98 B min+gzip of the full bundle, and three
+// more helpers a fresh Node process compiles at import; BENCHMARKS.md, "Issue 14, part 8").
 const STANDINS = {
-  'node:buffer': `export class Buffer extends Uint8Array {
+  'node:buffer': `module.exports = { Buffer: class Buffer extends Uint8Array {
   static allocUnsafe(n) { return new Buffer(n); }
   static alloc(n) { return new Buffer(n); }
   static isBuffer(x) { return x instanceof Buffer; }
@@ -48,9 +51,9 @@ const STANDINS = {
     if (encoding !== undefined && encoding !== 'utf8' && encoding !== 'utf-8') (${unavailable('Buffer encodings other than UTF-8')})();
     return new TextDecoder().decode(this);
   }
-}`,
+} };`,
   process: 'module.exports = undefined;',
-  '@jsonjoy.com/fs-node-utils': `export const constants = ${JSON.stringify(FILE_TYPE_BITS)};`,
+  '@jsonjoy.com/fs-node-utils': `module.exports = { constants: ${JSON.stringify(FILE_TYPE_BITS)} };`,
 };
 
 const browserShims = {

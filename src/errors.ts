@@ -5,12 +5,15 @@ import { Errno, ERRNO_NAMES, WasiError } from './abi/errno.js';
  * backend that follows them) to WASI errno. By name, never by number: Linux
  * ENOENT is 2, WASI `noent` is 44.
  */
-const CODE_TO_ERRNO: Readonly<Record<string, Errno>> = codeMap();
+let codes: Readonly<Record<string, Errno>> | undefined;
 
 /**
  * POSIX spells every WASI errno but success and notcapable as E + its name
  * in capitals (`noent` is ENOENT, `2big` is E2BIG), plus two aliases Linux
- * gives a second name: built from the one name table (src/abi/errno.ts).
+ * gives a second name: built from the one name table (src/abi/errno.ts), at
+ * the first error with a code, not at import: most runs never have one, and
+ * building it cost a fresh process ~0.2 ms of `import 'wasi-host'`
+ * (BENCHMARKS.md, "Issue 14, part 8").
  */
 function codeMap(): Record<string, Errno> {
   const map: Record<string, Errno> = { EWOULDBLOCK: Errno.AGAIN, EOPNOTSUPP: Errno.NOTSUP };
@@ -29,7 +32,7 @@ export function isPosixError(err: unknown): boolean {
   if (err instanceof RangeError) return true;
   if (typeof err !== 'object' || err === null) return false;
   const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' && CODE_TO_ERRNO[code] !== undefined;
+  return typeof code === 'string' && (codes ??= codeMap())[code] !== undefined;
 }
 
 /** The errno for anything thrown below a syscall; what has no POSIX meaning is EIO. */
@@ -38,7 +41,7 @@ export function errnoOf(err: unknown): Errno {
   if (typeof err === 'object' && err !== null) {
     const code = (err as { code?: unknown }).code;
     if (typeof code === 'string') {
-      const errno = CODE_TO_ERRNO[code];
+      const errno = (codes ??= codeMap())[code];
       if (errno !== undefined) return errno;
     }
     if (err instanceof RangeError) return Errno.INVAL;

@@ -4,13 +4,19 @@ import type { HostStream, Platform } from './types.js';
 import { lateBuiltin } from './late-builtin.js';
 import { hostDirectoryProblem, NodeFS } from '../vfs/node.js';
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
+// This module's state is made at first use, not at `import 'wasi-host'`, where a fresh
+// process paid ~0.1 ms for the first hrtime() and the SharedArrayBuffer (BENCHMARKS.md,
+// "Issue 14, part 8"); most runs never sleep, and Node's guest clock is hrtime.bigint().
+let sleeper: Int32Array | undefined;
 // process.hrtime() is the cheapest monotonic reader in Node 20 (~48 ns against
 // ~60 for performance.now() or hrtime.bigint()); counted from this base, the
-// nanoseconds stay exact in a double for 104 days of process life.
-const [baseSec, baseNsec] = process.hrtime();
+// nanoseconds stay exact in a double for 104 days of process life. On Node it
+// only measures intervals (Platform.monotonicNs), so its origin is the first read.
+let baseSec: number | undefined;
+let baseNsec = 0;
 function monotonicNs(): number {
   const t = process.hrtime();
+  if (baseSec === undefined) [baseSec, baseNsec] = t;
   return (t[0] - baseSec) * 1e9 + (t[1] - baseNsec);
 }
 // What the guest reads as its monotonic clock (clock_time_get, poll_oneoff deadlines): the
@@ -23,7 +29,7 @@ const hrtimeBig = process.hrtime.bigint;
 let originUs: bigint | undefined;
 
 function pause(ms: number): void {
-  Atomics.wait(sleeper, 0, 0, ms);
+  Atomics.wait((sleeper ??= new Int32Array(new SharedArrayBuffer(4))), 0, 0, ms);
 }
 
 /**

@@ -110,7 +110,9 @@ class Pass {
   }
 }
 
-const pass = new Pass();
+// Made at the first poll_oneoff, not at import: most programs never poll, and a fresh
+// process paid ~0.1 ms of `import 'wasi-host'` for it (BENCHMARKS.md, "Issue 14, part 8").
+let pass: Pass | undefined;
 
 /**
  * An fd subscription is decided at once (files and stdio never block in this
@@ -164,7 +166,7 @@ function pollWith(
   // ones not read yet: such arrays are refused rather than read half-rewritten.
   if (outAt > inAt && outAt < inAt + n * sub.size) return Errno.INVAL;
 
-  const p = pass;
+  const p = (pass ??= new Pass());
   p.begin(ctx, outAt);
   const v = p.view;
   for (let i = 0; i < n; i++) {
