@@ -64,26 +64,16 @@ rmSync('dist', { recursive: true, force: true });
 // maps and the src/ they point into would triple the package (README, "What
 // the package holds").
 
-// The Node entries are built in two groups. Node's ESM loader costs a fresh process ~0.4 ms or more
-// per module it resolves, reads and links, so the main entry is one file: `import 'wasi-host'` reads
-// dist/index.js alone (nine chunks split across all six entries: 21 ms; a chunk shared with the
-// runner: 13–15; BENCHMARKS.md, "Issue 14, part 7" and "part 8"). wasi-host/runner takes MemFS
-// instances made by the main entry, so it must share its classes: it imports them from
-// dist/index.js (mainEntryShared below) instead of both importing a shared chunk.
+// The Node entries are built in two groups, each splitting only within itself. Node's ESM loader
+// costs a fresh process ~0.6 ms or more per module it resolves, reads and links, so the main entry
+// shares one chunk with wasi-host/runner alone (the runner takes MemFS instances made by the main
+// entry, so the two must share its classes): `import 'wasi-host'` reads two files, not the nine
+// chunks one split across all six entries made (21 → 13–15 ms; BENCHMARKS.md, "Issue 14, part 7").
 // The CLI and the Worker entries (guest threads, the runner's Worker, `wasi-host test`'s) split among
 // themselves: they share no class with the main entry's users, and one file each would double
 // the package for ~8 ms of the CLI's start and ~3 ms of a thread's.
 const node = { ...common, outdir: 'dist', format: 'esm', platform: 'node', packages: 'external', plugins: [nodeTree] };
-// The runner's MemFS and AsyncVfs helpers are the main entry's own (it exports each): `instanceof
-// MemFS` must hold for a MemFS the user made from 'wasi-host', and toAsyncVfs is re-exported.
-const mainEntryShared = {
-  name: 'main-entry-shared',
-  setup(b) {
-    b.onResolve({ filter: /\/vfs\/(memfs|async)\.js$/ }, (args) => (/[\\/]src[\\/]runner[\\/]/.test(args.importer) ? { path: './index.js', external: true } : undefined));
-  },
-};
-await build({ ...node, entryPoints: { index: 'src/index.ts' } });
-await build({ ...node, entryPoints: { runner: 'src/runner/node.ts' }, plugins: [mainEntryShared, nodeTree] });
+await build({ ...node, entryPoints: { index: 'src/index.ts', runner: 'src/runner/node.ts' }, splitting: true });
 await build({ ...node, entryPoints: { cli: 'src/cli.ts', 'thread-worker': 'src/thread-worker.ts', 'cli-test-worker': 'src/cli-test-worker.ts', 'runner-worker': 'src/runner/node-worker.ts' }, splitting: true, chunkNames: 'cli-chunk-[hash]' });
 // A guest thread's Worker boots ~7 ms sooner from CommonJS than from an ES module (Node 20 sets up
 // its ESM loader in each Worker first: 47–49 against 53–56 ms for an empty Worker here), and a
