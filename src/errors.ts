@@ -21,6 +21,12 @@ function codeMap(): Record<string, Errno> {
   return map;
 }
 
+/** The errno of the POSIX code `err` carries, or undefined if it carries none this map knows. */
+function errnoOfCode(err: unknown): Errno | undefined {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? (codes ??= codeMap())[code] : undefined;
+}
+
 /**
  * Whether `err` is a failure the guest is meant to see as an errno: an error
  * carrying a POSIX code this map knows (backends throw these, see
@@ -29,24 +35,13 @@ function codeMap(): Record<string, Errno> {
  * thrown below a syscall is a bug in the host or a backend (src/binder.ts).
  */
 export function isPosixError(err: unknown): boolean {
-  if (err instanceof RangeError) return true;
-  if (typeof err !== 'object' || err === null) return false;
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' && (codes ??= codeMap())[code] !== undefined;
+  return err instanceof RangeError || errnoOfCode(err) !== undefined;
 }
 
 /** The errno for anything thrown below a syscall; what has no POSIX meaning is EIO. */
 export function errnoOf(err: unknown): Errno {
   if (err instanceof WasiError) return err.errno;
-  if (typeof err === 'object' && err !== null) {
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string') {
-      const errno = (codes ??= codeMap())[code];
-      if (errno !== undefined) return errno;
-    }
-    if (err instanceof RangeError) return Errno.INVAL;
-  }
-  return Errno.IO;
+  return errnoOfCode(err) ?? (err instanceof RangeError ? Errno.INVAL : Errno.IO);
 }
 
 /** An error carrying a POSIX code, as backends throw them. */

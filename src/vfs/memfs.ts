@@ -102,6 +102,11 @@ function addChild(dir: Link, name: string, node: Node): Link {
   return link;
 }
 
+/** The root directory of `tree`, made first if it is a store's not made yet (Store.plant). */
+function rootOf(tree: Tree): Link {
+  return tree.root ?? (tree as Store).plant();
+}
+
 /** A tree of MemFS's own, without a Volume: memfs's Links and Nodes and an ino counter. */
 class Store implements Tree {
   /** This store's state, kept here rather than in `states`: a WeakMap entry per MemFS costs the GC. */
@@ -447,7 +452,7 @@ export class MemFS implements Vfs {
     }
     if (options.maxBytes !== undefined) {
       const s = this.#s;
-      if (s.quota === undefined) s.quota = new Quota(tree.root ?? (tree as Store).plant(), options.maxBytes);
+      if (s.quota === undefined) s.quota = new Quota(rootOf(tree), options.maxBytes);
       else s.quota.max = options.maxBytes;
       s.quota.recount();
     }
@@ -465,8 +470,7 @@ export class MemFS implements Vfs {
 
   /** The backend's root directory: the tree's root, or the `root` option's directory if it is still there. */
   #base(path: string): Link {
-    const tree = this.#s.tree;
-    let link = tree.root ?? (tree as Store).plant();
+    let link = rootOf(this.#s.tree);
     for (const name of this.#prefix) {
       const next = link.children.get(name);
       if (next === undefined || !isDir(next.getNode())) fail('ENOENT', 'no such file or directory', path);
