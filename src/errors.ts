@@ -16,7 +16,8 @@ let codes: Readonly<Record<string, Errno>> | undefined;
  * (BENCHMARKS.md, "Issue 14, part 8").
  */
 function codeMap(): Record<string, Errno> {
-  const map: Record<string, Errno> = { EWOULDBLOCK: Errno.AGAIN, EOPNOTSUPP: Errno.NOTSUP };
+  // No prototype: a code such as 'toString' or '__proto__' is no POSIX code, and must not find Object's.
+  const map: Record<string, Errno> = Object.assign(Object.create(null) as Record<string, Errno>, { EWOULDBLOCK: Errno.AGAIN, EOPNOTSUPP: Errno.NOTSUP });
   for (let e = Errno.TOOBIG; e < Errno.NOTCAPABLE; e++) map[`E${ERRNO_NAMES[e].toUpperCase()}`] = e;
   return map;
 }

@@ -117,6 +117,18 @@ describe('host bugs trap; guest errors are errnos', () => {
     expect(h.imp.path_filestat_get(3, 1, 100, 1, 200)).toBe(Errno.ACCES);
   });
 
+  it('a backend error whose code is no POSIX code but a name every object has (toString, constructor, __proto__) traps', () => {
+    for (const code of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      const vfs = new MemFS({ a: 'x' });
+      const h = makeHarness({ preopens: { '/b': vfs } });
+      const odd = (): never => { throw Object.assign(new Error('odd'), { code }); };
+      vfs.lstat = odd;
+      vfs.kind = odd;
+      h.putString(100, 'a');
+      expect(() => h.imp.path_filestat_get(3, 1, 100, 1, 200), code).toThrow(WebAssembly.RuntimeError);
+    }
+  });
+
   it('a trap in a running program ends start() and is traced as a trap', () => {
     const vfs = new MemFS({ 'a.txt': 'x', 'b.txt': 'y' });
     const lines: string[] = [];
