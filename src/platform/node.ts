@@ -75,6 +75,7 @@ class FdStream implements HostStream {
 }
 
 let randomFillSync: typeof import('node:crypto').randomFillSync | undefined;
+const RANDOM_STEP = 2 ** 30;
 let isatty: typeof import('node:tty').isatty | undefined;
 /**
  * The process's fds 0-2 as streams, one each for every host that takes the default stdio: an
@@ -93,8 +94,11 @@ export const nodePlatform: Platform = {
   },
   clockResolutionNs: 1000n,
   // Node's own call: a tenth faster than its getRandomValues, which checks and wraps more.
+  // In steps of 1 GiB: a wasm32 memory holds up to 4 GiB, and Node's random fill has refused, or
+  // crashed on, more than 2^31 - 1 bytes a call in some versions (nodejs/node#35135).
   randomFill: (into) => {
-    (randomFillSync ??= lateBuiltin('node:crypto').randomFillSync)(into);
+    const fill = (randomFillSync ??= lateBuiltin('node:crypto').randomFillSync);
+    for (let at = 0; at < into.length; at += RANDOM_STEP) fill(into.subarray(at, at + RANDOM_STEP));
   },
   sleep: (ns) => {
     // Atomics.wait blocks the thread without spinning; Node allows it on the main thread.
