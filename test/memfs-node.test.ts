@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { Node } from '@jsonjoy.com/fs-core/lib/Node.js';
+import { Errno } from '../src/abi/errno.js';
 import { MemFS, newNode, NO_CHILDREN } from '../src/vfs/memfs.js';
+import { makeHarness } from './harness.js';
 
 // MemFS makes its nodes without memfs's Node constructor (src/vfs/memfs.ts,
 // newNode), which asks the process for its uid and gid on every node. These
@@ -87,5 +89,54 @@ describe('MemFS nodes (newNode) are what fs-core makes', () => {
     expect(fs.toJSON()).toEqual({ b: 'x', 'moved/e/f/new': '' });
     expect(fs.readdir('/moved').map((e) => e.name)).toEqual(['e', 'sym']);
     expect(() => fs.open('/b/x', flags)).toThrow(expect.objectContaining({ code: 'ENOTDIR' }));
+  });
+});
+
+// A store's root directory is made at its first use (Store.plant, issue 14 part 8). A guest whose
+// first calls attack the root must meet the root a made one would be: same errnos, same stat.
+describe('a MemFS root made at first use answers a hostile guest as a made one does', () => {
+  // Every call against ".", "..", "" and the root's own names, as a guest's first calls.
+  function attack(vfs: MemFS): unknown[] {
+    const h = makeHarness({ preopens: { '/m': vfs } });
+    const put = (at: number, s: string): number => h.putString(at, s);
+    const out: unknown[] = [];
+    const stat = (errno: number): void => {
+      // filetype, nlink, size, and whether ino is 1: the times are the store's making, not compared.
+      out.push(errno, h.view().getUint8(216), h.u64(224), h.u64(232), h.u64(208) === 1n);
+    };
+    const calls: [string, () => number][] = [
+      ['fstat preopen', () => h.imp.fd_filestat_get(3, 200)],
+      ['stat .', () => h.imp.path_filestat_get(3, 0, 100, put(100, '.'), 200)],
+      ['stat ..', () => h.imp.path_filestat_get(3, 0, 100, put(100, '..'), 200)],
+      ['rmdir .', () => h.imp.path_remove_directory(3, 100, put(100, '.'))],
+      ['unlink .', () => h.imp.path_unlink_file(3, 100, put(100, '.'))],
+      ['rename . x', () => h.imp.path_rename(3, 100, put(100, '.'), 3, 120, put(120, 'x'))],
+      ['open ..', () => h.imp.path_open(3, 0, 100, put(100, '..'), 2, 0n, 0n, 0, 300)],
+      ['open "" ', () => h.imp.path_open(3, 0, 100, 0, 2, 0n, 0n, 0, 300)],
+      ['symlink . -> ..', () => h.imp.path_symlink(100, put(100, '..'), 3, 120, put(120, '.'))],
+      ['mkdir d', () => h.imp.path_create_directory(3, 100, put(100, 'd'))],
+      ['rename d .', () => h.imp.path_rename(3, 100, put(100, 'd'), 3, 120, put(120, '.'))],
+      ['fstat preopen after', () => h.imp.fd_filestat_get(3, 200)],
+    ];
+    for (const [name, call] of calls) {
+      const errno = call();
+      out.push(name);
+      if (name.startsWith('fstat') || name.startsWith('stat')) stat(errno);
+      else out.push(errno);
+    }
+    return out;
+  }
+
+  it('the same answers to the same calls, whether the root was made before the run or by its first call', () => {
+    const made = new MemFS();
+    made.lstat('/');
+    const lazy = new MemFS();
+    const expected = attack(made);
+    expect(attack(lazy)).toEqual(expected);
+    // And they are the answers a root must give: a directory with ino 1, never removed or renamed.
+    expect(expected.slice(0, 6)).toEqual(['fstat preopen', Errno.SUCCESS, 3, expect.any(BigInt), expect.any(BigInt), true]);
+    expect(expected[expected.indexOf('rmdir .') + 1]).not.toBe(Errno.SUCCESS);
+    expect(expected[expected.indexOf('rename . x') + 1]).not.toBe(Errno.SUCCESS);
+    expect(expected[expected.indexOf('open ..') + 1]).toBe(Errno.PERM);
   });
 });
