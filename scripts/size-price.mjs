@@ -22,8 +22,13 @@ const FEATURES = {
   // The checks of every option and their messages (src/options.ts): the constructor's shape and value checks.
   'option checks': {
     'src/options.ts': [
-      edit(/export function checkOptionShapes\(options: object, full: boolean\): void \{/, '$& return;'),
-      edit(/export function checkOptions\(options: WASIOptions, full: boolean\): void \{/, '$& return;'),
+      // What is left without them: the guest's environment, which checkOptions builds in its pass over env.
+      // Whole functions go, not just their bodies: esbuild tree-shakes before it drops code after a return.
+      edit(/\nfunction checkOptionShapes\([\s\S]*?\n\}\n/, '\n'),
+      edit(
+        /\nexport function checkOptions\([\s\S]*?\n\}\n/,
+        "\nexport function checkOptions(options: WASIOptions, full: boolean): string[] { const e: string[] = []; for (const n in options.env) e.push(`${n}=${options.env[n]}`); return e; }\n",
+      ),
     ],
   },
   // poll_oneoff answering ENOSYS: the clock and fd subscriptions, the sleep, waiting on stdin.
