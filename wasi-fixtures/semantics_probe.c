@@ -215,6 +215,7 @@ static void linking(void) {
   show("link onto an existing dir", __wasi_path_link(PREOPEN, 0, "f.txt", PREOPEN, "d"));
   show("link onto a dangling symlink", __wasi_path_link(PREOPEN, 0, "f.txt", PREOPEN, "dangling"));
   show("link onto itself", __wasi_path_link(PREOPEN, 0, "f.txt", PREOPEN, "f.txt"));
+  show("link onto d/ (an existing dir, trailing slash)", __wasi_path_link(PREOPEN, 0, "f.txt", PREOPEN, "d/"));
   show("link to hl/ (trailing slash)", __wasi_path_link(PREOPEN, 0, "f.txt", PREOPEN, "hl/"));
   show("link f.txt -> hl", __wasi_path_link(PREOPEN, 0, "f.txt", PREOPEN, "hl"));
   show_stat("  f.txt after", 0, "f.txt");

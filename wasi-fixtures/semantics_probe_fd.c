@@ -229,6 +229,24 @@ static void file_ops(void) {
   show("set_rights on a dir: the same rights", __wasi_fd_fdstat_set_rights(dir, fs.fs_rights_base, fs.fs_rights_inheriting));
   (void)!__wasi_fd_close(dir);
   (void)!__wasi_fd_close(fd);
+
+  // fd_pwrite on an O_APPEND fd: POSIX writes at the offset, Linux appends.
+  __wasi_fd_t ap;
+  int e2 = open_at(PREOPEN, 0, "append.txt", __WASI_OFLAGS_CREAT | __WASI_OFLAGS_TRUNC, RIGHTS_FILE_RW, __WASI_FDFLAGS_APPEND, &ap);
+  if (e2 != 0) {
+    show("setup: open append.txt", e2);
+    return;
+  }
+  __wasi_ciovec_t abc = {(const uint8_t *)"abc", 3};
+  __wasi_ciovec_t x = {(const uint8_t *)"X", 1};
+  (void)!__wasi_fd_write(ap, &abc, 1, &n);
+  show("pwrite X at 0 on an O_APPEND fd holding abc", __wasi_fd_pwrite(ap, &x, 1, 0, &n));
+  char got[8] = {0};
+  __wasi_iovec_t giov = {(uint8_t *)got, sizeof got - 1};
+  (void)!__wasi_fd_pread(ap, &giov, 1, 0, &n);
+  (void)!__wasi_fd_tell(ap, &pos);
+  printf("  the file: [%s], position %llu\n", got, (unsigned long long)pos);
+  (void)!__wasi_fd_close(ap);
 }
 
 static void numbering(void) {
