@@ -155,6 +155,8 @@ static void wrong_kind(void) {
     show(label, __wasi_fd_filestat_set_size(fd, 0));
     snprintf(label, sizeof label, "%s: fd_datasync", name);
     show(label, __wasi_fd_datasync(fd));
+    snprintf(label, sizeof label, "%s: fd_sync", name);
+    show(label, __wasi_fd_sync(fd));
     snprintf(label, sizeof label, "%s: fd_fdstat_set_flags APPEND", name);
     show(label, __wasi_fd_fdstat_set_flags(fd, __WASI_FDFLAGS_APPEND));
     snprintf(label, sizeof label, "%s: fd_fdstat_set_rights (same)", name);
