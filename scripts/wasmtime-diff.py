@@ -8,6 +8,13 @@ otherwise, and why we keep our answer) must still differ: if wasmtime now
 agrees, the note can go, and this says so. Any other difference is reported
 with its first differing line. Exit status 1 when anything is unexpected.
 
+A probe fixture, whose every line is one case, records wasmtime's answer
+exactly: `wasmtimeStdout` (the whole stdout wasmtime gives, up to a trap if
+it traps) and `wasmtimeTrap` (text its trap message contains: wasmtime ends
+the program there). With either, wasmtime must give exactly that, so a new
+difference in such a fixture is reported like any other; without a trap the
+exit code, stderr and files are held to the fixture's own expectations.
+
 Needs the `wasmtime` Python package (the embedding API; no wasmtime binary):
 
     python3 -m venv .venv && .venv/bin/pip install wasmtime
@@ -46,7 +53,7 @@ def seed(sandbox, files):
 
 
 def run(engine, name, spec):
-    """Runs one fixture under wasmtime: (stdout, stderr, exit code, files after), or raises on a trap."""
+    """Runs one fixture under wasmtime: (stdout, stderr, exit code, files after, trap message or None)."""
     work = tempfile.mkdtemp(prefix=f'wasmtime-diff-{name}-')
     try:
         sandbox = os.path.join(work, 'sandbox')
@@ -65,17 +72,20 @@ def run(engine, name, spec):
         linker = Linker(engine)
         linker.define_wasi()
         instance = linker.instantiate(store, Module.from_file(engine, os.path.join(FIXTURES, f'{name}.wasm')))
-        code = 0
+        code, trap = 0, None
         try:
             instance.exports(store)['_start'](store)
         except ExitTrap as e:
             code = e.code
+        except Exception as e:  # a trap: wasmtime stopped the program; what it wrote before stays
+            lines = [line.strip() for line in str(e).splitlines() if line.strip()]
+            trap = lines[-1] if lines else type(e).__name__
         out = {k: open(paths[k], encoding='utf-8', errors='replace').read() for k in ('stdout', 'stderr')}
         after = {}
         for key in spec.get('filesAfter') or {}:
             path = os.path.join(sandbox, key)
             after[key] = open(path, encoding='utf-8', errors='replace').read() if os.path.isfile(path) else None
-        return out['stdout'], out['stderr'], code, after
+        return out['stdout'], out['stderr'], code, after, trap
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -90,11 +100,17 @@ def first_difference(got, want):
     return 'same lines'
 
 
-def differences(spec, result):
-    stdout, stderr, code, after = result
+def differences(spec, result, want_stdout=None):
+    """What differs from the fixture's expectations (stdout: want_stdout when given)."""
+    stdout, stderr, code, after, trap = result
+    want_stdout = spec['stdout'] if want_stdout is None else want_stdout
     out = []
-    if stdout != spec['stdout']:
-        out.append(f'stdout {first_difference(stdout, spec["stdout"])}')
+    if trap is not None:
+        out.append(f'trap: {trap}')
+    if stdout != want_stdout:
+        out.append(f'stdout {first_difference(stdout, want_stdout)}')
+    if trap is not None:
+        return out
     if stderr != spec.get('stderr', ''):
         out.append(f'stderr {first_difference(stderr, spec.get("stderr", ""))}')
     if code != spec['exitCode']:
@@ -121,12 +137,28 @@ def main(names):
         with open(path, encoding='utf-8') as f:
             spec = json.load(f)
         why = spec.get('wasmtimeKnownDifferences')
-        try:
-            found = differences(spec, run(engine, name, spec))
-        except Exception as e:  # a trap: wasmtime stopped the program
-            lines = [line.strip() for line in str(e).splitlines() if line.strip()]
-            found = [f'trap: {lines[-1] if lines else type(e).__name__}']
-        if why is not None and found:
+        recorded = 'wasmtimeStdout' in spec or 'wasmtimeTrap' in spec
+        if recorded and why is None:
+            unexpected += 1
+            print(f'{name}: wasmtimeStdout or wasmtimeTrap without wasmtimeKnownDifferences (the why)')
+            continue
+        result = run(engine, name, spec)
+        found = differences(spec, result)
+        if recorded and found:
+            # Held to wasmtime's recorded answer: anything else is a new difference.
+            trap, want_trap = result[4], spec.get('wasmtimeTrap')
+            off = differences(spec, result, spec.get('wasmtimeStdout'))
+            off = [d for d in off if not d.startswith('trap: ')]
+            if want_trap is None and trap is not None:
+                off.insert(0, f'trap: {trap}, recorded: none')
+            elif want_trap is not None and (trap is None or want_trap not in trap):
+                off.insert(0, f'trap: {trap}, recorded: {want_trap!r}')
+            if off:
+                unexpected += 1
+                print(f'{name}: DIFFERS from its recorded wasmtime answer: {"; ".join(off)}')
+            else:
+                print(f'{name}: known difference, as recorded ({"; ".join(found)})')
+        elif why is not None and found:
             print(f'{name}: known difference ({"; ".join(found)})')
         elif why is not None:
             unexpected += 1

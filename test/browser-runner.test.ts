@@ -275,7 +275,7 @@ for (const engine of ENGINES) {
       describe('the fixtures that touch files, through spawn() on OPFS', () => {
         // Not run on OPFS, which has no symlinks or hard links (EPERM) and keeps no settable
         // times (ENOTSUP): cpp_filesystem, links, rust_fs and sandbox make links, stat_times sets times.
-        const NEEDS_LINKS_OR_TIMES = ['cpp_filesystem', 'links', 'rust_fs', 'sandbox', 'stat_times'];
+        const NEEDS_LINKS_OR_TIMES = ['cpp_filesystem', 'links', 'rust_fs', 'sandbox', 'semantics_probe', 'semantics_probe_fd', 'stat_times'];
         // rust_read_dir makes hundreds of files: 6-9 s through the Worker, 27 s from the page in
         // Firefox, past the test timeout under a full run's load; not run here.
         const fileFixtures = fixtures.filter((f) => (f.files !== undefined || f.filesAfter !== undefined) && !NEEDS_LINKS_OR_TIMES.includes(f.name) && f.name !== 'rust_read_dir');

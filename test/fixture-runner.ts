@@ -32,6 +32,14 @@ export interface FixtureSpec {
   nodeWasiSometimes?: { text: string; as: string; why: string };
   /** Where wasmtime, the reference, answers otherwise and why we keep our answer (checked by scripts/wasmtime-diff.py). */
   wasmtimeKnownDifferences?: string;
+  /**
+   * A probe's record of wasmtime's answer, line for line: the exact stdout wasmtime gives (up to
+   * its trap, if it traps); scripts/wasmtime-diff.py checks it is still what wasmtime gives.
+   * Needs wasmtimeKnownDifferences, the why.
+   */
+  wasmtimeStdout?: string;
+  /** Text wasmtime's trap message contains: it ends the program there (scripts/wasmtime-diff.py checks it). */
+  wasmtimeTrap?: string;
 }
 
 export interface FixtureResult {

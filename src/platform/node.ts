@@ -33,12 +33,15 @@ function pause(ms: number): void {
 }
 
 /**
- * A host fd used as a stream. It is never closed by the guest. Node may have
- * made a pipe or TTY non-blocking (process.stdout does), so EAGAIN waits a
- * moment and retries rather than losing output.
+ * A host fd used as a stream, in one direction: stdin only reads and stdout
+ * only writes, so the wrong direction is EBADF (wasmtime's answer, and what
+ * the guest gets from the other kinds of stdio) whatever the host fd allows.
+ * It is never closed by the guest. Node may have made a pipe or TTY
+ * non-blocking (process.stdout does), so EAGAIN waits a moment and retries
+ * rather than losing output.
  */
-class FdStream implements HostStream {
-  constructor(private readonly fd: number) {}
+abstract class FdStream implements HostStream {
+  constructor(protected readonly fd: number) {}
   /**
    * Asked each time (most programs ask once, at startup, through libc's isatty): the process may
    * have pointed the fd elsewhere since (dup2), and one ioctl is all the answer costs. Keeping no
@@ -48,6 +51,9 @@ class FdStream implements HostStream {
     // A terminal is a character device without seek rights, so libc's isatty() is true (spec/abi-cheatsheet.md rule 7).
     return (isatty ??= lateBuiltin('node:tty').isatty)(this.fd) ? FileType.CHARACTER_DEVICE : FileType.UNKNOWN;
   }
+}
+
+class FdReader extends FdStream {
   read(into: Uint8Array): number {
     for (;;) {
       try {
@@ -60,6 +66,9 @@ class FdStream implements HostStream {
       }
     }
   }
+}
+
+class FdWriter extends FdStream {
   write(data: Uint8Array): number {
     let done = 0;
     while (done < data.byteLength) {
@@ -82,6 +91,7 @@ let isatty: typeof import('node:tty').isatty | undefined;
  * FdStream holds nothing but its fd (BENCHMARKS.md, issue 14 part 8).
  */
 const defaultStreams: FdStream[] = [];
+const fdStream = (fd: number, mode: 'read' | 'write'): FdStream => (mode === 'read' ? new FdReader(fd) : new FdWriter(fd));
 
 export const nodePlatform: Platform = {
   name: 'node',
@@ -104,8 +114,8 @@ export const nodePlatform: Platform = {
     // Atomics.wait blocks the thread without spinning; Node allows it on the main thread.
     pause(ns / 1e6);
   },
-  fdStream: (fd) => new FdStream(fd),
-  defaultStdio: (fd) => (defaultStreams[fd] ??= new FdStream(fd)),
+  fdStream,
+  defaultStdio: (fd) => (defaultStreams[fd] ??= fdStream(fd, fd === 0 ? 'read' : 'write')),
   hostDirectory: (path, label) => {
     try {
       return new NodeFS(path);

@@ -59,6 +59,10 @@ export function fd_prestat_get(ctx: HostContext, fd: number, out: number): Errno
 
 /** Writes the name without a NUL; a buffer too small is ENAMETOOLONG, as wasmtime. */
 export function fd_prestat_dir_name(ctx: HostContext, fd: number, path: number, pathLen: number): Errno {
+  const d = ctx.fds.peek(fd);
+  // An open fd that is no preopen: ENOTDIR, as wasmtime (p1.rs, kept from its legacy host). Only
+  // fd_prestat_get must say EBADF there: libc's scan of the preopens stops at it.
+  if (d !== undefined && (d.kind !== 'dir' || d.preopenName === undefined)) return Errno.NOTDIR;
   const name = encodeUtf8(preopenName(ctx, fd));
   if (pathLen >>> 0 < name.byteLength) return Errno.NAMETOOLONG;
   ctx.mem.write(path, name);

@@ -153,8 +153,11 @@ export function fd_read(ctx: HostContext, fd: number, iovs: number, iovsLen: num
 }
 
 function positioned(ctx: HostContext, fd: number, rights: number): FileDescriptor {
-  const d = ctx.fds.getFile(fd, rights);
+  const d = ctx.fds.getFile(fd, rights & (Rights.FD_READ | Rights.FD_WRITE));
+  // A stream has no offsets: ESPIPE, as wasmtime and Linux pread(2) on a pipe answer. It comes
+  // before the rights check, since stdio never holds FD_SEEK (as for fd_advise, fd-meta.ts).
   if (d.kind !== 'file') throw new WasiError(Errno.SPIPE);
+  if ((d.rightsBase & rights) !== rights) throw new WasiError(Errno.NOTCAPABLE);
   return d;
 }
 

@@ -98,8 +98,9 @@ export function timesArg(atim: bigint, mtim: bigint, flags: number): [VfsTime, V
 }
 
 export function fd_filestat_set_times(ctx: HostContext, fd: number, atim: bigint, mtim: bigint, flags: number): Errno {
-  const d = ctx.fds.get(fd, Rights.FD_FILESTAT_SET_TIMES);
+  // Flags first, before the fd, as wasmtime and path_filestat_set_times: a bad pair is EINVAL even on a bad fd.
   const [a, m] = timesArg(atim, mtim, flags);
+  const d = ctx.fds.get(fd, Rights.FD_FILESTAT_SET_TIMES);
   if (d.kind === 'file') d.file.setTimes(a, m);
   // The descriptor names the directory itself: nothing to follow, and a symlink swapped in at its path is not followed.
   else if (d.kind === 'dir') ctx.ns.setTimes(ctx.ns.enter(d), a, m, false);

@@ -8,10 +8,11 @@ export function proc_exit(_ctx: HostContext, rval: number): never {
 
 /**
  * Signals have no meaning for a sandboxed guest and current wasi-libc no
- * longer imports this; NOSYS tells a caller so, as uvwasi does for unknown signals.
+ * longer imports this: NOTSUP, wasmtime's answer. A signal number past the
+ * witx enum is EINVAL (wasmtime traps there).
  */
 export function proc_raise(_ctx: HostContext, sig: number): Errno {
-  return sig >>> 0 > 30 ? Errno.INVAL : Errno.NOSYS;
+  return sig >>> 0 > 30 ? Errno.INVAL : Errno.NOTSUP;
 }
 
 export function sched_yield(_ctx: HostContext): Errno {
