@@ -761,6 +761,19 @@ describe('fd_sync / fd_datasync', () => {
     expect(h.imp.fd_datasync(fd)).toBe(Errno.SUCCESS);
     expect(h.imp.fd_sync(PRE)).toBe(Errno.SUCCESS);
   });
+
+  it('on stdio (a stream, holding none of the rights) they and fd_filestat_set_size are EINVAL, as Linux answers for a pipe or terminal', () => {
+    const { h } = setup();
+    for (const fd of [0, 1, 2]) {
+      expect(h.imp.fd_sync(fd), `fd_sync(${fd})`).toBe(Errno.INVAL);
+      expect(h.imp.fd_datasync(fd), `fd_datasync(${fd})`).toBe(Errno.INVAL);
+      expect(h.imp.fd_filestat_set_size(fd, 0n), `fd_filestat_set_size(${fd})`).toBe(Errno.INVAL);
+    }
+    // A file without the rights is still NOTCAPABLE: only streams answer before the check.
+    const ro = openOk(h, 'a.txt', { base: BigInt(R.FD_READ) });
+    expect(h.imp.fd_sync(ro)).toBe(Errno.NOTCAPABLE);
+    expect(h.imp.fd_filestat_set_size(ro, 0n)).toBe(Errno.NOTCAPABLE);
+  });
 });
 
 describe('fd_renumber', () => {

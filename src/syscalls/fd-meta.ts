@@ -78,6 +78,9 @@ export function fd_filestat_get(ctx: HostContext, fd: number, out: number): Errn
 }
 
 export function fd_filestat_set_size(ctx: HostContext, fd: number, size: bigint): Errno {
+  // A stream cannot be truncated: EINVAL, as Linux ftruncate on a pipe, before the rights check that
+  // stdio (which holds no FD_FILESTAT_SET_SIZE) would fail with ENOTCAPABLE (as fd_advise, below).
+  if (isStream(ctx, fd)) return Errno.INVAL;
   const d = ctx.fds.getFile(fd, Rights.FD_FILESTAT_SET_SIZE);
   if (d.kind !== 'file') return Errno.INVAL;
   // ftruncate on an fd not open for writing: POSIX allows EBADF or EINVAL, Linux says EINVAL and
@@ -144,8 +147,9 @@ export function fd_allocate(ctx: HostContext, fd: number, offset: bigint, len: b
 }
 
 export function fd_sync(ctx: HostContext, fd: number): Errno {
+  // A stream has nothing to sync: EINVAL, as Linux fsync(2) on a pipe or terminal, before the rights check.
+  if (isStream(ctx, fd)) return Errno.INVAL;
   const d = ctx.fds.get(fd, Rights.FD_SYNC);
-  if (d.kind === 'stream') return Errno.INVAL;
   if (d.kind === 'file') {
     d.file.sync();
     return takeDeferred(d);
@@ -154,8 +158,9 @@ export function fd_sync(ctx: HostContext, fd: number): Errno {
 }
 
 export function fd_datasync(ctx: HostContext, fd: number): Errno {
+  // A stream has nothing to sync: EINVAL, as Linux fsync(2) on a pipe or terminal, before the rights check.
+  if (isStream(ctx, fd)) return Errno.INVAL;
   const d = ctx.fds.get(fd, Rights.FD_DATASYNC);
-  if (d.kind === 'stream') return Errno.INVAL;
   if (d.kind === 'file') {
     d.file.datasync();
     return takeDeferred(d);
