@@ -39,6 +39,8 @@
 // - a name longer than NAME_MAX: in link and rename we say ENAMETOOLONG
 //   before the other path is walked, wasmtime and Linux after (not fixed:
 //   a lazy check did not fit the browser bundle's size budget);
+// - a directory descriptor whose directory was removed (wasmtime and Linux:
+//   an empty directory with nlink 0; we: ENOENT): closed at once (close_stale);
 // - a file descriptor where a directory one belongs, as the base of a path
 //   call or to fd_readdir (wasmtime: EBADF; Linux and we: ENOTDIR).
 // With "all" those run too, and opens drop random rights, and fd_fdstat_set_rights
@@ -89,6 +91,7 @@ struct slot {
   enum mode mode;
   int append;  // O_APPEND as far as this program set it
   int is_dir;  // what fd_fdstat_get said at open
+  char path[64];  // the path it was opened by, from the preopen; "" otherwise
 };
 static struct slot slots[NSLOTS];
 static int all_ops;  // "all": also the calls where wasmtime differs on purpose
@@ -268,7 +271,8 @@ static void do_open(void) {
   if (e == 0) {
     __wasi_fdstat_t st;
     __wasi_errno_t e2 = __wasi_fd_fdstat_get(fd, &st);
-    slots[s] = (struct slot){1, fd, m, (ff & __WASI_FDFLAGS_APPEND) != 0, e2 == 0 && st.fs_filetype == __WASI_FILETYPE_DIRECTORY};
+    slots[s] = (struct slot){1, fd, m, (ff & __WASI_FDFLAGS_APPEND) != 0, e2 == 0 && st.fs_filetype == __WASI_FILETYPE_DIRECTORY, ""};
+    if (base == 0 && strlen(path) < sizeof slots[s].path) strcpy(slots[s].path, path);
     if (e2 == 0) printf(" s%d %s flags=%u", s, ftype(st.fs_filetype), (unsigned)st.fs_flags);
     else printf(" s%d fdstat %s", s, ename(e2));
   }
@@ -465,6 +469,8 @@ static void do_fd_stat(void) {
   putchar('\n');
 }
 
+static void close_stale(void);
+
 static void do_rename(void) {
   int b1 = random_base(), b2 = random_base();
   char p1[PATH_BUF], p2[PATH_BUF];
@@ -479,8 +485,25 @@ static void do_rename(void) {
   if (__wasi_path_filestat_get(slots[b1].fd, 0, source, &st) == 0 && st.filetype != __WASI_FILETYPE_DIRECTORY) strip_slash(p2);
   head("rename");
   printf(" s%d \"%s\" s%d \"%s\"", b1, p1, b2, p2);
-  result(__wasi_path_rename(slots[b1].fd, p1, slots[b2].fd, p2));
+  __wasi_errno_t e = __wasi_path_rename(slots[b1].fd, p1, slots[b2].fd, p2);
+  result(e);
   putchar('\n');
+  if (e == 0) close_stale();
+}
+
+// A directory descriptor whose directory was removed (rmdir, or another renamed onto it):
+// wasmtime still lists it empty and stats it (Linux too), we answer ENOENT (README, Semantics).
+// Without "all", such descriptors are closed as soon as a removal could have made them.
+static void close_stale(void) {
+  if (all_ops) return;
+  for (int i = 1; i < NSLOTS; i++) {
+    __wasi_filestat_t st;
+    if (!slots[i].open || !slots[i].is_dir) continue;
+    if (__wasi_fd_filestat_get(slots[i].fd, &st) == 0 && st.nlink > 0) continue;
+    printf("%d stale s%d closed\n", op_index, i);
+    (void)__wasi_fd_close(slots[i].fd);
+    slots[i].open = 0;
+  }
 }
 
 static void do_path_simple(const char *name, __wasi_errno_t (*call)(__wasi_fd_t, const char *)) {
@@ -490,8 +513,38 @@ static void do_path_simple(const char *name, __wasi_errno_t (*call)(__wasi_fd_t,
   if (strcmp(name, "mkdir") != 0) strip_slash(path);
   head(name);
   printf(" s%d \"%s\"", base, path);
-  result(call(slots[base].fd, path));
+  __wasi_errno_t e = call(slots[base].fd, path);
+  result(e);
   putchar('\n');
+  if (e == 0 && strcmp(name, "rmdir") == 0) close_stale();
+}
+
+// rmdir of a directory a slot holds open, by the path it was opened with (slots then go stale).
+static void do_rmdir_open(void) {
+  int s = random_open_slot(1);
+  if (rnd(2) == 0) {
+    // A fresh empty directory "m", opened into a slot: the rmdir below then succeeds.
+    s = free_slot();
+    if (s < 0) return;
+    __wasi_fd_t fd;
+    head("mkdir_open");
+    result(__wasi_path_create_directory(PREOPEN, "m"));
+    __wasi_errno_t e = __wasi_path_open(PREOPEN, 0, "m", __WASI_OFLAGS_DIRECTORY, ALL_RIGHTS & ~__WASI_RIGHTS_FD_WRITE, ALL_RIGHTS, 0, &fd);
+    result(e);
+    putchar('\n');
+    if (e != 0) return;
+    slots[s] = (struct slot){1, fd, MODE_READ, 0, 1, "m"};
+  }
+  if (s < 0 || !slots[s].is_dir || slots[s].path[0] == 0) return;
+  char path[64];
+  strcpy(path, slots[s].path);
+  strip_slash(path);
+  head("rmdir_open");
+  printf(" s%d \"%s\"", s, path);
+  __wasi_errno_t e = __wasi_path_remove_directory(PREOPEN, path);
+  result(e);
+  putchar('\n');
+  if (e == 0) close_stale();
 }
 
 static void do_symlink(void) {
@@ -695,7 +748,7 @@ static void clear_tree(const char *dir) {
 static void run_seed(uint64_t seed, int nops) {
   rng_state = seed * 0x9E3779B97F4A7C15ULL + 1;
   memset(slots, 0, sizeof slots);
-  slots[0] = (struct slot){1, PREOPEN, MODE_RW, 0, 1};
+  slots[0] = (struct slot){1, PREOPEN, MODE_RW, 0, 1, ""};
   // A start that gives the names something to collide with.
   (void)__wasi_path_create_directory(PREOPEN, "d");
   (void)__wasi_path_create_directory(PREOPEN, "d/e");
@@ -727,7 +780,7 @@ static void run_seed(uint64_t seed, int nops) {
       case 15: do_fd_stat(); break;
       case 16: do_rename(); break;
       case 17: rnd(2) ? do_path_simple("unlink", __wasi_path_unlink_file) : do_path_simple("rmdir", __wasi_path_remove_directory); break;
-      case 18: do_path_simple("mkdir", __wasi_path_create_directory); break;
+      case 18: rnd(3) ? do_path_simple("mkdir", __wasi_path_create_directory) : do_rmdir_open(); break;
       case 19: do_symlink(); break;
       case 20: do_link(); break;
       case 21: do_readlink(); break;
