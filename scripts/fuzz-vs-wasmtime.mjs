@@ -14,14 +14,14 @@
 // Seeds A..B (default 1..200), N operations each (default 60). Needs dist/
 // (node scripts/build.mjs) and the wasmtime Python package: /tmp/wt/bin/python,
 // or the interpreter named by $WASMTIME_PYTHON. Exit status 1 on any
-// unexplained difference (or a touched canary), 2 on bad usage or a missing
-// wasmtime.
+// difference, a touched canary or a trap, 2 on bad usage or a missing wasmtime.
 //
-// Where wasmtime differs from us on purpose (README, Semantics), fuzz_ops
-// stays off the case unless given "all" (its header lists them: rights, fd_allocate,
-// path_link SYMLINK_FOLLOW, fd_pwrite on O_APPEND, lstat of "link/", whence and
-// advice values that wasmtime traps on or decodes first). --all passes "all":
-// then only MemFS and the host directory are compared, wasmtime is not run.
+// Every difference printed is unexplained: where wasmtime differs from us on
+// purpose (README, Semantics: rights, fd_allocate, path_link SYMLINK_FOLLOW,
+// some trailing slashes, directory descriptors, ...), fuzz_ops itself stays
+// off the case unless given "all" (its header lists each, with both answers).
+// --all passes "all": then only MemFS and the host directory are compared,
+// and wasmtime is not run.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
