@@ -218,7 +218,8 @@ describe('path_open', () => {
     expect(openErr(h, 'a.txt/')).toBe(Errno.NOTDIR);
     expect(openErr(h, 'a.txt/.')).toBe(Errno.NOTDIR);
     expect(openErr(h, 'dir/b.txt/')).toBe(Errno.NOTDIR);
-    expect(openErr(h, 'a.txt/', { oflags: O.CREAT })).toBe(Errno.NOTDIR);
+    // With O_CREAT the slash decides before the name is looked at: EISDIR (Linux, wasmtime).
+    expect(openErr(h, 'a.txt/', { oflags: O.CREAT })).toBe(Errno.ISDIR);
     // On a directory it is fine.
     expect(fdFiletype(h, openOk(h, 'dir/', { base: RDONLY }))).toBe(3);
   });

@@ -214,8 +214,8 @@ export class Resolver {
    * which only ever concerns the last component; a trailing slash also forces
    * it, and makes anything but a directory ENOTDIR. With `keepFinal` (calls
    * that make, remove or move the final entry itself: mkdir, rmdir, unlink,
-   * rename, the new name of link and symlink) a bare trailing slash does
-   * neither, and the call judges the entry as it is, as Linux does:
+   * rename, the new name of link and symlink, path_open with O_CREAT) a bare
+   * trailing slash does neither, and the call judges the entry as it is, as Linux does:
    * rmdir("link/") is ENOTDIR, never the removal of the link's target, and
    * mkdir("file/") is EEXIST. A trailing "/." is a lookup inside the name and
    * is never kept.
@@ -261,10 +261,14 @@ export class Resolver {
       const stat = isLast && wantStat ? lstatOrUndefined(loc) : undefined;
       const kind = isLast && wantStat ? stat?.kind : kindAt(loc);
       if (kind === undefined) {
-        if (isLast) return { name, location: loc, kind, stat, trailingSlash, trailingDot };
+        // "missing/." looks inside the name, which is not there: ENOENT for every call, mkdir and open(O_CREAT) included (Linux).
+        if (isLast && !trailingDot) return { name, location: loc, kind, stat, trailingSlash, trailingDot };
         throw new WasiError(Errno.NOENT);
       }
-      if (kind === 'symlink' && (!isLast || followFinal || mustBeDir)) {
+      // With keepFinal, "link/" is judged as the link itself: open("link/", O_CREAT) is EISDIR before
+      // the link is read (Linux), never an escape through its target.
+      const follow = isLast && followFinal && !(keepFinal && trailingSlash && !trailingDot);
+      if (kind === 'symlink' && (!isLast || follow || mustBeDir)) {
         if (++hops > MAX_SYMLINK_HOPS) throw new WasiError(Errno.LOOP);
         const target = loc.mount.vfs.readlink(loc.path);
         if (target.length === 0) throw new WasiError(Errno.NOENT);

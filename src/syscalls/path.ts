@@ -50,12 +50,16 @@ export function path_open(
   const readable = (base & Rights.FD_READ) !== 0 || !writable;
   const flags = { read: readable, write: writable || truncate, create, exclusive, truncate, noFollow: true };
   // A file may come back opened by the lookup itself (Vfs.openFile): O_DIRECTORY wants none.
-  const r = ctx.ns.resolve(dir, ctx.mem.string(path, pathLen), follow, false, false, wantsDir ? undefined : flags);
+  // With O_CREAT a trailing slash is judged below, whatever the name is (keepFinal leaves it to us).
+  const r = ctx.ns.resolve(dir, ctx.mem.string(path, pathLen), follow, create, false, wantsDir ? undefined : flags);
+  // open("name/", O_CREAT) is EISDIR whether the name is missing, a file, a symlink or a directory
+  // (Linux, and wasmtime through it): the slash asks for a directory, which O_CREAT cannot make.
+  // "." and "d/." are no names to create: they exist, so O_EXCL makes them EEXIST below (Linux too).
+  if (create && r.trailingSlash && r.name !== '' && !r.trailingDot) return Errno.ISDIR;
 
   const st = r.kind;
   if (st === undefined) {
     if (!create) return Errno.NOENT;
-    if (r.trailingSlash) return Errno.ISDIR;
   } else if (r.file === undefined) {
     // (A file the lookup opened is a regular file opened as asked: nothing here would refuse it.)
     if (exclusive) return Errno.EXIST;
@@ -128,21 +132,24 @@ export function path_rename(
   // never a move of the link's target.
   const from = resolveAt(ctx, fd, Rights.PATH_RENAME_SOURCE, oldPath, oldPathLen, false, true, true);
   const to = resolveAt(ctx, newFd, Rights.PATH_RENAME_TARGET, newPath, newPathLen, false, true, true);
-  if (from.stat === undefined) return Errno.NOENT;
-  // A "." or ".." last component (POSIX EBUSY on Linux), or a mount root, in use by its preopen.
+  // A "." or ".." last component (POSIX EBUSY on Linux), or a mount root, in use by its preopen;
+  // Linux judges the names before it looks the source up, so rename("missing", ".") is EBUSY too.
   if (from.name === '' || to.name === '' || from.trailingDot || to.trailingDot) return Errno.BUSY;
   if (ctx.ns.isMountRoot(from.location) || ctx.ns.isMountRoot(to.location)) return Errno.BUSY;
+  if (from.stat === undefined) return Errno.NOENT;
   if (from.location.mount !== to.location.mount) return Errno.XDEV;
   const src = from.stat;
   const dst = to.stat;
+  const same = to.location.path === from.location.path;
+  // Linux's order (renameat2): slashes on a non-directory, then ancestry, then the two kinds.
+  if (src.kind !== 'directory' && (to.trailingSlash || from.trailingSlash)) return Errno.NOTDIR;
+  if (src.kind === 'directory' && isWithin(to.location, from.location) && !same) return Errno.INVAL;
+  // The new name is a directory holding the source: not empty, whatever the source is.
+  if (isWithin(from.location, to.location) && !same) return Errno.NOTEMPTY;
   if (src.kind === 'directory') {
-    if (isWithin(to.location, from.location) && to.location.path !== from.location.path) return Errno.INVAL;
     if (dst !== undefined && dst.kind !== 'directory') return Errno.NOTDIR;
-    if (dst !== undefined && to.location.path !== from.location.path && !ctx.ns.isEmptyDir(to.location)) return Errno.NOTEMPTY;
-  } else {
-    if (to.trailingSlash || from.trailingSlash) return Errno.NOTDIR;
-    if (dst !== undefined && dst.kind === 'directory') return Errno.ISDIR;
-  }
+    if (dst !== undefined && !same && !ctx.ns.isEmptyDir(to.location)) return Errno.NOTEMPTY;
+  } else if (dst !== undefined && dst.kind === 'directory') return Errno.ISDIR;
   // Renaming a name onto itself, or onto another link of the same file, does nothing (POSIX rename).
   if (dst !== undefined && dst.dev === src.dev && dst.ino === src.ino) return Errno.SUCCESS;
   ctx.ns.rename(from.location, to.location, src.kind === 'directory', dst?.kind === 'directory');
@@ -180,12 +187,17 @@ export function path_link(
   newPath: number, newPathLen: number,
 ): Errno {
   const from = resolveAt(ctx, oldFd, Rights.PATH_LINK_SOURCE, oldPath, oldPathLen, (oldFlags & LookupFlags.SYMLINK_FOLLOW) !== 0);
+  // "missing/" is a directory to walk into, so it fails before the new name is looked at (wasmtime;
+  // Linux also looks the whole source up first).
+  if (from.kind === undefined && from.trailingSlash) return Errno.NOENT;
   const to = resolveAt(ctx, newFd, Rights.PATH_LINK_TARGET, newPath, newPathLen, false, true);
   if (from.kind === undefined) return Errno.NOENT;
-  if (from.kind === 'directory') return Errno.PERM;
+  // Linux's order (linkat): the new name is judged before the source's type, so a directory
+  // linked onto an existing name is EEXIST, and EPERM only when the link could otherwise be made.
   if (to.kind !== undefined || to.name === '') return Errno.EXIST;
-  if (to.trailingSlash || from.trailingSlash) return Errno.NOENT;
+  if (to.trailingSlash) return Errno.NOENT;
   if (from.location.mount !== to.location.mount) return Errno.XDEV;
+  if (from.kind === 'directory') return Errno.PERM;
   ctx.ns.link(from.location, to.location);
   return Errno.SUCCESS;
 }
@@ -195,13 +207,15 @@ export function path_symlink(
   ctx: HostContext, oldPath: number, oldPathLen: number, fd: number, newPath: number, newPathLen: number,
 ): Errno {
   const target = ctx.mem.string(oldPath, oldPathLen);
-  const to = resolveAt(ctx, fd, Rights.PATH_SYMLINK, newPath, newPathLen, false, true);
+  const dir = ctx.fds.getDir(fd, Rights.PATH_SYMLINK);
+  // The target is judged before the new name is looked up (wasmtime refuses an absolute one first).
   if (target.includes('\0')) return Errno.INVAL;
   // Linux: a target must fit in PATH_MAX with its NUL.
   if (encodeUtf8(target).byteLength >= MAX_PATH_BYTES) return Errno.NAMETOOLONG;
   // An absolute target could only ever point out of the sandbox, for the guest (the resolver
   // refuses to follow it) and for host programs that meet the link later: refused, as cap-std does.
   if (target.charCodeAt(0) === 47 /* '/' */) return ESCAPE_ERRNO;
+  const to = ctx.ns.resolve(dir, ctx.mem.string(newPath, newPathLen), false, true);
   if (to.name === '') return Errno.EXIST;
   // "file/" is ENOTDIR (wasmtime on Unix); any other existing name, "link/" included, EEXIST.
   if (to.kind !== undefined) return to.trailingSlash && to.kind === 'file' ? Errno.NOTDIR : Errno.EXIST;
