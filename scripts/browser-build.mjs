@@ -13,9 +13,11 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // @jsonjoy.com/fs-core, not memfs's Volume (a Node fs clone). Those two
 // modules reach three things a browser lacks, each replaced by a stand-in:
 //
-// - `node:buffer`: a node keeps its bytes in a Buffer and grows them with
-//   Buffer.allocUnsafe, Buffer.from and buf.copy; MemFS itself only uses
-//   Uint8Array methods. A Uint8Array subclass with those few methods does,
+// - `node:buffer`, reached through @jsonjoy.com/fs-node-builtins' internal/buffer
+//   (which the stand-in replaces whole, with its re-export and fallbacks): a node
+//   keeps its bytes in a Buffer and grows them with bufferAllocUnsafe, bufferFrom
+//   and buf.copy, and reads them with toString; MemFS itself only uses Uint8Array
+//   methods and Buffer.from. A Uint8Array subclass with those few methods does,
 //   where the `buffer` package would be 25 KB.
 // - `process`: optional (fs-core asks it for uid/gid and falls back to 0).
 // - `@jsonjoy.com/fs-node-utils`: Node and Link read only five file-type bits
@@ -29,10 +31,8 @@ const unavailable = (what) => `() => { throw new Error(${JSON.stringify(`${what}
 // brings esbuild's __esm/__export/__toCommonJS wrappers (98 B min+gzip of the full bundle, and three
 // more helpers a fresh Node process compiles at import; BENCHMARKS.md, "Issue 14, part 8").
 const STANDINS = {
-  'node:buffer': `module.exports = { Buffer: class Buffer extends Uint8Array {
+  '@jsonjoy.com/fs-node-builtins/lib/internal/buffer': `class Buffer extends Uint8Array {
   static allocUnsafe(n) { return new Buffer(n); }
-  static alloc(n) { return new Buffer(n); }
-  static isBuffer(x) { return x instanceof Buffer; }
   static from(x, a, b) {
     if (typeof x === 'string') {
       if (a !== undefined && a !== 'utf8' && a !== 'utf-8') (${unavailable('Buffer encodings other than UTF-8')})();
@@ -51,7 +51,8 @@ const STANDINS = {
     if (encoding !== undefined && encoding !== 'utf8' && encoding !== 'utf-8') (${unavailable('Buffer encodings other than UTF-8')})();
     return new TextDecoder().decode(this);
   }
-} };`,
+}
+module.exports = { Buffer, bufferAllocUnsafe: Buffer.allocUnsafe, bufferFrom: Buffer.from };`,
   process: 'module.exports = undefined;',
   '@jsonjoy.com/fs-node-utils': `module.exports = { constants: ${JSON.stringify(FILE_TYPE_BITS)} };`,
 };
@@ -59,7 +60,7 @@ const STANDINS = {
 const browserShims = {
   name: 'browser-shims',
   setup(b) {
-    b.onResolve({ filter: /^(node:.*|process|@jsonjoy\.com\/fs-node-utils)$/ }, (args) => {
+    b.onResolve({ filter: /^(node:.*|process|@jsonjoy\.com\/fs-node-utils|@jsonjoy\.com\/fs-node-builtins\/lib\/internal\/buffer)$/ }, (args) => {
       if (args.namespace === 'standin') return undefined;
       if (args.path in STANDINS) return { path: args.path, namespace: 'standin' };
       return { errors: [{ text: `${args.path} (imported by ${args.importer}) has no browser stand-in: add one in scripts/browser-build.mjs` }] };
