@@ -72,8 +72,9 @@ const browserShims = {
 /**
  * The Node build (dist/index.js and its chunks) leaves packages as imports,
  * but bundles memfs's tree the way the browser build does: fs-core's Node and
- * Link with what they reach (thingies' fanout, fs-node-builtins' Buffer
- * wrapper, fs-core's process helper), and the same five file-type bits for
+ * Link with what they reach (thingies' fanout, fs-core's process helper;
+ * fs-node-builtins' Buffer wrapper is replaced by Node's Buffer functions
+ * themselves), and the same five file-type bits for
  * `@jsonjoy.com/fs-node-utils`. That package's index loads its inspector,
  * argument-error helpers, glob matcher and tslib: ~17 ms of `import
  * 'wasi-host'` in a fresh Node process (half the import), for five
@@ -82,13 +83,16 @@ const browserShims = {
 const NODE_STANDINS = {
   '@jsonjoy.com/fs-node-utils': STANDINS['@jsonjoy.com/fs-node-utils'],
   'node:buffer': 'module.exports = { Buffer: globalThis.Buffer };',
+  // The two functions the tree takes from fs-node-builtins (its internal/buffer and the re-export
+  // under it are skipped): Node's own, as that module hands them over.
+  '@jsonjoy.com/fs-node-builtins/lib/internal/buffer': 'const { Buffer } = globalThis; module.exports = { Buffer, bufferAllocUnsafe: Buffer.allocUnsafe, bufferFrom: Buffer.from };',
   process: 'module.exports = globalThis.process;',
 };
 const TREE_PACKAGES = /^(@jsonjoy\.com\/fs-core\/|@jsonjoy\.com\/fs-node-builtins\/|thingies\/)/;
 export const nodeTree = {
   name: 'node-tree',
   setup(b) {
-    b.onResolve({ filter: /^@jsonjoy\.com\/fs-node-utils$/ }, (args) => ({ path: args.path, namespace: 'node-standin' }));
+    b.onResolve({ filter: /^@jsonjoy\.com\/(fs-node-utils|fs-node-builtins\/lib\/internal\/buffer)$/ }, (args) => ({ path: args.path, namespace: 'node-standin' }));
     // An ESM bundle cannot require() Node's modules, and the tree's CommonJS does: Node's own
     // Buffer and process are globals, handed over as the modules' exports.
     b.onResolve({ filter: /^(node:buffer|process)$/ }, (args) => (TREE_PACKAGES.test(relative(ROOT, args.importer).replace(/^node_modules\//, '')) ? { path: args.path, namespace: 'node-standin' } : undefined));
