@@ -13,8 +13,10 @@ export interface WriteBatch {
   readonly owner: FileDescriptor | null;
   /** Whether a write of `total` bytes to `d` is batched (rather than sent down now). */
   accepts(d: FileDescriptor, total: number): boolean;
-  /** Room for `total` more bytes continuing `d`'s held run. */
-  reserve(d: FileDescriptor, total: number): Uint8Array;
+  /** Room for `total` more bytes continuing `d`'s held run: where they go in `held`. */
+  reserve(d: FileDescriptor, total: number): number;
+  /** The buffer reserve() makes room in (its offset, not a view of it: no view is made per write). */
+  readonly held: Uint8Array;
   /** Hands the held bytes to the backend. Never throws: a failure is kept for the owner to report. */
   flush(): void;
 }
@@ -35,6 +37,7 @@ class NoBatch implements WriteBatch {
   }
   // Never called (accepts() never says yes): a call would be a host bug, and a TypeError that traps.
   declare reserve: never;
+  declare held: never;
   flush(): void {}
 }
 

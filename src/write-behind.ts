@@ -45,17 +45,20 @@ export class WriteBehind implements WriteBatch {
     return this.enabled && total < this.capacity && d.writeBehind;
   }
 
-  /** Room for `total` more bytes continuing `d`'s held run; flushes first when there is none. */
-  reserve(d: FileDescriptor, total: number): Uint8Array {
+  /** Room for `total` more bytes continuing `d`'s held run, flushed first when there is none: their offset in `held`. */
+  reserve(d: FileDescriptor, total: number): number {
     if (this.owner !== d || this.len + total > this.capacity || this.at + this.len !== d.position) this.flush();
-    if (this.buf === undefined) this.buf = new Uint8Array(this.capacity);
     if (this.owner === null) {
       this.owner = d;
       this.at = d.position;
     }
-    const out = this.buf.subarray(this.len, this.len + total);
+    const at = this.len;
     this.len += total;
-    return out;
+    return at;
+  }
+
+  get held(): Uint8Array {
+    return (this.buf ??= new Uint8Array(this.capacity));
   }
 
   /** Hands the held bytes to the backend. Never throws: a failure is kept for the owner to report. */

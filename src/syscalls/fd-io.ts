@@ -118,7 +118,7 @@ export function fd_write(ctx: HostContext, fd: number, iovs: number, iovsLen: nu
   try {
     const total = list.total;
     if (wb.accepts(d, total)) {
-      list.gather(ctx.mem, wb.reserve(d, total));
+      list.gather(ctx.mem, wb.held, wb.reserve(d, total));
       d.position += total;
       ctx.mem.setU32(nwrittenOut, total);
       return Errno.SUCCESS;
