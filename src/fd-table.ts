@@ -116,9 +116,16 @@ export class FdTable {
     return this.slots.length;
   }
 
-  get(fd: number, rights: number): Descriptor {
+  /**
+   * With `onStream`, a stream (stdio) answers that errno before the rights
+   * check: what Linux says of a pipe for a call it cannot take (ESPIPE,
+   * EINVAL), where stdio holds none of the call's rights and ENOTCAPABLE
+   * would mean nothing to POSIX code.
+   */
+  get(fd: number, rights: number, onStream?: Errno): Descriptor {
     const d = this.slots[fd >>> 0];
     if (d === undefined) throw new WasiError(Errno.BADF);
+    if (onStream !== undefined && d.kind === 'stream') throw new WasiError(onStream);
     if ((d.rightsBase & rights) !== rights) throw new WasiError(Errno.NOTCAPABLE);
     return d;
   }
@@ -126,14 +133,18 @@ export class FdTable {
   /**
    * Like get() for byte-stream operations. A directory is EBADF for them, as
    * in wasmtime, and so is reading or writing against the open mode (POSIX);
-   * only a right the guest does not hold is ENOTCAPABLE.
+   * only a right the guest does not hold is ENOTCAPABLE. With `onStream`
+   * (as in get()) only a file comes back.
    */
-  getFile(fd: number, rights: number): FileDescriptor | StreamDescriptor {
+  getFile(fd: number, rights: number): FileDescriptor | StreamDescriptor;
+  getFile(fd: number, rights: number, onStream: Errno): FileDescriptor;
+  getFile(fd: number, rights: number, onStream?: Errno): FileDescriptor | StreamDescriptor {
     const d = this.slots[fd >>> 0];
     if (d === undefined || d.kind === 'dir') throw new WasiError(Errno.BADF);
     if ((rights & Rights.FD_WRITE && !d.writable) || (rights & Rights.FD_READ && !d.readable)) {
       throw new WasiError(Errno.BADF);
     }
+    if (onStream !== undefined && d.kind === 'stream') throw new WasiError(onStream);
     if ((d.rightsBase & rights) !== rights) throw new WasiError(Errno.NOTCAPABLE);
     return d;
   }

@@ -78,11 +78,8 @@ export function fd_filestat_get(ctx: HostContext, fd: number, out: number): Errn
 }
 
 export function fd_filestat_set_size(ctx: HostContext, fd: number, size: bigint): Errno {
-  // A stream cannot be truncated: EINVAL, as Linux ftruncate on a pipe, before the rights check that
-  // stdio (which holds no FD_FILESTAT_SET_SIZE) would fail with ENOTCAPABLE (as fd_advise, below).
-  if (isStream(ctx, fd)) return Errno.INVAL;
-  const d = ctx.fds.getFile(fd, Rights.FD_FILESTAT_SET_SIZE);
-  if (d.kind !== 'file') return Errno.INVAL;
+  // A stream cannot be truncated: EINVAL, as Linux ftruncate on a pipe.
+  const d = ctx.fds.getFile(fd, Rights.FD_FILESTAT_SET_SIZE, Errno.INVAL);
   // ftruncate on an fd not open for writing: POSIX allows EBADF or EINVAL, Linux says EINVAL and
   // memfs would truncate; decided here for every backend, as against the open mode elsewhere.
   if (!d.writable) return Errno.BADF;
@@ -112,21 +109,13 @@ export function fd_filestat_set_times(ctx: HostContext, fd: number, atim: bigint
 }
 
 /**
- * A stream (stdio, a pipe) has no offsets to advise or allocate: ESPIPE, as
- * Linux answers posix_fadvise and posix_fallocate on a pipe. It comes before
- * the rights check, since stdio holds neither right and ENOTCAPABLE means
- * nothing to POSIX code.
+ * Advice is a hint, so after validation there is nothing to do (POSIX allows ignoring it). A stream
+ * (stdio, a pipe) has no offsets to advise or allocate: ESPIPE, as Linux answers posix_fadvise and
+ * posix_fallocate on a pipe.
  */
-function isStream(ctx: HostContext, fd: number): boolean {
-  return ctx.fds.peek(fd)?.kind === 'stream';
-}
-
-/** Advice is a hint, so after validation there is nothing to do (POSIX allows ignoring it). */
 export function fd_advise(ctx: HostContext, fd: number, offset: bigint, len: bigint, advice: number): Errno {
-  if (isStream(ctx, fd)) return Errno.SPIPE;
-  const d = ctx.fds.getFile(fd, Rights.FD_ADVISE);
+  ctx.fds.getFile(fd, Rights.FD_ADVISE, Errno.SPIPE);
   if (advice >>> 0 > Advice.NOREUSE) return Errno.INVAL;
-  if (d.kind !== 'file') return Errno.SPIPE;
   offsetArg(offset);
   offsetArg(len);
   return Errno.SUCCESS;
@@ -134,9 +123,7 @@ export function fd_advise(ctx: HostContext, fd: number, offset: bigint, len: big
 
 /** Ensures the file is at least offset+len bytes long (posix_fallocate); len 0 is EINVAL there. */
 export function fd_allocate(ctx: HostContext, fd: number, offset: bigint, len: bigint): Errno {
-  if (isStream(ctx, fd)) return Errno.SPIPE;
-  const d = ctx.fds.getFile(fd, Rights.FD_ALLOCATE);
-  if (d.kind !== 'file') return Errno.SPIPE;
+  const d = ctx.fds.getFile(fd, Rights.FD_ALLOCATE, Errno.SPIPE);
   const end = offsetArg(offset) + offsetArg(len);
   if (len === 0n) return Errno.INVAL;
   if (end > Number.MAX_SAFE_INTEGER) return Errno.FBIG;
@@ -147,9 +134,8 @@ export function fd_allocate(ctx: HostContext, fd: number, offset: bigint, len: b
 }
 
 export function fd_sync(ctx: HostContext, fd: number): Errno {
-  // A stream has nothing to sync: EINVAL, as Linux fsync(2) on a pipe or terminal, before the rights check.
-  if (isStream(ctx, fd)) return Errno.INVAL;
-  const d = ctx.fds.get(fd, Rights.FD_SYNC);
+  // A stream has nothing to sync: EINVAL, as Linux fsync(2) on a pipe or terminal.
+  const d = ctx.fds.get(fd, Rights.FD_SYNC, Errno.INVAL);
   if (d.kind === 'file') {
     d.file.sync();
     return takeDeferred(d);
@@ -158,9 +144,8 @@ export function fd_sync(ctx: HostContext, fd: number): Errno {
 }
 
 export function fd_datasync(ctx: HostContext, fd: number): Errno {
-  // A stream has nothing to sync: EINVAL, as Linux fsync(2) on a pipe or terminal, before the rights check.
-  if (isStream(ctx, fd)) return Errno.INVAL;
-  const d = ctx.fds.get(fd, Rights.FD_DATASYNC);
+  // A stream has nothing to sync: EINVAL, as Linux fsync(2) on a pipe or terminal.
+  const d = ctx.fds.get(fd, Rights.FD_DATASYNC, Errno.INVAL);
   if (d.kind === 'file') {
     d.file.datasync();
     return takeDeferred(d);
