@@ -70,10 +70,14 @@ class FdReader extends FdStream {
 
 class FdWriter extends FdStream {
   write(data: Uint8Array): number {
+    return this.writeRange(data, 0, data.byteLength);
+  }
+
+  writeRange(source: Uint8Array, offset: number, length: number): number {
     let done = 0;
-    while (done < data.byteLength) {
+    while (done < length) {
       try {
-        done += fs.writeSync(this.fd, data, done, data.byteLength - done);
+        done += fs.writeSync(this.fd, source, offset + done, length - done);
       } catch (err) {
         if ((err as { code?: string }).code !== 'EAGAIN') throw err;
         pause(1);

@@ -50,6 +50,12 @@ export interface HostStream {
   read?(into: Uint8Array): number;
   /** Writes all of `data` (or throws); absent on read-only streams. */
   write?(data: Uint8Array): number;
+  /**
+   * Optional, for speed, as VfsFile.writeRange: write(source.subarray(offset,
+   * offset + length)) without the view. Only host-fd streams have it: a
+   * callback sink keeps its view, since it may hold on to it.
+   */
+  writeRange?(source: Uint8Array, offset: number, length: number): number;
   /** Hands on anything held back (a partial line); called when a command ends. */
   flush?(): void;
   /**

@@ -57,7 +57,7 @@ function transfer(ctx: HostContext, d: FileDescriptor | StreamDescriptor, list: 
         const s = d.stream;
         if (writing) {
           if (s.write === undefined) throw new WasiError(Errno.BADF);
-          done = s.write(mem.checkedBytes(ptr, len));
+          done = s.writeRange !== undefined ? s.writeRange(mem.u8, ptr, len) : s.write(mem.checkedBytes(ptr, len));
         } else {
           if (s.read === undefined) throw new WasiError(Errno.BADF);
           // The source is embedder code and may grow memory, detaching a view of it: it
