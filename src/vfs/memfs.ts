@@ -418,47 +418,56 @@ export class MemFS implements Vfs {
     this.#volume = given;
     const tree: Tree = given !== undefined ? given._core : new Store();
     this.#s = stateOf(tree);
+    // Each option's work is a method of its own: `new MemFS()` compiles only what it runs (a fresh
+    // process's first MemFS is part of its start, BENCHMARKS.md, issue 14 part 10).
     this.#prefix = [];
-    const root = options.root ?? '/';
-    if (root !== '/') {
-      if (given === undefined) this.#mkdirs(components(root));
-      // Symlinks in the root itself are the embedder's; resolve them once, as NodeFS does.
-      let link: Link | undefined;
-      try {
-        link = this.#lookup(root, true);
-      } catch {
-        // reported below
+    if (options.root !== undefined && options.root !== '/') this.#prefix = this.#rootSteps(options.root, given === undefined);
+    if (given === undefined && seed !== undefined) this.#seed(seed as MemFSSeed, tree);
+    if (options.maxBytes !== undefined) this.#limit(tree, options.maxBytes);
+  }
+
+  /** The tree path of option `root`, made first when the tree is this backend's own. */
+  #rootSteps(root: string, own: boolean): string[] {
+    if (own) this.#mkdirs(components(root));
+    // Symlinks in the root itself are the embedder's; resolve them once, as NodeFS does.
+    let link: Link | undefined;
+    try {
+      link = this.#lookup(root, true);
+    } catch {
+      // reported below
+    }
+    if (link === undefined || !isDir(link.getNode())) throw new TypeError(`MemFS: option \`root\` is not a directory of the Volume: ${root}`);
+    return link.steps.filter((c) => c !== '');
+  }
+
+  /** Creates the seed's files and directories (below `root`: #mkdirs works under the prefix). */
+  #seed(files: MemFSSeed, tree: Tree): void {
+    const utf8 = new TextEncoder();
+    for (const key of Object.keys(files)) {
+      const value = files[key];
+      const parts = components(key);
+      if (value === null || key.endsWith('/')) {
+        this.#mkdirs(parts);
+        continue;
       }
-      if (link === undefined || !isDir(link.getNode())) throw new TypeError(`MemFS: option \`root\` is not a directory of the Volume: ${options.root}`);
-      this.#prefix = link.steps.filter((c) => c !== '');
+      const name = parts.pop();
+      if (name === undefined) continue;
+      const dir = this.#mkdirs(parts);
+      let link = dir.children.get(name);
+      // A new node is empty already: an empty file makes no buffer and no new times (see newNode).
+      if (link === undefined) link = addChild(dir, name, tree.createNode(S_IFREG | 0o666));
+      else link.getNode().truncate(0);
+      const bytes = typeof value === 'string' ? utf8.encode(value) : value;
+      if (bytes.byteLength > 0) writeNode(link.getNode(), bytes, 0);
     }
-    const files = given === undefined ? (seed as MemFSSeed | undefined) : undefined;
-    if (files !== undefined) {
-      const utf8 = new TextEncoder();
-      for (const key of Object.keys(files)) {
-        const value = files[key];
-        const parts = components(key);
-        if (value === null || key.endsWith('/')) {
-          this.#mkdirs(parts);
-          continue;
-        }
-        const name = parts.pop();
-        if (name === undefined) continue;
-        const dir = this.#mkdirs(parts);
-        let link = dir.children.get(name);
-        // A new node is empty already: an empty file makes no buffer and no new times (see newNode).
-        if (link === undefined) link = addChild(dir, name, tree.createNode(S_IFREG | 0o666));
-        else link.getNode().truncate(0);
-        const bytes = typeof value === 'string' ? utf8.encode(value) : value;
-        if (bytes.byteLength > 0) writeNode(link.getNode(), bytes, 0);
-      }
-    }
-    if (options.maxBytes !== undefined) {
-      const s = this.#s;
-      if (s.quota === undefined) s.quota = new Quota(rootOf(tree), options.maxBytes);
-      else s.quota.max = options.maxBytes;
-      s.quota.recount();
-    }
+  }
+
+  /** Option `maxBytes`: a quota over the whole tree, shared with every MemFS on it. */
+  #limit(tree: Tree, maxBytes: number): void {
+    const s = this.#s;
+    if (s.quota === undefined) s.quota = new Quota(rootOf(tree), maxBytes);
+    else s.quota.max = maxBytes;
+    s.quota.recount();
   }
 
   overlaps(other: Vfs): boolean {
