@@ -7,7 +7,10 @@
 // stdout that is a file. A probe row runs the same guest with the least JS
 // fd_write (bench/least-fd-write.mjs): the floor for any JS host of this guest.
 //
-//   node scripts/build.mjs && node bench/writes-ab.mjs [--rounds N] [--count N]
+//   node scripts/build.mjs && node bench/writes-ab.mjs [--rounds N] [--count N] [--other DIST_DIR]
+//
+// --other adds the wasi-host rows for another build's dist/ (a copy with a
+// {"type":"module"} package.json beside it), alternated with this one's.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,9 +25,12 @@ const arg = (name, fallback) => {
 };
 const ROUNDS = arg('--rounds', 9);
 const COUNT = arg('--count', 100_000);
+const otherAt = process.argv.indexOf('--other');
+const otherDist = otherAt > 0 ? path.resolve(process.argv[otherAt + 1]) : undefined;
 
 const { WASI } = await import(pathToFileURL(path.join(here, '..', 'dist', 'index.js')).href);
 const { WASI: NodeWASI } = await import('node:wasi');
+const Other = otherDist === undefined ? undefined : (await import(pathToFileURL(path.join(otherDist, 'index.js')).href)).WASI;
 const module = new WebAssembly.Module(fs.readFileSync(path.join(here, 'workloads', 'write_small.wasm')));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasi-host-writes-'));
 
@@ -81,6 +87,24 @@ const runs = {
     return 0;
   },
 };
+
+/** wasi-host's two rows for a build's WASI class, under `label`. */
+function hostRuns(Host, label) {
+  return {
+    [`file: ${label}`]: () => {
+      const wasi = new Host({ version: 'preview1', args: ['write_small', '/d/o.bin', String(COUNT), '32'], env: {}, preopens: { '/d': dir }, stdout: 'ignore', returnOnExit: true });
+      return wasi.start(new WebAssembly.Instance(module, wasi.getImportObject()));
+    },
+    [`stdout: ${label}`]: () => {
+      const fd = outFd('os.txt');
+      const wasi = new Host({ version: 'preview1', args: ['write_small', '-', String(COUNT), '32'], env: {}, stdout: fd, returnOnExit: true });
+      const status = wasi.start(new WebAssembly.Instance(module, wasi.getImportObject()));
+      fs.closeSync(fd);
+      return status;
+    },
+  };
+}
+if (Other !== undefined) Object.assign(runs, hostRuns(Other, `wasi-host ${otherDist}`));
 
 const names = Object.keys(runs);
 const us = Object.fromEntries(names.map((k) => [k, []]));
