@@ -1,0 +1,80 @@
+// One cold run of a row's guest in this fresh process, for bench/instructions.mjs
+// (which runs this file under valgrind's callgrind, twice: with a few
+// iterations and with many, so the difference is the row's own work).
+//
+//   node --single-threaded bench/instructions-child.mjs ROW RUNTIME DIST COUNT
+//
+// ROW: read_threads_0 (COUNT × open + read 4 KiB + close of one file, the
+// bench row's guest and shared memory) or open_stat (COUNT × open + fstat +
+// close over 1,000 empty files). RUNTIME: memfs (wasi-host's MemFS), host
+// (wasi-host on a host directory) or shim (browser_wasi_shim). Exits non-zero
+// if the guest does.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const [row, runtime, dist, countArg] = process.argv.slice(2);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const count = String(Number(countArg));
+
+/** The row's guest, its arguments, its files (guest path under the preopen → bytes) and whether it imports a shared memory. */
+function rowSpec() {
+  if (row === 'read_threads_0') {
+    return { wasm: 'read_threads', args: ['read_threads', '0', count], files: { 'data.bin': new Uint8Array(4096).fill(7) }, shared: true };
+  }
+  if (row === 'open_stat') {
+    const files = {};
+    for (let i = 0; i < 1000; i++) files[`dir/f${String(i).padStart(5, '0')}`] = new Uint8Array(0);
+    return { wasm: 'open_stat', args: ['open_stat', '/in/dir', '1000', count], files, shared: false };
+  }
+  throw new Error(`unknown row ${row}: read_threads_0 or open_stat`);
+}
+
+const spec = rowSpec();
+const module = new WebAssembly.Module(fs.readFileSync(path.join(here, 'workloads', `${spec.wasm}.wasm`)));
+const memory = spec.shared ? new WebAssembly.Memory({ initial: 4, maximum: 4, shared: true }) : undefined;
+const extra = memory === undefined ? {} : { env: { memory }, wasi: { 'thread-spawn': () => -1 } };
+// read_threads opens "data.bin" under the first preopen, open_stat names /in/dir.
+const mount = '/in';
+
+let run;
+if (runtime === 'shim') {
+  const { WASI, File, Directory, OpenFile, PreopenDirectory, ConsoleStdout } = await import('@bjorn3/browser_wasi_shim');
+  const root = new Map();
+  for (const [name, bytes] of Object.entries(spec.files)) {
+    const parts = name.split('/');
+    let dir = root;
+    for (const p of parts.slice(0, -1)) {
+      if (!dir.has(p)) dir.set(p, new Directory(new Map()));
+      dir = dir.get(p).contents;
+    }
+    dir.set(parts[parts.length - 1], new File(bytes.slice().buffer));
+  }
+  const fds = [new OpenFile(new File(new ArrayBuffer(0))), new ConsoleStdout(() => {}), new ConsoleStdout(() => {}), new PreopenDirectory(mount, root)];
+  const wasi = new WASI(spec.args, [], fds, { debug: false });
+  run = () => wasi.start(new WebAssembly.Instance(module, { wasi_snapshot_preview1: wasi.wasiImport, ...extra }));
+} else {
+  const { WASI, MemFS } = await import(pathToFileURL(path.join(path.resolve(dist), 'index.js')).href);
+  let preopen;
+  if (runtime === 'memfs') {
+    preopen = new MemFS(spec.files);
+  } else if (runtime === 'host') {
+    preopen = fs.mkdtempSync(path.join(os.tmpdir(), 'wasi-host-instr-'));
+    for (const [name, bytes] of Object.entries(spec.files)) {
+      fs.mkdirSync(path.dirname(path.join(preopen, name)), { recursive: true });
+      fs.writeFileSync(path.join(preopen, name), bytes);
+    }
+    process.on('exit', () => fs.rmSync(preopen, { recursive: true, force: true }));
+  } else {
+    throw new Error(`unknown runtime ${runtime}: memfs, host or shim`);
+  }
+  const wasi = new WASI({ version: 'preview1', args: spec.args, env: {}, preopens: { [mount]: preopen }, returnOnExit: true, memory, stdout: 'ignore' });
+  run = () => wasi.start(new WebAssembly.Instance(module, { ...wasi.getImportObject(), ...extra }));
+}
+const status = run();
+if (status !== 0) {
+  console.error(`${row} under ${runtime}: exit status ${status}`);
+  process.exit(1);
+}
