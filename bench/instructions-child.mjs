@@ -5,8 +5,10 @@
 //   node --single-threaded bench/instructions-child.mjs ROW RUNTIME DIST COUNT
 //
 // ROW: read_threads_0 (COUNT × open + read 4 KiB + close of one file, the
-// bench row's guest and shared memory) or open_stat (COUNT × open + fstat +
-// close over 1,000 empty files). RUNTIME: memfs (wasi-host's MemFS), host
+// bench row's guest and shared memory), open_stat (COUNT × open + fstat +
+// close over 1,000 empty files) or cold_start (COUNT 0: nothing, not even the
+// runtime's import; 1: the import and one run of the empty program, with an
+// empty preopen, as the bench's cold_start row). RUNTIME: memfs (wasi-host's MemFS), host
 // (wasi-host on a host directory) or shim (browser_wasi_shim). Exits non-zero
 // if the guest does.
 
@@ -23,6 +25,10 @@ const count = String(Number(countArg));
 function rowSpec() {
   if (row === 'read_threads_0') {
     return { wasm: 'read_threads', args: ['read_threads', '0', count], files: { 'data.bin': new Uint8Array(4096).fill(7) }, shared: true };
+  }
+  if (row === 'cold_start') {
+    if (count === '0') process.exit(0);
+    return { wasm: 'empty', args: ['empty'], files: {}, shared: false };
   }
   if (row === 'open_stat') {
     const files = {};

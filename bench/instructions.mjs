@@ -2,8 +2,9 @@
 // callgrind, split by the work they do: running the code (the interpreter,
 // builtins, generated code and the C++ they call: typed array copies,
 // TextDecoder, fs bindings), TurboFan's compiles, lazy compiles of functions
-// on their first call, Sparkplug's baseline compiles, wasm compiles and the
-// garbage collector.
+// on their first call, the parse (and pre-parse) of a script or module as it
+// loads, Sparkplug's baseline compiles, wasm compiles and the garbage
+// collector.
 // Counts, unlike times, do not move with the machine's load, so two builds can
 // be compared on a busy machine, and they show where a cold row's work goes
 // (BENCHMARKS.md, "Issue 14, part 10").
@@ -13,8 +14,15 @@
 // is all counted) twice, with `--few` and with `--many` iterations; the
 // difference is what the extra iterations cost, import and setup excluded.
 //
-//   node bench/instructions.mjs [--row read_threads_0|open_stat] [--runtimes memfs,shim,host]
-//                               [--few N] [--many N] [DIST_DIR...]
+// For --row cold_start, --few 0 --many 1: the runtime's import and its first
+// run, against a process that imports nothing.
+//
+//   node bench/instructions.mjs [--row read_threads_0|open_stat|cold_start] [--runtimes memfs,shim,host]
+//                               [--few N] [--many N] [--repeat N] [DIST_DIR...]
+//
+// --repeat runs each count N times and takes each kind's median: a fresh
+// process's count moves by a few million between runs (±5 M here), which
+// matters for cold_start's 30-50 M, not for the loops' hundreds.
 //
 // DIST_DIRs default to this checkout's dist/ (node scripts/build.mjs); each
 // other build's dist/ needs a {"type":"module"} package.json beside its
@@ -33,6 +41,7 @@ const row = takeOption(args, '--row', 'read_threads_0');
 const runtimes = takeOption(args, '--runtimes', 'memfs,shim').split(',');
 const few = Number(takeOption(args, '--few', 1));
 const many = Number(takeOption(args, '--many', 4000));
+const repeat = Number(takeOption(args, '--repeat', 1));
 const dists = args.length > 0 ? args : [path.join(here, '..', 'dist')];
 
 if (spawnSync('valgrind', ['--version']).status !== 0) {
@@ -49,6 +58,7 @@ if (spawnSync('valgrind', ['--version']).status !== 0) {
 const ENTRY_POINTS = {
   'TurboFan': /v8::internal::Compiler::CompileOptimized\(/,
   'lazy compile': /v8::internal::Runtime_CompileLazy\(/,
+  'script parse': /v8::internal::parsing::ParseProgram\(/,
   'Sparkplug': /v8::internal::Compiler::CompileBaseline\(/,
   'wasm compile': /WasmCompilationUnit::ExecuteCompilation\(/,
   'GC': /v8::internal::Heap::CollectGarbage\(/,
@@ -76,15 +86,22 @@ function count(runtime, dist, n) {
   return counts;
 }
 
-const BUCKETS = ['running the code', 'TurboFan', 'lazy compile', 'Sparkplug', 'wasm compile', 'GC'];
+/** Each kind's median over `repeat` runs. */
+function medianCounts(runtime, dist, n) {
+  const runs = Array.from({ length: repeat }, () => count(runtime, dist, n));
+  const median = (k) => runs.map((c) => c[k] ?? 0).sort((x, y) => x - y)[runs.length >> 1];
+  return Object.fromEntries(BUCKETS.map((k) => [k, median(k)]));
+}
+
+const BUCKETS = ['running the code', 'TurboFan', 'lazy compile', 'script parse', 'Sparkplug', 'wasm compile', 'GC'];
 console.log(`${row}: instructions of ${many - few} more iterations (${many} against ${few}), in millions; node --single-threaded under callgrind`);
 console.log('');
 console.log(`| runtime | build | ${BUCKETS.join(' | ')} | all | per iteration |`);
 console.log(`| --- | --- |${BUCKETS.map(() => ' ---: |').join('')} ---: | ---: |`);
 for (const runtime of runtimes) {
   for (const dist of runtime === 'shim' ? [dists[0]] : dists) {
-    const a = count(runtime, dist, few);
-    const b = count(runtime, dist, many);
+    const a = medianCounts(runtime, dist, few);
+    const b = medianCounts(runtime, dist, many);
     const diff = BUCKETS.map((k) => (b[k] ?? 0) - (a[k] ?? 0));
     const all = diff.reduce((s, x) => s + x, 0);
     const label = runtime === 'shim' ? 'browser_wasi_shim' : path.relative(process.cwd(), dist) || '.';
