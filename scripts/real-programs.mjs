@@ -380,7 +380,7 @@ function readTar(path) {
   return entries;
 }
 
-const CLANG_SOURCES = ['hello.c', 'multi.c', 'include/wordstats.h'];
+const CLANG_SOURCES = ['hello.c', 'multi.c', 'include/wordstats.h', 'twice.c', 'bad.c'];
 const WORDS = 'The wasm host runs a wasm program\nthe program reads THE input and the wasm output is a list\n';
 const CLANG_STEPS = [
   ['hello', ['clang', '--target=wasm32-wasip1', '-O2', '/src/hello.c', '-o', '/out/hello.wasm']],
@@ -509,7 +509,31 @@ async function clang() {
         }
       }
     }
+    clangTools(ws, backend);
   }
+}
+
+/** The module's other tools and clang's failures: an object file, an archive (llvm-ar writes a temporary file and renames it), its symbols, diagnostics. */
+function clangTools(ws, backend) {
+  const step = (label, args, want) => {
+    const r = ws.run(args);
+    timings.push(['clang', label, backend, r.ms, r.note]);
+    const ok = r.exitCode === want.exitCode && (want.stdout === undefined || r.stdout === want.stdout) && (want.stderr ?? []).every((s) => r.stderr.includes(s));
+    check(`clang tools on ${backend}: ${label}`, ok, `exit ${r.exitCode}${r.crash ? ` crashed: ${r.crash}` : ''}; stdout ${JSON.stringify(r.stdout.slice(0, 300))}; stderr ${JSON.stringify(r.stderr.slice(0, 600))}`);
+    return r;
+  };
+  const cc = driverCommands(ws.run(['clang', '-###', '--target=wasm32-wasip1', '-O2', '-c', '/src/twice.c', '-o', '/out/twice.o']).stderr);
+  if (cc.length !== 1 || cc[0][1] !== '-cc1') return check(`clang tools on ${backend}: clang -### -c names one cc1`, false, JSON.stringify(cc));
+  step('twice.c: cc1 -c', cc[0], { exitCode: 0, stdout: '' });
+  step('ar rcs libtwice.a', ['ar', 'rcs', '/out/libtwice.a', '/out/twice.o'], { exitCode: 0, stdout: '' });
+  step('nm libtwice.a', ['nm', '/out/libtwice.a'], { exitCode: 0, stdout: '\ntwice.o:\n00000001 T twice\n' });
+  const bad = driverCommands(ws.run(['clang', '-###', '--target=wasm32-wasip1', '-c', '/src/bad.c', '-o', '/out/bad.o']).stderr);
+  if (bad.length !== 1) return check(`clang tools on ${backend}: clang -### -c bad.c names one cc1`, false, JSON.stringify(bad));
+  step('bad.c: cc1 fails with diagnostics', bad[0], {
+    exitCode: 1,
+    stdout: '',
+    stderr: ["/src/bad.c:2:18: error: call to undeclared function 'undeclared_fn'", "/src/bad.c:2:43: error: incompatible pointer to integer conversion", '2 errors generated.'],
+  });
 }
 
 // --------------------------------------------------------------- flite ----
