@@ -288,7 +288,7 @@ class MemFile implements VfsFile {
   }
 
   write(from: Uint8Array, position: number): number {
-    // An empty write changes nothing and is no error, wherever it is (Linux's generic_write_checks).
+    // An empty write stores nothing, so it exceeds no size, wherever it is.
     if (from.byteLength > 0) checkFileSize(position + from.byteLength);
     const node = this.#node;
     const { quota, times } = this.#s;
