@@ -13,6 +13,8 @@ const KIND: Readonly<Record<WebAssembly.ImportExportKind, string>> = {
 };
 
 interface Missing {
+  /** `module.name`, whole: a name may hold spaces (wit-bindgen's legacy names do). */
+  what: string;
   text: string;
   /** The embedder can supply it (not a WASI import the host should have had). */
   theirs: boolean;
@@ -26,11 +28,11 @@ export function missingImports(module: WebAssembly.Module, imports: WebAssembly.
     const value = typeof ns === 'object' && ns !== null ? ns[imp.name] : undefined;
     if (value !== undefined) continue;
     const what = `${imp.module}.${imp.name}`;
-    if (imp.module === wasiModule) out.push({ text: `${what} is not a ${wasiModule} function wasi-host provides`, theirs: false });
+    if (imp.module === wasiModule) out.push({ what, text: `${what} is not a ${wasiModule} function wasi-host provides`, theirs: false });
     else if (imp.module === 'wasi_unstable' || imp.module === 'wasi_snapshot_preview1') {
       const version = imp.module === 'wasi_unstable' ? 'unstable' : 'preview1';
-      out.push({ text: `${what} is not provided: the module imports ${imp.module}, so create the host with version: '${version}'`, theirs: false });
-    } else out.push({ text: `${what} is not provided${imp.kind === 'function' ? '' : ` (${KIND[imp.kind]})`}`, theirs: true });
+      out.push({ what, text: `${what} is not provided: the module imports ${imp.module}, so create the host with version: '${version}'`, theirs: false });
+    } else out.push({ what, text: `${what} is not provided${imp.kind === 'function' ? '' : ` (${KIND[imp.kind]})`}`, theirs: true });
   }
   return out;
 }
@@ -42,7 +44,7 @@ export function missingImports(module: WebAssembly.Module, imports: WebAssembly.
 export function checkImports(module: WebAssembly.Module, imports: WebAssembly.Imports, wasiModule: string, fix: string): void {
   const missing = missingImports(module, imports, wasiModule);
   if (missing.length === 0) return;
-  const others = missing.slice(1, 5).map((m) => m.text.split(' ')[0]);
+  const others = missing.slice(1, 5).map((m) => m.what);
   const rest = missing.length > 1 ? ` (also missing: ${others.join(', ')}${missing.length > 5 ? ', ...' : ''})` : '';
   throw new TypeError(`${missing[0].text}${missing[0].theirs ? `; ${fix}` : ''}${rest}`);
 }

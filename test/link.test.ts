@@ -44,6 +44,16 @@ describe('imports wasi-host does not provide', () => {
     );
   });
 
+  it('names imports whose names hold spaces whole (wit-bindgen\'s legacy names, as ruby.wasm imports them)', async () => {
+    const bytes = await wat(`(module
+      (import "host" "first: func() -> ()" (func))
+      (import "host" "eval-js: func(code: string) -> variant { success(u32), failure(u32) }" (func (param i32 i32 i32)))
+      (func (export "_start")))`);
+    await expect(run(bytes)).rejects.toThrow(
+      "host.first: func() -> () is not provided; pass it in run()'s imports option: run(wasm, { imports: { env: { ... } } }) (also missing: host.eval-js: func(code: string) -> variant { success(u32), failure(u32) })",
+    );
+  });
+
   it('a WASI version the host was not made for is named with the option that fixes it', async () => {
     const bytes = await wat(`(module (import "wasi_unstable" "proc_exit" (func (param i32))) (memory (export "memory") 1) (func (export "_start")))`);
     await expect(run(bytes, { version: 'preview1' })).rejects.toThrow(

@@ -129,3 +129,28 @@ describe('MemFS file growth', () => {
     expect(Buffer.compare(back.subarray(cap), pattern(cap, d.size - cap))).toBe(0);
   });
 });
+
+describe('MemFS file size limit', () => {
+  // A memory file is one buffer, and Node 20's largest Buffer holds 2^32 bytes. Past that, what POSIX
+  // names for a file that exceeds the largest size (EFBIG), not the EINVAL a RangeError from the
+  // allocation would be. ruby.wasm met it: a seek to 5 GB and a write (scripts/real-programs.mjs, README).
+  const past = 2 ** 32 + 1;
+  const efbig = expect.objectContaining({ code: 'EFBIG' });
+
+  it('a write that would end past 4 GiB is EFBIG, and nothing is written', () => {
+    const { fs } = world();
+    const f = fs.open('/sparse', create);
+    f.write(new Uint8Array([1, 2, 3]), 0);
+    expect(() => f.write(new Uint8Array([9]), 5_000_000_000)).toThrow(efbig);
+    expect(() => f.write(new Uint8Array(2), 2 ** 32 - 1)).toThrow(efbig);
+    expect(Number(f.stat().size)).toBe(3);
+  });
+
+  it('a truncate past 4 GiB is EFBIG, and the size stays', () => {
+    const { fs } = world();
+    const f = fs.open('/t', create);
+    f.write(new Uint8Array([1]), 0);
+    expect(() => f.truncate(past)).toThrow(efbig);
+    expect(Number(f.stat().size)).toBe(1);
+  });
+});

@@ -198,11 +198,16 @@ describe('MemFS maxBytes (ENOSPC)', () => {
   });
 
   it('fd_pwrite far past the end is ENOSPC at once: the hole counts', () => {
-    const { h } = quotaHarness(1 << 20);
+    const { h, used } = quotaHarness(1 << 20);
     const fd = openOk(h, 'f', O_CREAT);
     h.putIovecs(IOV, [[DATA, 1]]);
-    expect(h.imp.fd_pwrite(fd, IOV, 1, 1n << 40n, OUT)).toBe(Errno.NOSPC);
-    expect(h.imp.fd_pwrite(fd, IOV, 1, 2n ** 53n - 2n, OUT)).toBe(Errno.NOSPC);
+    expect(h.imp.fd_pwrite(fd, IOV, 1, 1n << 31n, OUT)).toBe(Errno.NOSPC);
+    expect(h.imp.fd_pwrite(fd, IOV, 1, 2n ** 32n - 1n, OUT)).toBe(Errno.NOSPC);
+    // Past the largest memory file (4 GiB) the size is what is wrong, whatever the quota: EFBIG, nothing charged.
+    const before = used();
+    expect(h.imp.fd_pwrite(fd, IOV, 1, 1n << 40n, OUT)).toBe(Errno.FBIG);
+    expect(h.imp.fd_pwrite(fd, IOV, 1, 2n ** 53n - 2n, OUT)).toBe(Errno.FBIG);
+    expect(used()).toBe(before);
     expect(sizeOf(h, fd)).toBe(0n);
   });
 

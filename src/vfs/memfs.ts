@@ -242,6 +242,18 @@ function grow(node: Node, end: number): void {
   d.capacity = capacity;
 }
 
+/**
+ * The largest MemFS file: one buffer, and Node 20's largest Buffer holds 2^32
+ * bytes. Past it a write or truncate is EFBIG, what POSIX names for a file
+ * past the largest size (not the EINVAL of the allocation's RangeError),
+ * with nothing written; a host directory takes such a file (sparse).
+ */
+const MAX_FILE_BYTES = 2 ** 32;
+
+function checkFileSize(end: number): void {
+  if (end > MAX_FILE_BYTES) throw codeError('EFBIG', `EFBIG: a memory file holds at most ${MAX_FILE_BYTES} bytes, not ${end}`);
+}
+
 /** Writes `from` into `node` at `position`, growing it (zeros in any gap) as needed. */
 function writeNode(node: Node, from: Uint8Array, position: number): void {
   const end = position + from.byteLength;
@@ -276,6 +288,8 @@ class MemFile implements VfsFile {
   }
 
   write(from: Uint8Array, position: number): number {
+    // An empty write stores nothing, so it exceeds no size, wherever it is.
+    if (from.byteLength > 0) checkFileSize(position + from.byteLength);
     const node = this.#node;
     const { quota, times } = this.#s;
     if (quota !== undefined) from = quota.fit(node, from, position);
@@ -293,6 +307,7 @@ class MemFile implements VfsFile {
   }
 
   truncate(size: number): void {
+    checkFileSize(size);
     const node = this.#node;
     const { quota, times } = this.#s;
     quota?.resize(node, size);
