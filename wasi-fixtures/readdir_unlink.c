@@ -16,12 +16,18 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+// readdir_unlink_many.c includes this file with its own count and names.
+#ifndef ENTRIES
+#define ENTRIES 12
+#define NAME "%s/f%02d"
+#endif
+
 int main(void) {
   const char *dir = "/sandbox/tree";
   if (mkdir(dir, 0755) != 0) { perror("mkdir"); return 2; }
-  for (int i = 0; i < 12; i++) {
-    char path[64];
-    snprintf(path, sizeof path, "%s/f%02d", dir, i);
+  for (int i = 0; i < ENTRIES; i++) {
+    char path[96];
+    snprintf(path, sizeof path, NAME, dir, i);
     int fd = open(path, O_WRONLY | O_CREAT, 0644);
     if (fd < 0) { perror(path); return 2; }
     close(fd);
@@ -36,7 +42,7 @@ int main(void) {
     removed++;
   }
   closedir(d);
-  printf("removed %d of 12 entries while reading\n", removed);
+  printf("removed %d of %d entries while reading\n", removed, ENTRIES);
   if (rmdir(dir) != 0) {
     printf("rmdir: %s\n", strerror(errno));
     return 1;
