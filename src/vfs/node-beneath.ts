@@ -65,8 +65,9 @@ function probeProc(real: string): boolean | undefined {
   }
   try {
     // realpath, not fstat against lstat: the first Stats a process makes cost ~0.2 ms (Node's Stats
-    // class and its date fields compiled), a fifth of a first host-directory run's start.
-    return fs.realpathSync.native(`/proc/self/fd/${fd}/.`) === real;
+    // class and its date fields compiled), a fifth of a first host-directory run's start. Another
+    // path than `real` (the directory renamed since its realpath) says nothing of /proc: ask again.
+    return fs.realpathSync.native(`/proc/self/fd/${fd}/.`) === real ? true : undefined;
   } catch {
     return false;
   } finally {
