@@ -8,7 +8,9 @@
 // bench row's guest and shared memory), open_stat (COUNT × open + fstat +
 // close over 1,000 empty files) or cold_start (COUNT 0: nothing, not even the
 // runtime's import; 1: the import and one run of the empty program, with an
-// empty preopen, as the bench's cold_start row). RUNTIME: memfs (wasi-host's MemFS), host
+// empty preopen, as the bench's cold_start row) or startup (COUNT runs of the
+// empty program, each on a fresh host, as the bench's startup row). RUNTIME:
+// memfs (wasi-host's MemFS), node (node:wasi on a host directory), host
 // (wasi-host on a host directory) or shim (browser_wasi_shim). Exits non-zero
 // if the guest does.
 
@@ -30,12 +32,14 @@ function rowSpec() {
     if (count === '0') process.exit(0);
     return { wasm: 'empty', args: ['empty'], files: {}, shared: false };
   }
+  // COUNT fresh hosts, each instantiating and running the empty program (the bench's startup row).
+  if (row === 'startup') return { wasm: 'empty', args: ['empty'], files: {}, shared: false };
   if (row === 'open_stat') {
     const files = {};
     for (let i = 0; i < 1000; i++) files[`dir/f${String(i).padStart(5, '0')}`] = new Uint8Array(0);
     return { wasm: 'open_stat', args: ['open_stat', '/in/dir', '1000', count], files, shared: false };
   }
-  throw new Error(`unknown row ${row}: read_threads_0 or open_stat`);
+  throw new Error(`unknown row ${row}: read_threads_0, open_stat, cold_start or startup`);
 }
 
 const spec = rowSpec();
@@ -45,6 +49,11 @@ const extra = memory === undefined ? {} : { env: { memory }, wasi: { 'thread-spa
 // read_threads opens "data.bin" under the first preopen, open_stat names /in/dir.
 const mount = '/in';
 
+/**
+ * A run of the guest on a fresh host of the runtime's over the row's files
+ * (the files are made once: an in-memory tree is shared by the runs, a host
+ * directory is the same directory), as bench/child.mjs builds its hosts.
+ */
 let run;
 if (runtime === 'shim') {
   const { WASI, File, Directory, OpenFile, PreopenDirectory, ConsoleStdout } = await import('@bjorn3/browser_wasi_shim');
@@ -58,29 +67,45 @@ if (runtime === 'shim') {
     }
     dir.set(parts[parts.length - 1], new File(bytes.slice().buffer));
   }
-  const fds = [new OpenFile(new File(new ArrayBuffer(0))), new ConsoleStdout(() => {}), new ConsoleStdout(() => {}), new PreopenDirectory(mount, root)];
-  const wasi = new WASI(spec.args, [], fds, { debug: false });
-  run = () => wasi.start(new WebAssembly.Instance(module, { wasi_snapshot_preview1: wasi.wasiImport, ...extra }));
+  run = () => {
+    const fds = [new OpenFile(new File(new ArrayBuffer(0))), new ConsoleStdout(() => {}), new ConsoleStdout(() => {}), new PreopenDirectory(mount, root)];
+    const wasi = new WASI(spec.args, [], fds, { debug: false });
+    return wasi.start(new WebAssembly.Instance(module, { wasi_snapshot_preview1: wasi.wasiImport, ...extra }));
+  };
 } else {
-  const { WASI, MemFS } = await import(pathToFileURL(path.join(path.resolve(dist), 'index.js')).href);
-  let preopen;
-  if (runtime === 'memfs') {
-    preopen = new MemFS(spec.files);
-  } else if (runtime === 'host') {
-    preopen = fs.mkdtempSync(path.join(os.tmpdir(), 'wasi-host-instr-'));
+  let dir;
+  if (runtime === 'host' || runtime === 'node') {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasi-host-instr-'));
     for (const [name, bytes] of Object.entries(spec.files)) {
-      fs.mkdirSync(path.dirname(path.join(preopen, name)), { recursive: true });
-      fs.writeFileSync(path.join(preopen, name), bytes);
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), bytes);
     }
-    process.on('exit', () => fs.rmSync(preopen, { recursive: true, force: true }));
-  } else {
-    throw new Error(`unknown runtime ${runtime}: memfs, host or shim`);
+    process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  } else if (runtime !== 'memfs') {
+    throw new Error(`unknown runtime ${runtime}: memfs, host, node or shim`);
   }
-  const wasi = new WASI({ version: 'preview1', args: spec.args, env: {}, preopens: { [mount]: preopen }, returnOnExit: true, memory, stdout: 'ignore' });
-  run = () => wasi.start(new WebAssembly.Instance(module, { ...wasi.getImportObject(), ...extra }));
+  if (runtime === 'node') {
+    const { WASI } = await import('node:wasi');
+    run = () => {
+      const wasi = new WASI({ version: 'preview1', args: spec.args, env: {}, preopens: { [mount]: dir }, returnOnExit: true });
+      return wasi.start(new WebAssembly.Instance(module, { ...wasi.getImportObject(), ...extra }));
+    };
+  } else {
+    const { WASI, MemFS } = await import(pathToFileURL(path.join(path.resolve(dist), 'index.js')).href);
+    // The startup row makes an empty MemFS per run, as the bench does; the others share one tree.
+    const tree = runtime === 'memfs' && row !== 'startup' ? new MemFS(spec.files) : undefined;
+    run = () => {
+      const preopen = runtime === 'host' ? dir : tree ?? new MemFS();
+      const wasi = new WASI({ version: 'preview1', args: spec.args, env: {}, preopens: { [mount]: preopen }, returnOnExit: true, memory, stdout: 'ignore' });
+      return wasi.start(new WebAssembly.Instance(module, { ...wasi.getImportObject(), ...extra }));
+    };
+  }
 }
-const status = run();
-if (status !== 0) {
-  console.error(`${row} under ${runtime}: exit status ${status}`);
-  process.exit(1);
+// The startup row is `count` runs, each on a fresh host; the others one run of `count` iterations.
+for (let i = 0, runs = row === 'startup' ? Number(count) : 1; i < runs; i++) {
+  const status = run();
+  if (status !== 0) {
+    console.error(`${row} under ${runtime}: exit status ${status}`);
+    process.exit(1);
+  }
 }

@@ -15,9 +15,12 @@
 // difference is what the extra iterations cost, import and setup excluded.
 //
 // For --row cold_start, --few 0 --many 1: the runtime's import and its first
-// run, against a process that imports nothing.
+// run, against a process that imports nothing. For --row startup, --few 0
+// --many 200: the bench row's 200 fresh hosts and runs, the first one's
+// compiles included (the import is in both counts). Runtimes: memfs and host
+// (wasi-host), node (node:wasi, on a host directory), shim.
 //
-//   node bench/instructions.mjs [--row read_threads_0|open_stat|cold_start] [--runtimes memfs,shim,host]
+//   node bench/instructions.mjs [--row read_threads_0|open_stat|cold_start|startup] [--runtimes memfs,shim,host,node]
 //                               [--few N] [--many N] [--repeat N] [DIST_DIR...]
 //
 // --repeat runs each count N times and takes each kind's median: a fresh
