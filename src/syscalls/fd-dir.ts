@@ -41,16 +41,17 @@ export function fd_readdir(
   return Errno.SUCCESS;
 }
 
-/** The guest path a preopen was mounted at; anything else is EBADF. */
-function preopenName(ctx: HostContext, fd: number): string {
+/** The guest path a preopen was mounted at; a closed fd is EBADF, an open one that is no preopen `notPreopen`. */
+function preopenName(ctx: HostContext, fd: number, notPreopen: Errno): string {
   const d = ctx.fds.peek(fd);
-  // libc scans fds from 3 and stops at exactly EBADF (spec/abi-cheatsheet.md rule 5).
-  if (d === undefined || d.kind !== 'dir' || d.preopenName === undefined) throw new WasiError(Errno.BADF);
+  if (d === undefined) throw new WasiError(Errno.BADF);
+  if (d.kind !== 'dir' || d.preopenName === undefined) throw new WasiError(notPreopen);
   return d.preopenName;
 }
 
 export function fd_prestat_get(ctx: HostContext, fd: number, out: number): Errno {
-  const name = preopenName(ctx, fd);
+  // libc scans fds from 3 and stops at exactly EBADF (spec/abi-cheatsheet.md rule 5), open or not.
+  const name = preopenName(ctx, fd, Errno.BADF);
   ctx.mem.check(out, PRESTAT_SIZE);
   ctx.mem.setU32(out, PreopenType.DIR);
   ctx.mem.setU32(out + 4, encodeUtf8(name).byteLength);
@@ -59,11 +60,9 @@ export function fd_prestat_get(ctx: HostContext, fd: number, out: number): Errno
 
 /** Writes the name without a NUL; a buffer too small is ENAMETOOLONG, as wasmtime. */
 export function fd_prestat_dir_name(ctx: HostContext, fd: number, path: number, pathLen: number): Errno {
-  const d = ctx.fds.peek(fd);
   // An open fd that is no preopen: ENOTDIR, as wasmtime (p1.rs, kept from its legacy host). Only
   // fd_prestat_get must say EBADF there: libc's scan of the preopens stops at it.
-  if (d !== undefined && (d.kind !== 'dir' || d.preopenName === undefined)) return Errno.NOTDIR;
-  const name = encodeUtf8(preopenName(ctx, fd));
+  const name = encodeUtf8(preopenName(ctx, fd, Errno.NOTDIR));
   if (pathLen >>> 0 < name.byteLength) return Errno.NAMETOOLONG;
   ctx.mem.write(path, name);
   return Errno.SUCCESS;

@@ -152,13 +152,12 @@ export function fd_read(ctx: HostContext, fd: number, iovs: number, iovsLen: num
   return Errno.SUCCESS;
 }
 
+/**
+ * A file for a call at an offset. A stream has no offsets: ESPIPE, as wasmtime and Linux pread(2)
+ * on a pipe answer, before the rights check, since stdio never holds FD_SEEK (as for fd_advise).
+ */
 function positioned(ctx: HostContext, fd: number, rights: number): FileDescriptor {
-  const d = ctx.fds.getFile(fd, rights & (Rights.FD_READ | Rights.FD_WRITE));
-  // A stream has no offsets: ESPIPE, as wasmtime and Linux pread(2) on a pipe answer. It comes
-  // before the rights check, since stdio never holds FD_SEEK (as for fd_advise, fd-meta.ts).
-  if (d.kind !== 'file') throw new WasiError(Errno.SPIPE);
-  if ((d.rightsBase & rights) !== rights) throw new WasiError(Errno.NOTCAPABLE);
-  return d;
+  return ctx.fds.getFile(fd, rights, Errno.SPIPE);
 }
 
 /** Writes at `offset` without moving the fd position, O_APPEND or not (POSIX pwrite; design.md). */
