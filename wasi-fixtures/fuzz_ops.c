@@ -50,22 +50,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <wasi/api.h>
+#include "wasi_errno_names.h"
 
-static const char *const errno_names[] = {
-    "SUCCESS", "2BIG", "ACCES", "ADDRINUSE", "ADDRNOTAVAIL", "AFNOSUPPORT", "AGAIN", "ALREADY", "BADF", "BADMSG",
-    "BUSY", "CANCELED", "CHILD", "CONNABORTED", "CONNREFUSED", "CONNRESET", "DEADLK", "DESTADDRREQ", "DOM", "DQUOT",
-    "EXIST", "FAULT", "FBIG", "HOSTUNREACH", "IDRM", "ILSEQ", "INPROGRESS", "INTR", "INVAL", "IO",
-    "ISCONN", "ISDIR", "LOOP", "MFILE", "MLINK", "MSGSIZE", "MULTIHOP", "NAMETOOLONG", "NETDOWN", "NETRESET",
-    "NETUNREACH", "NFILE", "NOBUFS", "NODEV", "NOENT", "NOEXEC", "NOLCK", "NOLINK", "NOMEM", "NOMSG",
-    "NOPROTOOPT", "NOSPC", "NOSYS", "NOTCONN", "NOTDIR", "NOTEMPTY", "NOTRECOVERABLE", "NOTSOCK", "NOTSUP", "NOTTY",
-    "NXIO", "OVERFLOW", "OWNERDEAD", "PERM", "PIPE", "PROTO", "PROTONOSUPPORT", "PROTOTYPE", "RANGE", "ROFS",
-    "SPIPE", "SRCH", "STALE", "TIMEDOUT", "TXTBSY", "XDEV", "NOTCAPABLE",
-};
 static const char *const filetypes[] = {"unknown", "blockdev", "chardev", "dir", "file", "dgram", "stream", "symlink"};
 
 static const char *ename(__wasi_errno_t e) {
   static char other[16];
-  if (e < sizeof errno_names / sizeof errno_names[0]) return errno_names[e];
+  if (e < WASI_ERRNO_COUNT) return wasi_errno_names[e];
   snprintf(other, sizeof other, "errno%u", (unsigned)e);
   return other;
 }

@@ -5,20 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <wasi/api.h>
-
-static const char *const errno_names[] = {
-  "ok", "2BIG", "ACCES", "ADDRINUSE", "ADDRNOTAVAIL", "AFNOSUPPORT", "AGAIN", "ALREADY", "BADF", "BADMSG",
-  "BUSY", "CANCELED", "CHILD", "CONNABORTED", "CONNREFUSED", "CONNRESET", "DEADLK", "DESTADDRREQ", "DOM", "DQUOT",
-  "EXIST", "FAULT", "FBIG", "HOSTUNREACH", "IDRM", "ILSEQ", "INPROGRESS", "INTR", "INVAL", "IO",
-  "ISCONN", "ISDIR", "LOOP", "MFILE", "MLINK", "MSGSIZE", "MULTIHOP", "NAMETOOLONG", "NETDOWN", "NETRESET",
-  "NETUNREACH", "NFILE", "NOBUFS", "NODEV", "NOENT", "NOEXEC", "NOLCK", "NOLINK", "NOMEM", "NOMSG",
-  "NOPROTOOPT", "NOSPC", "NOSYS", "NOTCONN", "NOTDIR", "NOTEMPTY", "NOTRECOVERABLE", "NOTSOCK", "NOTSUP", "NOTTY",
-  "NXIO", "OVERFLOW", "OWNERDEAD", "PERM", "PIPE", "PROTO", "PROTONOSUPPORT", "PROTOTYPE", "RANGE", "ROFS",
-  "SPIPE", "SRCH", "STALE", "TIMEDOUT", "TXTBSY", "XDEV", "NOTCAPABLE",
-};
+#include "wasi_errno_names.h"
 
 static inline const char *errno_name(int e) {
-  return e >= 0 && e < (int)(sizeof errno_names / sizeof errno_names[0]) ? errno_names[e] : "?";
+  if (e == 0) return "ok";
+  return e > 0 && e < (int)WASI_ERRNO_COUNT ? wasi_errno_names[e] : "?";
 }
 
 static const char *const filetype_names[] = {
