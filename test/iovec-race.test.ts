@@ -6,11 +6,12 @@
 // to an output. Every guest-controlled value must be read once: no 'S' may
 // reach the output, each count reported must be what moved, and it ends.
 //
-// Three places a gathered write is assembled: write-behind for a host file
+// Four places a gathered write is assembled: write-behind for a host file
 // under start() when asked for (src/write-behind.ts), each write straight to
-// the host file (the default), and the joined write of several iovecs to a
-// stream (stdio, src/syscalls/fd-io.ts writeStream).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// the host file (the default), the joined write of several iovecs to a
+// stream (stdio, src/syscalls/fd-io.ts writeStream), and one iovec written to
+// a host fd straight from guest memory (HostStream.writeRange).
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -173,5 +174,28 @@ describe('a second thread flipping an iovec during fd_write (shared memory)', ()
     expect(performance.now() - t0).toBeLessThan(RACE_MS + 10_000);
     expect(wasi.getStderr().byteLength).toBe(tally.pairs * 1000);
     expectOnlyX(wasi.getStdout(), tally);
+  }, 30_000);
+
+  it('stdio as host fds (one iovec written straight from guest memory): no secret byte in the stdout file, counts = bytes moved', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wasi-host-race-'));
+    dirs.push(dir);
+    const outFd = openSync(join(dir, 'stdout.txt'), 'w');
+    const errFd = openSync(join(dir, 'stderr.txt'), 'w');
+    const race = await startRace();
+    const t0 = performance.now();
+    let tally: Tally;
+    try {
+      const { memory } = race;
+      const wasi = new WASI({ memory, stdout: outFd, stderr: errFd, stdin: '' });
+      wasi.initialize({ exports: { memory } } as unknown as WebAssembly.Instance);
+      tally = alternate(wasi.wasiImport as unknown as Imports, memory, 2, 1, 1);
+    } finally {
+      await race.stop();
+      closeSync(outFd);
+      closeSync(errFd);
+    }
+    expect(performance.now() - t0).toBeLessThan(RACE_MS + 10_000);
+    expect(readFileSync(join(dir, 'stderr.txt')).byteLength).toBe(tally.pairs * 1000);
+    expectOnlyX(readFileSync(join(dir, 'stdout.txt')), tally);
   }, 30_000);
 });
