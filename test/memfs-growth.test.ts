@@ -105,6 +105,32 @@ describe('MemFS file growth', () => {
     expect(isZero(back.subarray(2 * MiB + 3))).toBe(true);
   });
 
+  // A hostile guest's cheapest large allocation: one byte written far past the end. memfs's
+  // truncate filled the whole gap, touching every page (a byte short of 4 GiB: 11 s, 4 GiB resident).
+  it('a write or truncate far past the end touches none of the fresh gap, which reads as zeros', () => {
+    const { fs, node } = world();
+    const f = fs.open('/sparse', create);
+    f.write(new Uint8Array(2 * MiB).fill(0xff), 0);
+    f.truncate(MiB);
+    const rss0 = process.memoryUsage().rss;
+    const t0 = performance.now();
+    const far = 1024 * MiB;
+    f.write(new Uint8Array([7]), far);
+    f.truncate(far + 2 * MiB);
+    expect(performance.now() - t0).toBeLessThan(500);
+    expect(process.memoryUsage().rss - rss0).toBeLessThan(128 * MiB);
+    expect(data(node('/sparse')).size).toBe(far + 2 * MiB);
+    const back = new Uint8Array(4 * MiB);
+    // The stale tail a shrink left is zeros too, and so is the fresh gap, on both sides of the byte.
+    expect(f.read(back, 0)).toBe(4 * MiB);
+    expect(back.subarray(0, MiB).every((b) => b === 0xff)).toBe(true);
+    expect(isZero(back.subarray(MiB))).toBe(true);
+    expect(f.read(back, far - 2 * MiB)).toBe(4 * MiB);
+    expect(back[2 * MiB]).toBe(7);
+    back[2 * MiB] = 0;
+    expect(isZero(back)).toBe(true);
+  });
+
   it('a Volume write that outgrows the buffer replaces it with its own, and MemFS moves it back when it grows', () => {
     const { fs, vol, node } = world();
     const f = fs.open('/shared', create);

@@ -213,11 +213,12 @@ type ResizableBuffer = new (byteLength: number, options: { maxByteLength: number
  * amortised O(1)) only when it outgrows the reservation. Below 1 MiB
  * memfs's doubling is cheap and a mapping of its own not worth it. Where
  * resizable buffers are missing or a reservation is refused (address space,
- * a browser's own limit), memfs's doubling does it.
+ * a browser's own limit), memfs's doubling does it. Returns the offset from
+ * which the new buffer holds zeros, or undefined when it made none.
  */
-function grow(node: Node, end: number): void {
+function grow(node: Node, end: number): number | undefined {
   const d = node as unknown as NodeData;
-  if (end <= d.capacity || end < 1 << 20) return;
+  if (end <= d.capacity || end < 1 << 20) return undefined;
   let ab = d.buf.buffer as Resizable;
   // A fixed-length buffer's maxByteLength is its length (ES2024), so a buffer memfs made has to move;
   // one that could hold `end` throws at resize below and is left to memfs. memfs makes no resizable
@@ -235,11 +236,30 @@ function grow(node: Node, end: number): void {
     // methods work on it; memfs's package that exports it is not this package's dependency.
     buf = (d.buf.constructor as unknown as { from(ab: ArrayBuffer, offset: number, length: number): Node['buf'] }).from(ab, 0, capacity);
   } catch {
-    return; // memfs's doubling instead
+    return undefined; // memfs's doubling instead
   }
+  // A resizable buffer's new bytes are zeros (ES2024 resize), a fresh one's too.
+  const fresh = moving ? d.size : d.capacity;
   if (moving) buf.set(d.buf.subarray(0, d.size));
   d.buf = buf;
   d.capacity = capacity;
+  return fresh;
+}
+
+/**
+ * Makes `node` `end` bytes long (more than it holds), zeros in the gap.
+ * memfs's truncate fills the whole gap, touching every page of it: one write
+ * a byte short of 4 GiB made the host zero 4 GiB (11 s, 4 GiB resident).
+ * Past what grow() made fresh the bytes are zeros already; only the stale
+ * tail before it (bytes a shrink left behind) is filled.
+ */
+function extend(node: Node, end: number): void {
+  const fresh = grow(node, end);
+  if (fresh === undefined) return node.truncate(end);
+  const d = node as unknown as NodeData;
+  if (fresh > d.size) d.buf.fill(0, d.size, Math.min(fresh, end));
+  d.size = end;
+  node.touch();
 }
 
 /**
@@ -257,11 +277,9 @@ function checkFileSize(end: number): void {
 /** Writes `from` into `node` at `position`, growing it (zeros in any gap) as needed. */
 function writeNode(node: Node, from: Uint8Array, position: number): void {
   const end = position + from.byteLength;
-  if (end > node.getSize()) {
-    grow(node, end);
-    // Zero-fills the gap; past the capacity (a small file) it doubles into a new buffer.
-    node.truncate(end);
-  } else node.touch();
+  // Zeros in any gap; past the capacity of a small file memfs doubles into a new buffer.
+  if (end > node.getSize()) extend(node, end);
+  else node.touch();
   node.buf.set(from, position);
 }
 
@@ -313,8 +331,8 @@ class MemFile implements VfsFile {
     quota?.resize(node, size);
     const r = times.forNode(node);
     const t0 = Date.now();
-    grow(node, size);
-    node.truncate(size);
+    if (size > node.getSize()) extend(node, size);
+    else node.truncate(size);
     if (r !== undefined) r.modifiedSince(t0, node);
   }
 
