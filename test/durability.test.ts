@@ -5,7 +5,7 @@
 // README ("Write-behind") says is lost is lost. The CLI and Worker cases run
 // the built dist/ (npm test builds first).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -82,6 +82,29 @@ describe('acknowledged writes survive the death of the host', () => {
     const { size, signal } = await killedCli([]);
     expect(signal).toBe('SIGKILL'); // it was still computing when killed
     expect(size).toBe(BYTES);
+  });
+
+  it('kill -9 of the CLI whose stdout is a file: what the guest wrote to fd 1 is in that file', async () => {
+    // The CLI's stdout is a host fd, written straight from guest memory (HostStream.writeRange).
+    const dir = tempDir();
+    const file = join(dir, 'log.txt');
+    const out = join(dir, 'stdout.txt');
+    const outFd = openSync(out, 'w');
+    const child = spawn(process.execPath, [BIN, 'run', '--dir', `${dir}::/sandbox`, WASM, '/sandbox/log.txt', String(RECORDS), '0'], {
+      stdio: ['ignore', outFd, 'inherit'],
+    });
+    closeSync(outFd);
+    const exited = new Promise<string | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    try {
+      // "writing" goes to fd 1 before the log's writes, so a full log means it returned.
+      await waitForSize(file, BYTES, 10_000);
+      await sleep(100);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    expect(await exited).toBe('SIGKILL');
+    expect(sizeOf(file)).toBe(BYTES);
+    expect(readFileSync(out, 'utf8')).toBe('writing\n');
   });
 
   it('worker.terminate() during computation leaves every written byte in the file', async () => {
