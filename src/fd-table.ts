@@ -213,7 +213,7 @@ export class FdTable {
   moved(from: Location, to: Location): void {
     const prefix = from.path + '/';
     for (const d of this.slots) {
-      if (d === undefined || d.kind !== 'dir') continue;
+      if (d?.kind !== 'dir') continue;
       const at = d.location;
       if (at.mount !== from.mount || (at.path !== from.path && !at.path.startsWith(prefix))) continue;
       const rest = at.path.slice(from.path.length);
@@ -224,7 +224,7 @@ export class FdTable {
   /** After this host removed the directory at `loc`: descriptors on it reach nothing from now on. */
   removed(loc: Location): void {
     for (const d of this.slots) {
-      if (d !== undefined && d.kind === 'dir' && d.location.mount === loc.mount && d.location.path === loc.path) {
+      if (d?.kind === 'dir' && d.location.mount === loc.mount && d.location.path === loc.path) {
         d.removed = true;
       }
     }

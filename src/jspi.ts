@@ -41,7 +41,7 @@ const TWO_32 = 4294967296;
  */
 function waitingStream(ctx: HostContext, fd: number, reading: boolean): HostStream | undefined {
   const d = ctx.fds.peek(fd);
-  if (d === undefined || d.kind !== 'stream' || (reading && (d.fdflags & FdFlags.NONBLOCK) !== 0)) return undefined;
+  if (d?.kind !== 'stream' || (reading && (d.fdflags & FdFlags.NONBLOCK) !== 0)) return undefined;
   const s = d.stream;
   return s.ready !== undefined && s.available?.() === -1 ? s : undefined;
 }

@@ -161,7 +161,7 @@ export class Namespace {
     const mount = here.mount;
     const listings = (mount.listings ??= new Map());
     const cached = listings.get(here.path);
-    if (cached !== undefined && cached.generation === mount.generation && cached.ino === st.ino &&
+    if (cached?.generation === mount.generation && cached.ino === st.ino &&
         cached.mtimNs === st.mtimNs && cached.ctimNs === st.ctimNs) {
       return cached.entries;
     }

@@ -93,7 +93,7 @@ function idToCheck(loc: Location, d: DirDescriptor): NodeId | undefined {
 
 /** Whether `st` is the directory `id` names. */
 function isDir(st: VfsStat | undefined, id: NodeId): boolean {
-  return st !== undefined && st.kind === 'directory' && st.ino === id.ino && st.dev === id.dev;
+  return st?.kind === 'directory' && st.ino === id.ino && st.dev === id.dev;
 }
 
 /** lstat, or undefined when the path no longer leads anywhere (a component gone, not a directory, a loop). */

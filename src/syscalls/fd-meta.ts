@@ -9,7 +9,7 @@ import { takeDeferred } from '../write-batch.js';
 
 /** Releases what a descriptor holds. Streams belong to the embedder and are never closed here. */
 export function release(d: Descriptor | undefined): void {
-  if (d !== undefined && d.kind === 'file') {
+  if (d?.kind === 'file') {
     try {
       d.file.close();
     } catch {

@@ -149,9 +149,9 @@ export function path_rename(
   if (src.kind === 'directory') {
     if (dst !== undefined && dst.kind !== 'directory') return Errno.NOTDIR;
     if (dst !== undefined && !same && !ctx.ns.isEmptyDir(to.location)) return Errno.NOTEMPTY;
-  } else if (dst !== undefined && dst.kind === 'directory') return Errno.ISDIR;
+  } else if (dst?.kind === 'directory') return Errno.ISDIR;
   // Renaming a name onto itself, or onto another link of the same file, does nothing (POSIX rename).
-  if (dst !== undefined && dst.dev === src.dev && dst.ino === src.ino) return Errno.SUCCESS;
+  if (dst?.dev === src.dev && dst.ino === src.ino) return Errno.SUCCESS;
   ctx.ns.rename(from.location, to.location, src.kind === 'directory', dst?.kind === 'directory');
   return Errno.SUCCESS;
 }

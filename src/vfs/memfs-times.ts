@@ -105,7 +105,7 @@ let lastNs = 0n;
 
 /** The ns to report for one field: the recorded value while the node still holds `heldMs`, else its own. */
 export function timeOf(field: NsTime | undefined, heldMs: number): bigint {
-  if (field !== undefined && field.ms === heldMs) return field.value();
+  if (field?.ms === heldMs) return field.value();
   if (heldMs !== lastMs) {
     lastNs = BigInt(heldMs) * 1_000_000n;
     lastMs = heldMs;
