@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
 import { Volume } from 'memfs';
 import type { Node } from '@jsonjoy.com/fs-core/lib/Node.js';
 import { MemFS } from '../src/vfs/memfs.js';
@@ -8,6 +9,7 @@ import { MemFS } from '../src/vfs/memfs.js';
 // not garbage waiting for the collector (BENCHMARKS.md, issue 14 part 5). The
 // bytes stay in the node's `buf`, where memfs's own Volume reads them.
 
+const require = createRequire(import.meta.url);
 const MiB = 1 << 20;
 const create = { create: true, read: true, write: true, exclusive: false, truncate: false, noFollow: false };
 
@@ -178,5 +180,58 @@ describe('MemFS file size limit', () => {
     f.write(new Uint8Array([1]), 0);
     expect(() => f.truncate(past)).toThrow(efbig);
     expect(Number(f.stat().size)).toBe(1);
+  });
+});
+
+describe('MemFS when memory refuses a file its bytes', () => {
+  // Below 4 GiB an allocation can still fail: a browser's own limit, or address space. memfs takes its
+  // allocator from this module's exports at each call, and grow() resizes ArrayBuffers: making both
+  // throw as V8 does ("Array buffer allocation failed") is memory refusing. To the guest that is a full
+  // disk (ENOSPC, as tmpfs answers), not the EINVAL of a RangeError.
+  const builtins = createRequire(require.resolve('@jsonjoy.com/fs-core/lib/Node.js'))('@jsonjoy.com/fs-node-builtins/lib/internal/buffer') as { bufferAllocUnsafe: (n: number) => Buffer };
+  const enospc = expect.objectContaining({ code: 'ENOSPC' });
+
+  function refused<T>(run: () => T): T {
+    const alloc = builtins.bufferAllocUnsafe;
+    const resize = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'resize');
+    builtins.bufferAllocUnsafe = (n) => (n > 64 ? (() => { throw new RangeError('Array buffer allocation failed'); })() : alloc(n));
+    Object.defineProperty(ArrayBuffer.prototype, 'resize', { configurable: true, writable: true, value() { throw new RangeError('Array buffer allocation failed'); } });
+    try {
+      return run();
+    } finally {
+      builtins.bufferAllocUnsafe = alloc;
+      if (resize !== undefined) Object.defineProperty(ArrayBuffer.prototype, 'resize', resize);
+    }
+  }
+
+  it('a write or truncate that needs more memory is ENOSPC, the file unchanged; small and in-place ones still work', () => {
+    const { fs } = world();
+    const small = fs.open('/small', create);
+    const big = fs.open('/big', create);
+    big.write(pattern(0, 2 * MiB), 0);
+    refused(() => {
+      expect(() => small.write(pattern(0, 100), 0)).toThrow(enospc);
+      expect(() => big.write(new Uint8Array([7]), 3 * MiB)).toThrow(enospc);
+      expect(() => big.truncate(64 * MiB)).toThrow(enospc);
+      expect(() => small.truncate(1000)).toThrow(enospc);
+      // What needs no new memory still works: an overwrite inside the file.
+      expect(big.write(new Uint8Array([1, 2, 3]), 10)).toBe(3);
+    });
+    expect([Number(small.stat().size), Number(big.stat().size)]).toEqual([0, 2 * MiB]);
+    const back = new Uint8Array(2 * MiB);
+    big.read(back, 0);
+    expect([...back.subarray(9, 14)]).toEqual([pattern(9, 1)[0], 1, 2, 3, pattern(13, 1)[0]]);
+    // Memory back: the same write goes through.
+    expect(small.write(pattern(0, 100), 0)).toBe(100);
+  });
+
+  it('under a quota (maxBytes), what a refused write was charged is given back: the rest of the quota stays usable', () => {
+    const fs = new MemFS({}, { maxBytes: 4 * MiB });
+    const f = fs.open('/f', create);
+    const before = fs.usedBytes!;
+    refused(() => expect(() => f.write(pattern(0, 3 * MiB), 0)).toThrow(enospc));
+    expect(fs.usedBytes).toBe(before);
+    // 3 MiB of the 4 still fit once memory is there again; a count kept charged would refuse them.
+    expect(f.write(pattern(0, 3 * MiB), 0)).toBe(3 * MiB);
   });
 });

@@ -253,9 +253,19 @@ function grow(node: Node, end: number): number | undefined {
  * Past what grow() made fresh the bytes are zeros already; only the stale
  * tail before it (bytes a shrink left behind) is filled.
  */
-function extend(node: Node, end: number): void {
+function extend(node: Node, end: number, quota: Quota | undefined): void {
   const fresh = grow(node, end);
-  if (fresh === undefined) return node.truncate(end);
+  if (fresh === undefined) {
+    try {
+      return node.truncate(end);
+    } catch {
+      // Memory refused the bytes below MAX_FILE_BYTES (a browser's limit, address space): to the
+      // guest a full disk, as Linux's tmpfs answers when memory runs out, not the EINVAL of a
+      // RangeError. What the quota charged for them is recounted.
+      quota?.freed();
+      throw codeError('ENOSPC');
+    }
+  }
   const d = node as unknown as NodeData;
   if (fresh > d.size) d.buf.fill(0, d.size, Math.min(fresh, end));
   d.size = end;
@@ -275,10 +285,10 @@ function checkFileSize(end: number): void {
 }
 
 /** Writes `from` into `node` at `position`, growing it (zeros in any gap) as needed. */
-function writeNode(node: Node, from: Uint8Array, position: number): void {
+function writeNode(node: Node, from: Uint8Array, position: number, quota?: Quota): void {
   const end = position + from.byteLength;
   // Zeros in any gap; past the capacity of a small file memfs doubles into a new buffer.
-  if (end > node.getSize()) extend(node, end);
+  if (end > node.getSize()) extend(node, end, quota);
   else node.touch();
   node.buf.set(from, position);
 }
@@ -314,13 +324,10 @@ class MemFile implements VfsFile {
     // An empty write changes nothing, times included, as POSIX allows.
     if (from.byteLength === 0) return 0;
     const r = times.forNode(node);
-    if (r === undefined) {
-      writeNode(node, from, position);
-    } else {
-      const t0 = Date.now();
-      writeNode(node, from, position);
-      r.modifiedSince(t0, node);
-    }
+    // The clock only for a node whose times are kept apart (memfs-times.ts): most writes read none.
+    const t0 = r === undefined ? 0 : Date.now();
+    writeNode(node, from, position, quota);
+    r?.modifiedSince(t0, node);
     return from.byteLength;
   }
 
@@ -331,9 +338,9 @@ class MemFile implements VfsFile {
     quota?.resize(node, size);
     const r = times.forNode(node);
     const t0 = Date.now();
-    if (size > node.getSize()) extend(node, size);
+    if (size > node.getSize()) extend(node, size, quota);
     else node.truncate(size);
-    if (r !== undefined) r.modifiedSince(t0, node);
+    r?.modifiedSince(t0, node);
   }
 
   stat(): VfsStat {
@@ -816,7 +823,7 @@ export class MemFS implements Vfs {
     const dst = to.link;
     if (src === from.dir || dst === to.dir) fail('EBUSY', 'the root of the backend', src === from.dir ? fromPath : toPath);
     const srcNode = src.getNode();
-    if (dst !== undefined && dst.getNode() === srcNode) return; // POSIX: two links to one file, nothing to do
+    if (dst?.getNode() === srcNode) return; // POSIX: two links to one file, nothing to do
     const srcIsDir = isDir(srcNode);
     if (srcIsDir) {
       // Not into itself or below: the walk up from the destination's directory must not meet it.
