@@ -215,8 +215,13 @@ export class NodeFS implements Vfs {
   /** The confining directory, absolute and with symlinks resolved. */
   readonly root: string;
   readonly #prefix: string;
-  /** The held root and directories, where /proc/self/fd acts as openat. */
-  readonly #beneath: Beneath | undefined;
+  /**
+   * The held root and directories, where /proc/self/fd acts as openat; null until a path is first
+   * mapped (#b), so a program that never names one (an empty program) costs no /proc probe: the
+   * probe's first open and realpath were ~0.15 ms of a fresh process's first host (BENCHMARKS.md,
+   * issue 14 part 11).
+   */
+  #beneath: Beneath | undefined | null = null;
 
   /** @param root the host directory that backend path "/" maps to. */
   constructor(root: string) {
@@ -238,7 +243,11 @@ export class NodeFS implements Vfs {
     this.root = real;
     // "/" + "/a" would be "//a", and "C:\" + "/a" "C:\/a".
     this.#prefix = real.replace(/[\\/]+$/, '');
-    this.#beneath = Beneath.open(this, real, this.#prefix);
+  }
+
+  #b(): Beneath | undefined {
+    const b = this.#beneath;
+    return b !== null ? b : (this.#beneath = Beneath.open(this, this.root, this.#prefix));
   }
 
   overlaps(other: Vfs): boolean {
@@ -258,12 +267,13 @@ export class NodeFS implements Vfs {
 
   /** The host path of a backend path already checked normal. */
   #mapped(path: string, fresh = true): string {
-    if (this.#beneath !== undefined) return this.#beneath.at(path, fresh);
+    const b = this.#b();
+    if (b !== undefined) return b.at(path, fresh);
     return path === '/' ? this.root : this.#prefix + path;
   }
 
   lstat(path: string): VfsStat {
-    const b = this.#beneath;
+    const b = this.#b();
     // The root by its path, so that an identity check of it (overlapping preopens, src/namespace/resolver.ts
     // enter) sees a root renamed away as gone, as it does without held descriptors.
     if (b === undefined || path === '/') return toVfsStat(fs.lstatSync(path === '/' ? this.root : this.#host(path), { bigint: true }));
@@ -291,10 +301,10 @@ export class NodeFS implements Vfs {
   #lstatChecked(path: string, host: string): fs.Stats | undefined {
     const st = fs.lstatSync(host, MAY_BE_MISSING);
     if (st === undefined) {
-      this.#beneath?.checked(path, 0, 0, false);
+      this.#b()?.checked(path, 0, 0, false);
       return undefined;
     }
-    this.#beneath?.checked(path, st.dev, st.ino, st.isDirectory());
+    this.#b()?.checked(path, st.dev, st.ino, st.isDirectory());
     return st;
   }
 
@@ -320,7 +330,7 @@ export class NodeFS implements Vfs {
     if (PROBE_OPEN === 0) return undefined;
     // Once: the directories on the way are prefixes of a normal path, and so normal themselves.
     checkNormal(path);
-    const b = this.#beneath;
+    const b = this.#b();
     // Each directory on the way, as the resolver's walk checks it (walksBeneath); "/name" has none.
     for (let cut = path.indexOf('/', 1); cut > 0; cut = path.indexOf('/', cut + 1)) {
       const dir = path.slice(0, cut);
@@ -357,7 +367,8 @@ export class NodeFS implements Vfs {
   readdir(path: string): VfsDirEntry[] {
     checkNormal(path);
     // Beneath, through a descriptor on the directory itself, so a symlink swapped in there is not followed.
-    const host = this.#beneath === undefined ? this.#host(path) : this.#beneath.dir(path);
+    const b = this.#b();
+    const host = b === undefined ? this.#host(path) : b.dir(path);
     const list = fs.readdirSync(host, { withFileTypes: true });
     const out: VfsDirEntry[] = [];
     for (const d of list) out.push({ name: d.name, kind: kindOfDirent(d) });
