@@ -21,8 +21,24 @@ export type CoreWASIOptions = Omit<WASIOptions, FullOnlyOption>;
 
 export class WASI extends WASIHost {
   constructor(options: CoreWASIOptions = {}) {
-    super(options, browserPlatform);
+    super(withoutFullOptions(options), browserPlatform);
   }
+}
+
+/** What the full entry's options of other hosts (src/fs-option.ts) are here instead: only this entry can meet them. */
+const FULL_INSTEAD: Readonly<Record<string, string>> = {
+  fs: "wasi-host/core takes no fs: use the WASI of the main 'wasi-host' entry (its fs option takes a Node-fs-shaped object such as a memfs Volume), or mount a backend: preopens: { '/': yourVfs }",
+  print: "wasi-host/core takes no print: use the WASI of the main 'wasi-host' entry, or stdout: (chunk) => ... (bytes, not lines)",
+  printErr: "wasi-host/core takes no printErr: use the WASI of the main 'wasi-host' entry, or stderr: (chunk) => ... (bytes, not lines)",
+};
+
+function withoutFullOptions(options: CoreWASIOptions): CoreWASIOptions {
+  if (typeof options === 'object' && options !== null) {
+    for (const key in FULL_INSTEAD) {
+      if (Object.hasOwn(options, key)) throw new TypeError(`WASI: unknown option \`${key}\`: ${FULL_INSTEAD[key]}`);
+    }
+  }
+  return options;
 }
 
 // What the full entry adds, so that calling it here says where it is rather than "is not a function".

@@ -99,11 +99,12 @@ const KNOWN: Readonly<Record<keyof WASIOptions, true>> = {
   onHostError: true,
 };
 
-/** Options other WASI hosts take, and what to write here instead. */
+/**
+ * Options other WASI hosts take, and what to write here instead. The full
+ * entries take `fs`, `print` and `printErr` (src/fs-option.ts) before these
+ * checks; the core names them itself (src/core.ts).
+ */
 const INSTEAD: Readonly<Record<string, string>> = {
-  fs: "wasi-host/core takes no fs: use the WASI of the main 'wasi-host' entry (its fs option takes a Node-fs-shaped object such as a memfs Volume), or mount a backend: preopens: { '/': yourVfs }",
-  print: "wasi-host/core takes no print: use the WASI of the main 'wasi-host' entry, or stdout: (chunk) => ... (bytes, not lines)",
-  printErr: "wasi-host/core takes no printErr: use the WASI of the main 'wasi-host' entry, or stderr: (chunk) => ... (bytes, not lines)",
   bindings: 'wasi-host needs no bindings; mount directories with preopens and pass stdin/stdout/stderr',
   preopenDirectories: "use preopens: { '/guest/path': './host/dir' }",
   mapDirs: "use preopens: { '/guest/path': './host/dir' }",
