@@ -641,6 +641,36 @@ describe.each(backends)('semantics on $name', (backend) => {
       expect(g.fdstat(PRE).filetype).toBe(FileType.DIRECTORY);
     });
 
+    it('a new name past NAME_MAX in rename and link is judged after the source (Linux, wasmtime): ENOENT or EBUSY first', () => {
+      const long = 'n'.repeat(256);
+      // 86 units of 3 UTF-8 bytes each: 258 bytes in 86 UTF-16 units.
+      const wide = '€'.repeat(86);
+      expect(g.rename('missing', long)).toBe(Errno.NOENT);
+      expect(g.rename('missing', `${long}/`)).toBe(Errno.NOENT);
+      expect(g.link('missing', long)).toBe(Errno.NOENT);
+      expect(g.rename('.', long)).toBe(Errno.BUSY);
+      expect(g.rename('a.txt', long)).toBe(Errno.NAMETOOLONG);
+      expect(g.rename('a.txt', `${long}/`)).toBe(Errno.NAMETOOLONG);
+      expect(g.rename('dir', wide)).toBe(Errno.NAMETOOLONG);
+      expect(g.link('a.txt', wide)).toBe(Errno.NAMETOOLONG);
+      // A long name on the way, or looked inside ("long/."), is a directory to walk: judged as it is met.
+      expect(g.rename('missing', `${long}/x`)).toBe(Errno.NAMETOOLONG);
+      expect(g.rename('missing', `${long}/.`)).toBe(Errno.NAMETOOLONG);
+      // A source past NAME_MAX: both paths are walked first, then the source's name is looked up.
+      expect(g.rename(long, 'missing/x')).toBe(Errno.NOENT);
+      expect(g.rename(long, '../x')).toBe(Errno.PERM);
+      expect(g.rename(long, '.')).toBe(Errno.BUSY);
+      expect(g.rename(long, 'x')).toBe(Errno.NAMETOOLONG);
+      // linkat looks its source up whole before the new path (Linux; wasmtime walks the new path first).
+      expect(g.link(long, 'missing/x')).toBe(Errno.NAMETOOLONG);
+      // Every other call still refuses the long name first.
+      expect(g.mkdir(long)).toBe(Errno.NAMETOOLONG);
+      expect(g.unlink(long)).toBe(Errno.NAMETOOLONG);
+      expect(g.symlink('a.txt', long)).toBe(Errno.NAMETOOLONG);
+      expect(g.text('a.txt')).toBe('hello');
+      expect(g.text('dir/b.txt')).toBe('bee');
+    });
+
     it('a nested mount: its root cannot be renamed or removed (EBUSY); renames and links across mounts are EXDEV', () => {
       const inner = new MemFS({ 'in.txt': 'inner' });
       const n = env(DEFAULT_SEED, { preopens: { '/sandbox/mnt': inner } });

@@ -3,7 +3,7 @@ import { Errno, WasiError } from '../abi/errno.js';
 import { FileType } from '../abi/constants.js';
 import { DirDescriptor, type FdTable } from '../fd-table.js';
 import type { Vfs, VfsFile, VfsOpenFlags, VfsStat, VfsTime } from '../vfs/types.js';
-import { Resolver, type Resolved } from './resolver.js';
+import { Resolver, type NEW_NAME, type Resolved } from './resolver.js';
 import { filetypeOf, makeMount, parentOf, type ListingEntry, type Location, type Mount, type NodeId } from './types.js';
 
 const utf8 = new TextEncoder();
@@ -61,7 +61,7 @@ export class Namespace {
   }
 
   /** Resolves a guest path from a directory descriptor (see Resolver.resolve for the flags). */
-  resolve(dir: DirDescriptor, path: string, followFinal: boolean, keepFinal = false, wantStat = false, open?: VfsOpenFlags): Resolved {
+  resolve(dir: DirDescriptor, path: string, followFinal: boolean, keepFinal: boolean | typeof NEW_NAME = false, wantStat = false, open?: VfsOpenFlags): Resolved {
     return this.#resolver.resolve(dir, path, followFinal, keepFinal, wantStat, open);
   }
 

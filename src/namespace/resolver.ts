@@ -43,12 +43,19 @@ export function isPlain(path: string): boolean {
   return true;
 }
 
-function checkNameLength(name: string): void {
-  // A UTF-16 unit is at most 3 UTF-8 bytes, so only long names need encoding.
-  if (name.length * 3 > MAX_NAME_BYTES && utf8.encode(name).byteLength > MAX_NAME_BYTES) {
-    throw new WasiError(Errno.NAMETOOLONG);
-  }
+/** Whether `name` is past NAME_MAX. A UTF-16 unit is at most 3 UTF-8 bytes, so only long names need encoding. */
+export function nameTooLong(name: string): boolean {
+  return name.length * 3 > MAX_NAME_BYTES && utf8.encode(name).byteLength > MAX_NAME_BYTES;
 }
+
+/**
+ * `keepFinal` for the names rename moves and link makes: a last name past
+ * NAME_MAX comes back not looked up (kind undefined), for the call to refuse
+ * where Linux looks it up (nameTooLong), after both paths are walked:
+ * rename("missing", long) is ENOENT, rename(".", long) EBUSY, rename(long,
+ * "missing/x") ENOENT, as in Linux and wasmtime.
+ */
+export const NEW_NAME = 2;
 
 /** What a guest path named, relative to a directory descriptor. */
 export interface Resolved {
@@ -218,13 +225,14 @@ export class Resolver {
    * trailing slash does neither, and the call judges the entry as it is, as Linux does:
    * rmdir("link/") is ENOTDIR, never the removal of the link's target, and
    * mkdir("file/") is EEXIST. A trailing "/." is a lookup inside the name and
-   * is never kept.
+   * is never kept. `NEW_NAME` is keepFinal that also leaves a too-long last
+   * name to the call.
    *
    * With `open` (path_open of a file), a backend that walks beneath itself
    * (Vfs.walksBeneath) is given a plain path whole, to open in one walk: a
    * regular file (or a new one, with `open.create`) comes back as `file`.
    */
-  resolve(dir: DirDescriptor, path: string, followFinal: boolean, keepFinal = false, wantStat = false, open?: VfsOpenFlags): Resolved {
+  resolve(dir: DirDescriptor, path: string, followFinal: boolean, keepFinal: boolean | typeof NEW_NAME = false, wantStat = false, open?: VfsOpenFlags): Resolved {
     if (path.length === 0) throw new WasiError(Errno.NOENT);
     if (path.length > MAX_PATH_BYTES) throw new WasiError(Errno.NAMETOOLONG);
     if (path.includes('\0')) throw new WasiError(Errno.INVAL);
@@ -249,8 +257,14 @@ export class Resolver {
         stack.pop();
         continue;
       }
-      checkNameLength(name);
       const isLast = !hasMore(pending);
+      if (nameTooLong(name)) {
+        // "long/." looks inside the name: judged now, as any directory on the way.
+        if (isLast && keepFinal === NEW_NAME && !pending.includes('.')) {
+          return { name, location: this.child(top, name), kind: undefined, stat: undefined, trailingSlash: pending.length > 0, trailingDot: false };
+        }
+        throw new WasiError(Errno.NAMETOOLONG);
+      }
       // "a/" and "a/." name a directory: the final component must be one, reached through symlinks
       // (only '' and '.' are left in `pending` once isLast).
       const trailingSlash = isLast && pending.length > 0;

@@ -6,7 +6,7 @@ import {
 import { writeFilestat } from './encode.js';
 import { FileDescriptor } from '../fd-table.js';
 import { encodeUtf8 } from '../memory.js';
-import { ESCAPE_ERRNO, MAX_PATH_BYTES, type Resolved } from '../namespace/resolver.js';
+import { ESCAPE_ERRNO, MAX_PATH_BYTES, nameTooLong, NEW_NAME, type Resolved } from '../namespace/resolver.js';
 import type { Location } from '../namespace/types.js';
 import type { HostContext } from './context.js';
 import { timesArg } from './fd-meta.js';
@@ -17,8 +17,8 @@ import type { VfsStat } from '../vfs/types.js';
  * is for calls that make, remove or move the final entry itself (see Resolver.resolve).
  */
 function resolveAt(
-  ctx: HostContext, fd: number, rights: number, path: number, pathLen: number, follow: boolean, keepFinal = false,
-  wantStat = false,
+  ctx: HostContext, fd: number, rights: number, path: number, pathLen: number, follow: boolean,
+  keepFinal: boolean | typeof NEW_NAME = false, wantStat = false,
 ): Resolved {
   const dir = ctx.fds.getDir(fd, rights);
   return ctx.ns.resolve(dir, ctx.mem.string(path, pathLen), follow, keepFinal, wantStat);
@@ -130,13 +130,16 @@ export function path_rename(
 ): Errno {
   // Neither end's final symlink is followed, slash or not: rename("link/", x) is ENOTDIR (Linux),
   // never a move of the link's target.
-  const from = resolveAt(ctx, fd, Rights.PATH_RENAME_SOURCE, oldPath, oldPathLen, false, true, true);
-  const to = resolveAt(ctx, newFd, Rights.PATH_RENAME_TARGET, newPath, newPathLen, false, true, true);
+  const from = resolveAt(ctx, fd, Rights.PATH_RENAME_SOURCE, oldPath, oldPathLen, false, NEW_NAME, true);
+  const to = resolveAt(ctx, newFd, Rights.PATH_RENAME_TARGET, newPath, newPathLen, false, NEW_NAME, true);
   // A "." or ".." last component (POSIX EBUSY on Linux), or a mount root, in use by its preopen;
   // Linux judges the names before it looks the source up, so rename("missing", ".") is EBUSY too.
   if (from.name === '' || to.name === '' || from.trailingDot || to.trailingDot) return Errno.BUSY;
   if (ctx.ns.isMountRoot(from.location) || ctx.ns.isMountRoot(to.location)) return Errno.BUSY;
+  // Then the two last names looked up, source first (renameat2): a name past NAME_MAX fails there.
+  if (nameTooLong(from.name)) return Errno.NAMETOOLONG;
   if (from.stat === undefined) return Errno.NOENT;
+  if (nameTooLong(to.name)) return Errno.NAMETOOLONG;
   if (from.location.mount !== to.location.mount) return Errno.XDEV;
   const src = from.stat;
   const dst = to.stat;
@@ -190,8 +193,9 @@ export function path_link(
   // "missing/" is a directory to walk into, so it fails before the new name is looked at (wasmtime;
   // Linux also looks the whole source up first).
   if (from.kind === undefined && from.trailingSlash) return Errno.NOENT;
-  const to = resolveAt(ctx, newFd, Rights.PATH_LINK_TARGET, newPath, newPathLen, false, true);
+  const to = resolveAt(ctx, newFd, Rights.PATH_LINK_TARGET, newPath, newPathLen, false, NEW_NAME);
   if (from.kind === undefined) return Errno.NOENT;
+  if (nameTooLong(to.name)) return Errno.NAMETOOLONG;
   // Linux's order (linkat): the new name is judged before the source's type, so a directory
   // linked onto an existing name is EEXIST, and EPERM only when the link could otherwise be made.
   if (to.kind !== undefined || to.name === '') return Errno.EXIST;
