@@ -93,12 +93,14 @@ export class Beneath {
   }
 
   /**
-   * A Beneath for host directory `real` (`prefix`: without a trailing separator), or undefined
-   * where `/proc/self/fd` does not act as openat.
+   * A Beneath for host directory `real` (`prefix`: without a trailing separator), undefined
+   * where `/proc/self/fd` does not act as openat, or null while the process has no answer (the
+   * probe could not tell, e.g. `real` renamed or swapped since its realpath): ask again later.
    */
-  static open(owner: object, real: string, prefix: string): Beneath | undefined {
+  static open(owner: object, real: string, prefix: string): Beneath | undefined | null {
     // Whether /proc/self/fd acts as openat is a property of the process, not of the directory: asked once.
     if (procWorks === undefined) procWorks = probeProc(real);
+    if (procWorks === undefined) return null;
     if (procWorks !== true) return undefined;
     // Registered with `closer` when it first holds a descriptor: a backend whose program never works
     // below the root (an empty program, files in the root only) costs the registry nothing.

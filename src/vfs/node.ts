@@ -246,8 +246,13 @@ export class NodeFS implements Vfs {
   }
 
   #b(): Beneath | undefined {
-    const b = this.#beneath;
-    return b !== null ? b : (this.#beneath = Beneath.open(this, this.root, this.#prefix));
+    let b = this.#beneath;
+    if (b !== null) return b;
+    // No answer yet (the root swapped or gone at the probe): this call goes by path, the next asks
+    // again, so one unlucky probe does not leave this backend without held directories for good.
+    b = Beneath.open(this, this.root, this.#prefix);
+    if (b !== null) this.#beneath = b;
+    return b ?? undefined;
   }
 
   overlaps(other: Vfs): boolean {
