@@ -61,9 +61,9 @@ const quiet = process.argv.includes('--quiet');
 // Buffer stand-in replacing fs-node-builtins' internal/buffer whole (−141 B); no view per batched write +23 B:
 // core 16045 B, full 30606 B, 114 B headroom.
 // Parts 10-11: MemFS's EFBIG and gap +125 B, the stream checks in FdTable −27 B (full 30,710 B); then
-// MemFS's ENOSPC +22 B and the rename/link NAMETOOLONG order +50 B, paid by `x?.kind` −13 B and the core's
-// messages for other hosts' fs/print/printErr moved into src/core.ts (−100 B full, +59 B core): core
-// 16105 B, full 30669 B, 51 B headroom (the IIFE, unbudgeted, 30730 B).
+// MemFS's ENOSPC +22 B and the rename/link/open NAMETOOLONG order +66 B, paid by `x?.kind` −13 B and the
+// core's messages for other hosts' fs/print/printErr moved into src/core.ts (−100 B full, +59 B core): core
+// 16120 B, full 30685 B, 35 B headroom (the IIFE, unbudgeted, 30745 B).
 const BUDGET = { core: Math.round(15.9 * 1024), full: 30 * 1024 };
 
 rmSync('dist', { recursive: true, force: true });

@@ -641,7 +641,7 @@ describe.each(backends)('semantics on $name', (backend) => {
       expect(g.fdstat(PRE).filetype).toBe(FileType.DIRECTORY);
     });
 
-    it('a new name past NAME_MAX in rename and link is judged after the source (Linux, wasmtime): ENOENT or EBUSY first', () => {
+    it('a new name past NAME_MAX in rename, link and open(O_CREAT) is judged where Linux and wasmtime look it up: ENOENT, EBUSY or EISDIR first', () => {
       const long = 'n'.repeat(256);
       // 86 units of 3 UTF-8 bytes each: 258 bytes in 86 UTF-16 units.
       const wide = '€'.repeat(86);
@@ -663,6 +663,12 @@ describe.each(backends)('semantics on $name', (backend) => {
       expect(g.rename(long, 'x')).toBe(Errno.NAMETOOLONG);
       // linkat looks its source up whole before the new path (Linux; wasmtime walks the new path first).
       expect(g.link(long, 'missing/x')).toBe(Errno.NAMETOOLONG);
+      // open("long/", O_CREAT) is EISDIR, as for any name with a slash (Linux, wasmtime); without the slash, too long.
+      expect(g.openErr(`${long}/`, { oflags: O.CREAT })).toBe(Errno.ISDIR);
+      expect(g.openErr(`dir/${long}/`, { oflags: O.CREAT | O.EXCL })).toBe(Errno.ISDIR);
+      expect(g.openErr(long, { oflags: O.CREAT })).toBe(Errno.NAMETOOLONG);
+      expect(g.openErr(`${long}/`)).toBe(Errno.NAMETOOLONG);
+      expect(g.exists(long)).toBe(false);
       // Every other call still refuses the long name first.
       expect(g.mkdir(long)).toBe(Errno.NAMETOOLONG);
       expect(g.unlink(long)).toBe(Errno.NAMETOOLONG);

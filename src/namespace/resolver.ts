@@ -49,11 +49,12 @@ export function nameTooLong(name: string): boolean {
 }
 
 /**
- * `keepFinal` for the names rename moves and link makes: a last name past
- * NAME_MAX comes back not looked up (kind undefined), for the call to refuse
- * where Linux looks it up (nameTooLong), after both paths are walked:
- * rename("missing", long) is ENOENT, rename(".", long) EBUSY, rename(long,
- * "missing/x") ENOENT, as in Linux and wasmtime.
+ * `keepFinal` for the names rename moves and link and open(O_CREAT) make: a
+ * last name past NAME_MAX comes back not looked up (kind undefined), for the
+ * call to refuse where Linux looks it up (nameTooLong), after both paths are
+ * walked: rename("missing", long) is ENOENT, rename(".", long) EBUSY,
+ * rename(long, "missing/x") ENOENT, open("long/", O_CREAT) EISDIR, as in
+ * Linux and wasmtime.
  */
 export const NEW_NAME = 2;
 

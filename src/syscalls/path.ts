@@ -51,11 +51,12 @@ export function path_open(
   const flags = { read: readable, write: writable || truncate, create, exclusive, truncate, noFollow: true };
   // A file may come back opened by the lookup itself (Vfs.openFile): O_DIRECTORY wants none.
   // With O_CREAT a trailing slash is judged below, whatever the name is (keepFinal leaves it to us).
-  const r = ctx.ns.resolve(dir, ctx.mem.string(path, pathLen), follow, create, false, wantsDir ? undefined : flags);
-  // open("name/", O_CREAT) is EISDIR whether the name is missing, a file, a symlink or a directory
-  // (Linux, and wasmtime through it): the slash asks for a directory, which O_CREAT cannot make.
-  // "." and "d/." are no names to create: they exist, so O_EXCL makes them EEXIST below (Linux too).
+  const r = ctx.ns.resolve(dir, ctx.mem.string(path, pathLen), follow, create && NEW_NAME, false, wantsDir ? undefined : flags);
+  // open("name/", O_CREAT) is EISDIR whether the name is missing, a file, a symlink, a directory or
+  // past NAME_MAX (Linux, and wasmtime through it): the slash asks for a directory, which O_CREAT
+  // cannot make. "." and "d/." are no names to create: they exist, so O_EXCL makes them EEXIST below.
   if (create && r.trailingSlash && r.name !== '' && !r.trailingDot) return Errno.ISDIR;
+  if (create && nameTooLong(r.name)) return Errno.NAMETOOLONG;
 
   const st = r.kind;
   if (st === undefined) {
