@@ -195,8 +195,6 @@ export function fd_pread(
 
 /** `offset` is the one signed i64 (filedelta). A tell-only seek needs only FD_TELL, as in wasmtime. */
 export function fd_seek(ctx: HostContext, fd: number, offset: bigint, whence: number, newOffsetOut: number): Errno {
-  const peeked = ctx.fds.peek(fd);
-  if (peeked?.kind === 'stream') return Errno.SPIPE;
   const tellOnly = offset === 0n && whence === Whence.CUR;
   const d = positioned(ctx, fd, tellOnly ? Rights.FD_TELL : Rights.FD_SEEK);
   let base: number;
@@ -215,8 +213,6 @@ export function fd_seek(ctx: HostContext, fd: number, offset: bigint, whence: nu
 }
 
 export function fd_tell(ctx: HostContext, fd: number, offsetOut: number): Errno {
-  const peeked = ctx.fds.peek(fd);
-  if (peeked?.kind === 'stream') return Errno.SPIPE;
   const d = positioned(ctx, fd, Rights.FD_TELL);
   ctx.mem.setU64Number(offsetOut, d.position);
   return Errno.SUCCESS;
