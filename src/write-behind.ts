@@ -66,7 +66,9 @@ export class WriteBehind implements WriteBatch {
     const d = this.owner;
     if (d === null) return;
     this.owner = null;
-    const buf = this.buf as Uint8Array;
+    // held, not buf: a run is only ever started by fd_write, which reads held first, but flush
+    // should not depend on that order.
+    const buf = this.held;
     const len = this.len;
     this.len = 0;
     try {
