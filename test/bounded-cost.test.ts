@@ -7,7 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { Errno } from '../src/abi/errno.js';
-import { WASI } from '../src/index.js';
+import { MemFS, WASI } from '../src/index.js';
 import type { Imports } from './harness.js';
 
 setFlagsFromString('--expose-gc');
@@ -145,4 +145,33 @@ describe('iovecs summing past 4 GiB', () => {
     expect(filled).toBe(U32_MAX);
     expect(v.getUint32(OUT, true)).toBe(filled);
   });
+});
+
+describe('paths sized to make the host loop: the calls that judge a long new name late (rename, link, open with O_CREAT)', () => {
+  // A guest's path of 64 MiB, one component or 2 million of them: refused at its length (PATH_MAX) before it
+  // is split or any name in it is measured, so the deferred NAME_MAX check never walks it.
+  const BIG = 64 * MB;
+  const memory = new WebAssembly.Memory({ initial: BIG / 65536 + 2 });
+  const u8 = new Uint8Array(memory.buffer);
+  const SRC = 0; // "a.txt"
+  const OUT = 16;
+  const PATH = 65536;
+  u8.set(new TextEncoder().encode('a.txt'), SRC);
+  const tree = new MemFS({ 'a.txt': 'x' });
+  const imp = reactor(memory, { preopens: { '/': tree } });
+
+  for (const [what, fill] of [['one name', 0x6e], ['"a/" repeated', -1]] as const) {
+    it(`${what}, 64 MiB: NAMETOOLONG within 2 s each, nothing made`, () => {
+      if (fill < 0) for (let i = 0; i < BIG; i += 2) { u8[PATH + i] = 0x61; u8[PATH + i + 1] = 0x2f; }
+      else u8.fill(fill, PATH, PATH + BIG);
+      const t0 = performance.now();
+      expect(imp.path_rename(3, SRC, 5, 3, PATH, BIG)).toBe(Errno.NAMETOOLONG);
+      expect(imp.path_link(3, 0, SRC, 5, 3, PATH, BIG)).toBe(Errno.NAMETOOLONG);
+      expect(imp.path_rename(3, PATH, BIG, 3, SRC, 5)).toBe(Errno.NAMETOOLONG);
+      expect(imp.path_open(3, 0, PATH, BIG, 1 /* CREAT */, 0n, 0n, 0, OUT)).toBe(Errno.NAMETOOLONG);
+      expect(performance.now() - t0).toBeLessThan(2000);
+      // a.txt is still there, and is all there is.
+      expect(tree.readdir('/').map((e) => e.name)).toEqual(['a.txt']);
+    });
+  }
 });
