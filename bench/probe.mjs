@@ -36,6 +36,10 @@
 //                     try/catch that takes the exit code. empty.wasm imports
 //                     only proc_exit and calls nothing: the rest are the least
 //                     any host answering a libc program has per run anyway.
+//   startup_dir_floor startup_floor with a host directory for the preopen:
+//                     each run first realpaths it (fs.realpathSync.native of
+//                     `dir`/), the check wasi-host's NodeFS and node:wasi's
+//                     uvwasi both make when a host is constructed
 //   openat_floor      count × the five calls wasi-host's host-directory open
 //                     of dir/fNNNNN made before issue 14 part 5: lstat of the
 //                     directory by path, lstat and open(O_NOFOLLOW) of the
@@ -186,9 +190,13 @@ function startupFloor() {
     };
     return { s, imports };
   };
+  // startup_dir_floor: each host checks its preopen, a host directory, as the row's hosts do at
+  // construction (wasi-host and node:wasi both realpath it; a bad one fails there, not at first use).
+  const dir = spec.dir === undefined ? undefined : `${spec.dir}/`;
   const t0 = performance.now();
   let exits = 0;
   for (let i = 0; i < count; i++) {
+    if (dir !== undefined) fs.realpathSync.native(dir);
     const { s, imports } = host(['x'], [], ['/data']);
     const instance = new WebAssembly.Instance(module, imports);
     s.memory = instance.exports.memory;
@@ -278,7 +286,8 @@ switch (probe) {
     ms = performance.now() - t0;
     break;
   }
-  case 'startup_floor': ms = startupFloor(); break;
+  case 'startup_floor':
+  case 'startup_dir_floor': ms = startupFloor(); break;
   case 'openat_floor': ms = openFloor(5); break;
   case 'openfirst_floor': ms = openFloor(4); break;
   case 'open3_floor': ms = openFloor(3); break;

@@ -6,7 +6,10 @@
 // new WebAssembly.Instance, and start(). Prints the median and mean µs of each
 // phase over the 200 runs and the first run's ms: the median is the code as
 // it runs once warm-ish, the mean adds the garbage collector's pauses.
-// Fresh process per invocation; repeat it, the machine's load moves.
+// With a host directory, `realpath` is the part of `new WASI` spent in
+// fs.realpathSync.native: the preopen's check at construction (a bad
+// directory throws there; node:wasi makes the same call, in C). Fresh
+// process per invocation; repeat it, the machine's load moves.
 //
 //   node bench/startup-phases.mjs memfs|host|shim|node [DIST_DIR]
 import fs from 'node:fs';
@@ -26,8 +29,20 @@ if (make === undefined) {
   process.exit(2);
 }
 
-const phases = { new: [], instantiate: [], start: [] };
+const phases = { new: [], realpath: [], instantiate: [], start: [] };
+// Time inside the preopen's realpath (wasi-host imports node:fs's default export: this same object).
+const realpathNative = fs.realpathSync.native;
+let inRealpath = 0;
+fs.realpathSync.native = function (...args) {
+  const t = performance.now();
+  try {
+    return realpathNative.apply(this, args);
+  } finally {
+    inRealpath += performance.now() - t;
+  }
+};
 for (let i = 0; i < 200; i++) {
+  inRealpath = 0;
   const a = performance.now();
   const [w, imports] = make();
   const b = performance.now();
@@ -36,6 +51,7 @@ for (let i = 0; i < 200; i++) {
   w.start(instance);
   const d = performance.now();
   phases.new.push(b - a);
+  phases.realpath.push(inRealpath);
   phases.instantiate.push(c - b);
   phases.start.push(d - c);
 }
@@ -46,4 +62,4 @@ const line = Object.entries(phases).map(([name, t]) => {
   const mean = t.reduce((s, x) => s + x, 0) / t.length;
   return `${name} ${us(median)} / ${us(mean)} µs (first ${t[0].toFixed(2)} ms)`;
 });
-console.log(`${which}: median / mean per run: ${line.join('; ')}`);
+console.log(`${which}: median / mean per run: ${line.join('; ')}; realpath in the 200 runs ${phases.realpath.reduce((s, x) => s + x, 0).toFixed(2)} ms`);

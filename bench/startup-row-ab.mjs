@@ -8,9 +8,11 @@
 // the row exactly as `npm run bench` measures it. Prints min and median ms,
 // and each runtime's median over node:wasi's when node is one of them.
 //
-//   node bench/startup-row-ab.mjs [--rounds N] [--runtimes host,memfs,shim,node] DIST_DIR...
+//   node bench/startup-row-ab.mjs [--rounds N] [--warmup N] [--runtimes host,memfs,shim,node] DIST_DIR...
 //
-// `shim` and `node` run once per round (their DIST_DIR is ignored).
+// `shim` and `node` run once per round (their DIST_DIR is ignored). --warmup N
+// runs N untimed runs in the same process first: the runtime's JS is then
+// compiled when the 200 start (how much of the cold row is the first run).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +23,7 @@ import { takeOption } from './options.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const rounds = Number(takeOption(args, '--rounds', '15'));
+const warmup = Number(takeOption(args, '--warmup', '0'));
 const runtimes = takeOption(args, '--runtimes', 'host,node').split(',');
 const dists = args.length > 0 ? args : [path.join(here, '..', 'dist')];
 const RUNTIME = { host: 'wasi-host', memfs: 'wasi-host-memfs', shim: 'browser_wasi_shim', node: 'node:wasi' };
@@ -37,7 +40,7 @@ for (let r = 0; r < rounds; r++) {
     // A fresh directory per child, as bench/run.mjs gives each run its own.
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'wasi-host-startup-row-'));
     try {
-      const spec = { ...c.spec, wasm, args: [], mounts: [{ guest: '/data', host: work }], iterations: 200 };
+      const spec = { ...c.spec, wasm, args: [], mounts: [{ guest: '/data', host: work }], iterations: 200, warmup };
       const out = spawnSync(process.execPath, ['--expose-gc', '--no-warnings', path.join(here, 'child.mjs'), JSON.stringify(spec)], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], encoding: 'utf8' });
       if (out.status !== 0) throw new Error(`${c.label}: ${out.stderr}`);
       c.ms.push(JSON.parse(out.output[3]).ms);
@@ -48,7 +51,7 @@ for (let r = 0; r < rounds; r++) {
 }
 const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
 const node = cells.find((c) => c.rt === 'node');
-console.log(`startup row, ${rounds} rounds, 200 runs in a fresh process each (ms, min / median${node ? '; median ÷ node:wasi\'s' : ''})`);
+console.log(`startup row, ${rounds} rounds, 200 runs in a fresh process each${warmup > 0 ? ` after ${warmup} untimed` : ''} (ms, min / median${node ? '; median ÷ node:wasi\'s' : ''})`);
 for (const c of cells) {
   const ratio = node ? `   ${(median(c.ms) / median(node.ms)).toFixed(3)}` : '';
   console.log(`${c.label.padEnd(40)} ${Math.min(...c.ms).toFixed(2)} / ${median(c.ms).toFixed(2)}${ratio}`);
