@@ -199,7 +199,7 @@ switch (runtime) {
 }
 
 preDataKiB ??= readKiB('VmRSS');
-// Untimed runs first (the startup_warm row): the runtime's JS is then compiled when the clock starts.
+// Untimed runs first (bench/startup-row-ab.mjs --warmup): the runtime's JS is then compiled when the clock starts.
 for (let i = 0; i < warmup; i++) await run();
 // No settling for cold_start: its clock is already running.
 if (!timeImport) await settle();

@@ -24,6 +24,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const rounds = Number(takeOption(args, '--rounds', '15'));
 const warmup = Number(takeOption(args, '--warmup', '0'));
+if (!Number.isInteger(warmup) || warmup < 0) throw new Error('--warmup: a count of untimed runs (0 or more)');
 const runtimes = takeOption(args, '--runtimes', 'host,node').split(',');
 const dists = args.length > 0 ? args : [path.join(here, '..', 'dist')];
 const RUNTIME = { host: 'wasi-host', memfs: 'wasi-host-memfs', shim: 'browser_wasi_shim', node: 'node:wasi' };
