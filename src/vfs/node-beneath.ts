@@ -68,8 +68,10 @@ function probeProc(real: string): boolean | undefined {
     // class and its date fields compiled), a fifth of a first host-directory run's start. Another
     // path than `real` (the directory renamed since its realpath) says nothing of /proc: ask again.
     return fs.realpathSync.native(`/proc/self/fd/${fd}/.`) === real ? true : undefined;
-  } catch {
-    return false;
+  } catch (err) {
+    // ENOENT is also what the directory removed since the open above gets (nlink 0 then): that says
+    // nothing of /proc either, ask again. Anything else: /proc is absent or does not lead here.
+    return (err as { code?: unknown }).code === 'ENOENT' && fs.fstatSync(fd).nlink === 0 ? undefined : false;
   } finally {
     fs.closeSync(fd);
   }
@@ -95,7 +97,7 @@ export class Beneath {
   /**
    * A Beneath for host directory `real` (`prefix`: without a trailing separator), undefined
    * where `/proc/self/fd` does not act as openat, or null while the process has no answer (the
-   * probe could not tell, e.g. `real` renamed or swapped since its realpath): ask again later.
+   * probe could not tell, e.g. `real` renamed, swapped or removed since its realpath): ask again later.
    */
   static open(owner: object, real: string, prefix: string): Beneath | undefined | null {
     // Whether /proc/self/fd acts as openat is a property of the process, not of the directory: asked once.
