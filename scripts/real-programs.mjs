@@ -85,7 +85,7 @@ if (!child && opts.yosys && !existsSync(YOSYS_WASM)) refuse(`${YOSYS_WASM}: not 
 const NEXTPNR_WASM = nextpnrDir && join(nextpnrDir, 'gen/nextpnr-ice40.core.wasm');
 const ICEPACK_WASM = nextpnrDir && join(nextpnrDir, 'gen/icepack.core.wasm');
 const CHIPDB_384 = nextpnrDir && join(nextpnrDir, 'gen/share/ice40/chipdb-384.bin');
-if (!child && opts.only === 'nextpnr' && !(nextpnrDir && yosysDir)) refuse('--only nextpnr: pass --nextpnr DIR and --yosys DIR, or --packages DIR holding @yowasp/nextpnr-ice40 and @yowasp/yosys');
+if (!child && (opts.only === 'nextpnr' || opts.nextpnr) && !(nextpnrDir && yosysDir)) refuse('nextpnr (the rest of the flow after yosys) needs both: pass --nextpnr DIR and --yosys DIR, or --packages DIR holding @yowasp/nextpnr-ice40 and @yowasp/yosys');
 if (!child && opts.nextpnr && ![NEXTPNR_WASM, ICEPACK_WASM, CHIPDB_384].every((f) => existsSync(f))) {
   refuse(`${nextpnrDir}: gen/nextpnr-ice40.core.wasm, gen/icepack.core.wasm or gen/share/ice40/chipdb-384.bin not found (npm install --prefix /tmp/real @yowasp/nextpnr-ice40@0.8.621)`);
 }
@@ -745,9 +745,10 @@ async function nextpnr() {
   const sources = { ...(await yosysResources()), 'share/ice40': null, ...cells, 'tmp': null, 'counter.v': readFileSync(join(here, 'real-programs/yosys/counter.v')) };
   const s = commandRun('memfs', YOSYS_WASM, synth, ['yowasp-yosys', '-q', '-p', 'synth_ice40 -top counter -json /counter.json', '/counter.v'], sources, { guest: '/', skip: 'share/' });
   const netlist = s.files['counter.json'] ?? '';
-  check('yosys synth_ice40 of counter.v on memfs: exit 0, a netlist of iCE40 cells', s.exitCode === 0 && netlist.includes('"SB_LUT4"') && netlist.includes('"SB_CARRY"'), `exit ${s.exitCode}: ${(s.stdout + s.stderr).slice(0, 300)}`);
+  const synthesised = s.exitCode === 0 && netlist.includes('"SB_LUT4"') && netlist.includes('"SB_CARRY"');
+  check('yosys synth_ice40 of counter.v on memfs: exit 0, a netlist of iCE40 cells', synthesised, `exit ${s.exitCode}: ${(s.stdout + s.stderr).slice(0, 300)}`);
   // Without a netlist nextpnr has nothing to place (it traps on an empty file): the failure is reported above.
-  if (s.exitCode !== 0) return;
+  if (!synthesised) return;
   const files = { share: null, 'share/ice40': null, 'share/ice40/chipdb-384.bin': readFileSync(CHIPDB_384), 'counter.json': Buffer.from(netlist, 'latin1') };
   const argv = ['yowasp-nextpnr-ice40', '--lp384', '--package', 'qn32', '--json', '/counter.json', '--pcf-allow-unconstrained', '--asc', '/counter.asc', '--seed', '1', '-q'];
   let first;
