@@ -10,23 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NodeFS } from '../src/vfs/node.js';
+import { heldUnder } from './held-dirs.js';
 
 const base = fs.mkdtempSync(join(tmpdir(), 'wasi-host-proc-removed-'));
 afterAll(() => fs.rmSync(base, { recursive: true, force: true }));
-
-/** The directories under `dir` this process holds open. */
-function heldUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const fd of fs.readdirSync('/proc/self/fd')) {
-    try {
-      const target = fs.readlinkSync(`/proc/self/fd/${fd}`);
-      if (target.startsWith(dir + '/')) out.push(target);
-    } catch {
-      // closed meanwhile (readdir's own descriptor)
-    }
-  }
-  return out.sort();
-}
 
 describe.skipIf(process.platform !== 'linux')('the /proc probe, its root removed while it asks', () => {
   it('answers nothing for the process: the next path asks again and holds directories', () => {

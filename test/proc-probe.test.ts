@@ -5,28 +5,15 @@
 // or gone at that moment) must not leave the backend without held
 // directories for good: the next path asks again. This file's module state
 // is its own (vitest isolates test files), so its first NodeFS makes the probe.
-import { mkdirSync, mkdtempSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NodeFS } from '../src/vfs/node.js';
+import { heldUnder } from './held-dirs.js';
 
 const base = mkdtempSync(join(tmpdir(), 'wasi-host-proc-probe-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
-
-/** The directories under `dir` this process holds open. */
-function heldUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      const target = readlinkSync(`/proc/self/fd/${fd}`);
-      if (target.startsWith(dir + '/')) out.push(target);
-    } catch {
-      // closed meanwhile (readdir's own descriptor)
-    }
-  }
-  return out.sort();
-}
 
 describe.skipIf(process.platform !== 'linux')('the /proc probe', () => {
   it('one that cannot tell (the root swapped for a symlink) is asked again at the next path, and then directories are held', () => {
